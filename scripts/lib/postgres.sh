@@ -1,0 +1,31 @@
+# A private PostgreSQL server for the test suite, on loopback only, started if not running.
+# Sourced after common.sh. Exports TEST_DATABASE_URL.
+
+PG_PORT="${PORTAL_TEST_PG_PORT:-55432}"
+PG_DIR="${PORTAL_TEST_PG_DIR:-/tmp/portal-test-postgres}"
+
+pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$dir" ] || die "PostgreSQL server binaries are missing (apt package postgresql)"
+  echo "$dir"
+}
+
+start_test_postgres() {
+  local bin; bin="$(pg_bin)"
+  local as=()
+  if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
+  if [ ! -f "$PG_DIR/PG_VERSION" ]; then
+    say "Creating a PostgreSQL cluster for the tests in $PG_DIR"
+    mkdir -p "$PG_DIR"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR"
+    "${as[@]}" "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
+    say "Starting PostgreSQL for the tests on 127.0.0.1:$PG_PORT"
+    "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c max_connections=200" start >/dev/null
+  fi
+  export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+  export REQUIRE_POSTGRES=1
+}

@@ -1,0 +1,108 @@
+//! Jining's county-level areas (POLICY.md §5). Staff see only their own area's cases.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum County {
+    Rencheng,
+    Yanzhou,
+    Qufu,
+    Zoucheng,
+    Weishan,
+    Yutai,
+    Jinxiang,
+    Jiaxiang,
+    Wenshang,
+    Sishui,
+    Liangshan,
+}
+
+impl County {
+    pub const ALL: [County; 11] = [
+        County::Rencheng,
+        County::Yanzhou,
+        County::Qufu,
+        County::Zoucheng,
+        County::Weishan,
+        County::Yutai,
+        County::Jinxiang,
+        County::Jiaxiang,
+        County::Wenshang,
+        County::Sishui,
+        County::Liangshan,
+    ];
+
+    /// The stable id stored in the database and used in URLs.
+    pub fn id(self) -> &'static str {
+        match self {
+            County::Rencheng => "rencheng",
+            County::Yanzhou => "yanzhou",
+            County::Qufu => "qufu",
+            County::Zoucheng => "zoucheng",
+            County::Weishan => "weishan",
+            County::Yutai => "yutai",
+            County::Jinxiang => "jinxiang",
+            County::Jiaxiang => "jiaxiang",
+            County::Wenshang => "wenshang",
+            County::Sishui => "sishui",
+            County::Liangshan => "liangshan",
+        }
+    }
+
+    /// The official Chinese name, as the public JSON contract spells it.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            County::Rencheng => "任城区",
+            County::Yanzhou => "兖州区",
+            County::Qufu => "曲阜市",
+            County::Zoucheng => "邹城市",
+            County::Weishan => "微山县",
+            County::Yutai => "鱼台县",
+            County::Jinxiang => "金乡县",
+            County::Jiaxiang => "嘉祥县",
+            County::Wenshang => "汶上县",
+            County::Sishui => "泗水县",
+            County::Liangshan => "梁山县",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown county {0:?}: expected one of Jining's county-level areas, by id (e.g. rencheng) or Chinese name (e.g. 任城区)")]
+pub struct UnknownCounty(pub String);
+
+impl FromStr for County {
+    type Err = UnknownCounty;
+
+    /// Accepts the id or the Chinese name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        County::ALL
+            .into_iter()
+            .find(|c| c.id() == s || c.chinese_name() == s)
+            .ok_or_else(|| UnknownCounty(s.to_owned()))
+    }
+}
+
+impl fmt::Display for County {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ids_and_chinese_names_alike() {
+        assert_eq!("qufu".parse(), Ok(County::Qufu));
+        assert_eq!("曲阜市".parse(), Ok(County::Qufu));
+        assert!("北京市".parse::<County>().is_err());
+        for county in County::ALL {
+            assert_eq!(county.id().parse(), Ok(county));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(
+        "unsupported database URL {0:?}: use sqlite://path/to/file.db or postgres://user@host/db"
+    )]
+    UnsupportedUrl(String),
+    #[error("could not create the folder for the SQLite database at {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a stored value is corrupt: {0}")]
+    Corrupt(String),
+    #[error("background task failed: {0}")]
+    Task(String),
+}

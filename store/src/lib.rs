@@ -1,0 +1,18 @@
+//! The system of record of the 济时救 portal.
+//!
+//! One code path over SQLite (embedded default) and PostgreSQL, chosen by the database URL.
+//! Nothing here knows about HTTP or HTML: callers get typed results and typed errors.
+
+pub mod clock;
+pub mod county;
+mod db;
+pub mod error;
+pub mod sessions;
+pub mod staff;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use clock::{Clock, SystemClock};
+pub use county::County;
+pub use db::{Backend, DatabaseUrl, Store};
+pub use error::StoreError;

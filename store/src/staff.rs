@@ -1,0 +1,383 @@
+//! Staff accounts: volunteers, caseworkers, supervisors and administrators, each bound to a county.
+//!
+//! Passwords are hashed with argon2id. Repeated failures lock an account for a while, whoever tries.
+
+use std::fmt;
+use std::str::FromStr;
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use sqlx::Row;
+use thiserror::Error;
+
+use crate::county::County;
+use crate::db::Store;
+use crate::error::StoreError;
+
+/// Failed sign-ins in a row that lock the account.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT: time::Duration = time::Duration::minutes(15);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Volunteer,
+    Caseworker,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Volunteer,
+        Role::Caseworker,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::Caseworker => "caseworker",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown role {0:?}: expected volunteer, caseworker, supervisor or admin")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A sign-in name: 3–32 characters of lower-case letters, digits, `.`, `_` or `-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UsernameError {
+    #[error("the username must be 3 to 32 characters long")]
+    Length,
+    #[error("the username may hold only lower-case letters, digits, '.', '_' and '-'")]
+    Characters,
+}
+
+impl FromStr for Username {
+    type Err = UsernameError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if !(3..=32).contains(&s.chars().count()) {
+            return Err(UsernameError::Length);
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        {
+            return Err(UsernameError::Characters);
+        }
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl Username {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 12 characters (ASVS 2.1.1), at most 128.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PasswordError {
+    #[error("the password must be at least 12 characters long")]
+    TooShort,
+    #[error("the password must be at most 128 characters long")]
+    TooLong,
+}
+
+impl FromStr for NewPassword {
+    type Err = PasswordError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.chars().count() {
+            n if n < 12 => Err(PasswordError::TooShort),
+            n if n > 128 => Err(PasswordError::TooLong),
+            _ => Ok(Self(s.to_owned())),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewStaffUser {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub county: County,
+    pub password: NewPassword,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StaffUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub county: County,
+}
+
+#[derive(Debug, Error)]
+pub enum CreateStaffError {
+    #[error("the username {0:?} is already taken")]
+    UsernameTaken(String),
+    #[error("the display name must not be empty")]
+    EmptyDisplayName,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Error)]
+pub enum LoginError {
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("the account is locked after too many failed sign-ins until {until}")]
+    LockedOut { until: time::OffsetDateTime },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for LoginError {
+    fn from(e: sqlx::Error) -> Self {
+        LoginError::Store(e.into())
+    }
+}
+
+async fn hash_password(password: NewPassword) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.0.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| StoreError::Task(format!("password hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| StoreError::Task(e.to_string()))?
+}
+
+/// Verifies off the async threads; argon2 is deliberately slow. Without a stored hash it checks
+/// against a hash of a random password, so that an unknown username costs as much as a known one.
+async fn verify_password(password: String, hash: Option<String>) -> Result<bool, StoreError> {
+    static DUMMY_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    tokio::task::spawn_blocking(move || {
+        let Some(hash) = hash.or_else(|| {
+            DUMMY_HASH
+                .get_or_init(|| {
+                    let salt = SaltString::generate(&mut OsRng);
+                    Argon2::default()
+                        .hash_password(salt.as_str().as_bytes(), &salt)
+                        .ok()
+                        .map(|h| h.to_string())
+                })
+                .clone()
+        }) else {
+            return Ok(false);
+        };
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| StoreError::Corrupt(format!("password hash: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| StoreError::Task(e.to_string()))?
+}
+
+fn row_to_user(row: &sqlx::any::AnyRow) -> Result<StaffUser, StoreError> {
+    let role: String = row.try_get("role")?;
+    let county: String = row.try_get("county")?;
+    Ok(StaffUser {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: role
+            .parse()
+            .map_err(|e: UnknownRole| StoreError::Corrupt(e.to_string()))?,
+        county: county
+            .parse()
+            .map_err(|e: crate::county::UnknownCounty| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, county";
+
+impl Store {
+    pub async fn create_staff_user(
+        &self,
+        new: NewStaffUser,
+    ) -> Result<StaffUser, CreateStaffError> {
+        let display_name = new.display_name.trim().to_owned();
+        if display_name.is_empty() {
+            return Err(CreateStaffError::EmptyDisplayName);
+        }
+        let hash = hash_password(new.password).await?;
+        let mut tx = self.write_tx().await?;
+        let taken = sqlx::query("SELECT 1 FROM staff_users WHERE username = $1")
+            .bind(new.username.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        if taken.is_some() {
+            return Err(CreateStaffError::UsernameTaken(
+                new.username.as_str().to_owned(),
+            ));
+        }
+        let row = sqlx::query(&format!(
+            "INSERT INTO staff_users (username, display_name, role, county, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
+        ))
+        .bind(new.username.as_str())
+        .bind(&display_name)
+        .bind(new.role.as_str())
+        .bind(new.county.id())
+        .bind(hash)
+        .bind(self.now_unix())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        let user = row_to_user(&row)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(user)
+    }
+
+    pub async fn staff_user(&self, id: i64) -> Result<Option<StaffUser>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM staff_users WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(row_to_user)
+        .transpose()
+    }
+
+    pub async fn staff_username_exists(&self, username: &Username) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM staff_users WHERE username = $1")
+            .bind(username.as_str())
+            .fetch_optional(self.pool())
+            .await?
+            .is_some())
+    }
+
+    /// Checks a sign-in. Counts failures per account and locks it after [`MAX_FAILED_LOGINS`].
+    pub async fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<StaffUser, LoginError> {
+        let now = self.now_unix();
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, password_hash, failed_logins, locked_until FROM staff_users WHERE username = $1"
+        ))
+        .bind(username.trim())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
+            verify_password(password.to_owned(), None).await?;
+            return Err(LoginError::InvalidCredentials);
+        };
+        let user = row_to_user(&row)?;
+        let locked_until: Option<i64> = row.try_get("locked_until")?;
+        if let Some(until) = locked_until.filter(|until| *until > now) {
+            return Err(LoginError::LockedOut {
+                until: unix_to_datetime(until)?,
+            });
+        }
+        let hash: String = row.try_get("password_hash")?;
+        if verify_password(password.to_owned(), Some(hash)).await? {
+            sqlx::query(
+                "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+            )
+            .bind(user.id)
+            .execute(self.pool())
+            .await?;
+            return Ok(user);
+        }
+        let mut tx = self.write_tx().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "UPDATE staff_users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(user.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if failures >= MAX_FAILED_LOGINS {
+            let until = now + LOCKOUT.whole_seconds();
+            sqlx::query(
+                "UPDATE staff_users SET failed_logins = 0, locked_until = $1 WHERE id = $2",
+            )
+            .bind(until)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Err(LoginError::LockedOut {
+                until: unix_to_datetime(until)?,
+            });
+        }
+        tx.commit().await?;
+        Err(LoginError::InvalidCredentials)
+    }
+}
+
+pub(crate) fn unix_to_datetime(seconds: i64) -> Result<time::OffsetDateTime, StoreError> {
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_and_passwords_parse_or_say_why_not() {
+        assert!("wang.li".parse::<Username>().is_ok());
+        assert_eq!("ab".parse::<Username>(), Err(UsernameError::Length));
+        assert_eq!(
+            "Wang Li".parse::<Username>(),
+            Err(UsernameError::Characters)
+        );
+        assert_eq!("short".parse::<NewPassword>(), Err(PasswordError::TooShort));
+        assert!("a long enough passphrase".parse::<NewPassword>().is_ok());
+        assert_eq!(
+            format!(
+                "{:?}",
+                "a long enough passphrase".parse::<NewPassword>().unwrap()
+            ),
+            "NewPassword(***)"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! Fresh, throw-away databases for tests: SQLite always, PostgreSQL when `TEST_DATABASE_URL`
+//! names a server (the test command starts one and also sets `REQUIRE_POSTGRES=1`, so that a
+//! missing server fails the run instead of silently skipping).
+
+use std::sync::Arc;
+
+use crate::{Clock, DatabaseUrl, Store, SystemClock};
+
+/// A migrated database that lives as long as this value.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory for the test database");
+        let url = format!("sqlite://{}/portal.db", dir.path().display());
+        Self {
+            url: url.parse().expect("a valid SQLite URL"),
+            _dir: Some(dir),
+        }
+    }
+
+    /// A new, empty database on the test PostgreSQL server, or `None` when there is none.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var("REQUIRE_POSTGRES").is_err(),
+                "REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+            );
+            eprintln!("TEST_DATABASE_URL is not set: skipping the PostgreSQL run of this test");
+            return None;
+        };
+        sqlx::any::install_default_drivers();
+        let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url)
+            .await
+            .expect("TEST_DATABASE_URL must reach a PostgreSQL server");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("TEST_DATABASE_URL ends in /database");
+        Some(Self {
+            url: format!("{base}/{name}")
+                .parse()
+                .expect("a valid PostgreSQL URL"),
+            _dir: None,
+        })
+    }
+
+    pub async fn store(&self) -> Store {
+        self.store_with_clock(Arc::new(SystemClock)).await
+    }
+
+    pub async fn store_with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        let store = Store::connect(&self.url, clock)
+            .await
+            .expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
+        store
+    }
+}
+
+/// Runs an async test body once on SQLite and once on PostgreSQL (when available).
+#[macro_export]
+macro_rules! on_both_databases {
+    ($sqlite:ident, $postgres:ident, $body:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            $body($crate::testing::TestDatabase::sqlite().await).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            if let Some(db) = $crate::testing::TestDatabase::postgres().await {
+                $body(db).await;
+            }
+        }
+    };
+}
