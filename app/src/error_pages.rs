@@ -1,0 +1,51 @@
+//! Small bilingual pages for answers the server gives outside the app: refused, too large,
+//! too many attempts, internal error. They need no script and no database.
+
+use crate::i18n::{tr, Lang};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    Forbidden,
+    TooLarge,
+    TooManyRequests,
+    Internal,
+}
+
+impl ErrorPage {
+    fn texts(self, lang: Lang) -> (&'static str, &'static str) {
+        match self {
+            ErrorPage::Forbidden => (
+                tr::error_forbidden_title(lang),
+                tr::error_forbidden_text(lang),
+            ),
+            ErrorPage::TooLarge => (
+                tr::error_too_large_title(lang),
+                tr::error_too_large_text(lang),
+            ),
+            ErrorPage::TooManyRequests => (
+                tr::error_too_many_title(lang),
+                tr::error_too_many_text(lang),
+            ),
+            ErrorPage::Internal => (
+                tr::error_internal_title(lang),
+                tr::error_internal_text(lang),
+            ),
+        }
+    }
+
+    /// The whole HTML document, Chinese first, then English.
+    pub fn html(self) -> String {
+        let (zh_title, zh_text) = self.texts(Lang::Zh);
+        let (en_title, en_text) = self.texts(Lang::En);
+        format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{zh_title} / {en_title}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
+             <body><main id=\"main\" class=\"page\"><h1>{zh_title}</h1><p>{zh_text}</p>\
+             <p><a href=\"/\">{zh_home}</a></p><div lang=\"en\"><h2>{en_title}</h2><p>{en_text}</p>\
+             <p><a href=\"/\">{en_home}</a></p></div></main></body></html>",
+            zh_home = tr::error_back_home(Lang::Zh),
+            en_home = tr::error_back_home(Lang::En),
+        )
+    }
+}

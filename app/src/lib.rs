@@ -1,0 +1,15 @@
+//! The 济时救 portal's user interface, rendered on the server; islands hydrate in the browser.
+
+#![recursion_limit = "256"]
+
+pub mod error_pages;
+mod home;
+pub mod i18n;
+mod layout;
+mod not_found;
+pub mod preferences;
+mod shell;
+pub mod staff;
+mod urgent_help;
+
+pub use shell::{shell, App};

@@ -1,0 +1,91 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::tr;
+use crate::preferences::use_prefs;
+
+use super::StaffLogout;
+
+/// What the workspace shows about the signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    pub display_name: String,
+    pub role: String,
+    pub county: String,
+}
+
+/// The signed-in staff member; sends anyone else to the sign-in page.
+#[server(endpoint = "staff/me")]
+pub async fn current_staff_summary() -> Result<Option<StaffSummary>, ServerFnError> {
+    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
+    let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+    let staff = super::session::current_staff(&session, &store)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read the staff session");
+            ServerFnError::new("session")
+        })?;
+    let Some(staff) = staff else {
+        leptos_axum::redirect("/staff/login");
+        return Ok(None);
+    };
+    Ok(Some(StaffSummary {
+        display_name: staff.display_name,
+        role: staff.role.as_str().to_owned(),
+        county: staff.county.id().to_owned(),
+    }))
+}
+
+#[component]
+pub fn StaffWorkspacePage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let staff = Resource::new_blocking(|| (), |_| current_staff_summary());
+    view! {
+        <Title text=tr::staff_home_title(lang)/>
+        <h1>{tr::staff_home_title(lang)}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                staff.await.ok().flatten().map(|staff| {
+                    view! {
+                        <p class="lead">{tr::staff_signed_in_as(lang, &staff.display_name)}</p>
+                        <dl class="summary-list">
+                            <div><dt>{tr::staff_role_label(lang)}</dt><dd>{role_name(lang, &staff.role)}</dd></div>
+                            <div><dt>{tr::staff_county_label(lang)}</dt><dd>{county_name(lang, &staff.county)}</dd></div>
+                        </dl>
+                        <p>{tr::staff_session_note(lang)}</p>
+                        <form method="post" action=StaffLogout::url()>
+                            <button type="submit" class="button button-secondary">{tr::staff_sign_out(lang)}</button>
+                        </form>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
+fn role_name(lang: crate::i18n::Lang, role: &str) -> &'static str {
+    match role {
+        "volunteer" => tr::role_volunteer(lang),
+        "caseworker" => tr::role_caseworker(lang),
+        "supervisor" => tr::role_supervisor(lang),
+        _ => tr::role_admin(lang),
+    }
+}
+
+fn county_name(lang: crate::i18n::Lang, county: &str) -> &'static str {
+    match county {
+        "rencheng" => tr::county_rencheng(lang),
+        "yanzhou" => tr::county_yanzhou(lang),
+        "qufu" => tr::county_qufu(lang),
+        "zoucheng" => tr::county_zoucheng(lang),
+        "weishan" => tr::county_weishan(lang),
+        "yutai" => tr::county_yutai(lang),
+        "jinxiang" => tr::county_jinxiang(lang),
+        "jiaxiang" => tr::county_jiaxiang(lang),
+        "wenshang" => tr::county_wenshang(lang),
+        "sishui" => tr::county_sishui(lang),
+        _ => tr::county_liangshan(lang),
+    }
+}

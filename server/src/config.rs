@@ -1,0 +1,89 @@
+//! Configuration from flags and environment, typed and validated before anything starts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use store::DatabaseUrl;
+
+/// Everything the portal process needs to run. Each field is a flag and an environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "PORTAL_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// sqlite://path/to/file.db (embedded, the default) or postgres://user:password@host/database.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/portal.db", value_parser = parse_database_url)]
+    pub database_url: DatabaseUrl,
+
+    /// Folder of the built site: the WASM, JS and CSS under pkg/, and the public files.
+    #[arg(long, env = "PORTAL_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
+    pub max_body_bytes: u64,
+
+    /// Staff sign-in attempts allowed per client address per minute.
+    #[arg(long, env = "PORTAL_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub login_attempts_per_minute: u32,
+}
+
+fn parse_database_url(value: &str) -> Result<DatabaseUrl, String> {
+    value.parse().map_err(|e: store::StoreError| e.to_string())
+}
+
+impl Config {
+    /// A configuration for tests: port 0, the given database, the default limits.
+    pub fn for_tests(database_url: DatabaseUrl) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url,
+            site_root: PathBuf::from("target/site"),
+            max_body_bytes: 2 * 1024 * 1024,
+            login_attempts_per_minute: 10,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Probe {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_reason() {
+        let err = Probe::try_parse_from(["x", "--database-url", "mysql://db"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("sqlite://"), "{err}");
+        let err = Probe::try_parse_from(["x", "--addr", "not-an-address"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--addr"), "{err}");
+        let err = Probe::try_parse_from(["x", "--max-body-bytes", "10"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--max-body-bytes"), "{err}");
+    }
+
+    #[test]
+    fn defaults_run_on_embedded_sqlite_at_port_3000() {
+        let config = Probe::try_parse_from(["x"]).unwrap().config;
+        assert_eq!(config.addr.port(), 3000);
+        assert_eq!(config.database_url.sqlite_path(), Some("data/portal.db"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The 济时救 portal process: configuration, router, middleware and subcommands.
+
+pub mod cli;
+pub mod config;
+pub mod middleware;
+pub mod router;
+pub mod sessions;
+pub mod static_files;
+pub mod telemetry;
+
+pub use config::Config;
+pub use router::{build_router, serve, AppState, Running};

@@ -1,0 +1,40 @@
+//! Turns failures outside the app (a panic, a body over the limit) into plain, bilingual pages.
+
+use std::any::Any;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use app::error_pages::ErrorPage;
+
+pub fn error_page_response(status: StatusCode, page: ErrorPage) -> Response {
+    let mut response = (status, page.html()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+/// For `CatchPanicLayer`: log the panic, show a 500 page without its details.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request handler panicked");
+    error_page_response(StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
+}
+
+/// Replaces the bare 413 of the body limit with a page that says what to do.
+pub async fn explain_too_large(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return error_page_response(StatusCode::PAYLOAD_TOO_LARGE, ErrorPage::TooLarge);
+    }
+    response
+}

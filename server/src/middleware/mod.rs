@@ -1,0 +1,6 @@
+//! The layers every request passes through, outermost first in [`crate::router::build_router`].
+
+pub mod errors;
+pub mod login_throttle;
+pub mod same_origin;
+pub mod security_headers;

@@ -1,0 +1,195 @@
+//! The application's routes and the layers around them, and the listening server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use store::{Clock, Store};
+use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::middleware::{errors, login_throttle, same_origin, security_headers};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub site_root: PathBuf,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub fn new(config: &Config, store: Store) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("portal")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .env(leptos::config::Env::PROD)
+            .build();
+        Self {
+            leptos_options,
+            store,
+            site_root: config.site_root.clone(),
+        }
+    }
+}
+
+/// The pages, server functions, health checks and files, without the outer layers.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let store = state.store.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(
+            state,
+            generate_route_list(app::App),
+            move || provide_context(store.clone()),
+            move || app::shell(options.clone()),
+        )
+        .fallback(file_or_not_found)
+}
+
+/// Wraps routes in the layers every request passes through. Tests add their own routes first.
+pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
+    let throttle = login_throttle::LoginThrottle::per_minute(config.login_attempts_per_minute);
+    let mut router = routes
+        .layer(axum::middleware::from_fn_with_state(
+            throttle,
+            login_throttle::check,
+        ))
+        .layer(crate::sessions::layer(state.store.clone()))
+        .layer(RequestBodyLimitLayer::new(
+            usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX),
+        ))
+        .layer(axum::middleware::from_fn(errors::explain_too_large))
+        .layer(axum::middleware::from_fn(same_origin::check))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .with_state(state);
+    for header_layer in security_headers::layers() {
+        router = router.layer(header_layer);
+    }
+    router
+        .layer(CatchPanicLayer::custom(errors::panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+/// A built or public file when one exists at the path, else the app's "not found" page.
+async fn file_or_not_found(State(state): State<AppState>, request: Request) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        let (parts, _) = request.into_parts();
+        let probe = Request::from_parts(parts.clone(), Body::empty());
+        let files = ServeDir::new(&state.site_root)
+            .precompressed_br()
+            .precompressed_gzip();
+        let Ok(response) = files.oneshot(probe).await;
+        if response.status() != StatusCode::NOT_FOUND {
+            let mut response = response.into_response();
+            // Unversioned names: the browser keeps a copy but asks whether it changed.
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            return response;
+        }
+        let store = state.store.clone();
+        let options = state.leptos_options.clone();
+        let render = leptos_axum::render_app_to_stream_with_context(
+            move || provide_context(store.clone()),
+            move || app::shell(options.clone()),
+        );
+        return render(Request::from_parts(parts, Body::empty()))
+            .await
+            .into_response();
+    }
+    StatusCode::NOT_FOUND.into_response()
+}
+
+/// A server that is listening; `address` tells where.
+pub struct Running {
+    pub address: SocketAddr,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds the configured address and serves `router` until `shutdown` resolves.
+pub async fn serve(
+    config: &Config,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let address = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    });
+    Ok(Running { address, task })
+}
+
+/// Background upkeep: drop expired sessions and forget idle throttle entries.
+pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match store.delete_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+        }
+    })
+}
+
+/// Connects and migrates the database named by the configuration.
+pub async fn open_store(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> Result<Store, store::StoreError> {
+    let store = Store::connect(&config.database_url, clock).await?;
+    store.migrate().await?;
+    Ok(store)
+}

@@ -1,0 +1,123 @@
+//! Spawns the real router on port 0 over a fresh database, and talks to it over HTTP.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use server::router::{self, AppState};
+use server::Config;
+use store::clock::ManualClock;
+use store::staff::{NewStaffUser, Role};
+use store::testing::TestDatabase;
+use store::{County, Store};
+
+pub struct TestServer {
+    pub base: String,
+    pub store: Store,
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    _db: TestDatabase,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestServer {
+    pub async fn start(db: TestDatabase) -> Self {
+        Self::start_with(db, |routes| routes).await
+    }
+
+    /// Starts with extra routes added inside all the layers (e.g. one that panics).
+    pub async fn start_with(
+        db: TestDatabase,
+        extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
+    ) -> Self {
+        let clock = ManualClock::new(time::OffsetDateTime::now_utc());
+        let store = db.store_with_clock(Arc::new(clock.clone())).await;
+        let config = Config::for_tests(db.url.clone());
+        let state = AppState::new(&config, store.clone());
+        let app = router::build_router(extra(router::routes(&state)), state, &config);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let running = router::serve(&config, app, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("bind a port");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client");
+        Self {
+            base: format!("http://{}", running.address),
+            store,
+            clock,
+            client,
+            _db: db,
+            _shutdown: tx,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// A form post as a browser sends it from one of our pages (JS off).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("origin", self.origin())
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url("/"))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("POST")
+    }
+
+    pub async fn create_staff(&self, username: &str, role: Role, county: County) {
+        self.store
+            .create_staff_user(NewStaffUser {
+                username: username.parse().unwrap(),
+                display_name: format!("测试{username}"),
+                role,
+                county,
+                password: PASSWORD.parse().unwrap(),
+            })
+            .await
+            .expect("create a staff account");
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The `name=value` of a Set-Cookie header for `name`, if the response sets it.
+pub fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+pub fn location(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}

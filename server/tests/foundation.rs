@@ -1,0 +1,237 @@
+//! The foundation as a browser or another system sees it over HTTP: pages, languages, security
+//! headers, refusals, limits, health, and a panic that does not take the server down.
+
+mod common;
+
+use axum::routing::get;
+use common::TestServer;
+use store::on_both_databases;
+use store::testing::TestDatabase;
+
+async fn home_page_is_chinese_first_and_english_on_request(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let page = server.get("/").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="zh-CN""#), "{html}");
+    for action in [
+        "看政策",
+        "测一测能领什么",
+        "申请救助",
+        "查办理进度",
+        "急需帮助",
+    ] {
+        assert!(html.contains(action), "home page lacks the action {action}");
+    }
+
+    let english = server
+        .client
+        .get(server.url("/"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let html = english.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("Read the policies") && html.contains("Urgent help"));
+}
+on_both_databases!(
+    home_sqlite,
+    home_postgres,
+    home_page_is_chinese_first_and_english_on_request
+);
+
+async fn language_and_display_choices_are_remembered_without_javascript(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let switched = server
+        .post_form("/api/preferences/language", &[("lang", "en")], None)
+        .await;
+    assert_eq!(
+        switched.status(),
+        302,
+        "a plain form post goes back to the page it came from"
+    );
+    let back = common::location(&switched).unwrap_or_default();
+    assert!(back.starts_with(&server.url("/")), "{back}");
+    let lang = common::cookie(&switched, "lang").expect("a language cookie");
+    assert!(lang.starts_with("lang=en;"));
+
+    let large = server
+        .post_form(
+            "/api/preferences/display",
+            &[("mode", "large")],
+            Some("lang=en"),
+        )
+        .await;
+    let display = common::cookie(&large, "display").expect("a display cookie");
+    assert!(display.starts_with("display=large;"), "{display}");
+
+    let page = server
+        .client
+        .get(server.url("/"))
+        .header("cookie", "lang=en; display=large")
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"<html lang="en" class="large-text""#),
+        "{}",
+        &html[..200.min(html.len())]
+    );
+
+    // Pressing the same button again switches it off.
+    let off = server
+        .post_form(
+            "/api/preferences/display",
+            &[("mode", "large")],
+            Some("display=large"),
+        )
+        .await;
+    assert!(common::cookie(&off, "display")
+        .unwrap()
+        .starts_with("display=;"));
+}
+on_both_databases!(
+    prefs_sqlite,
+    prefs_postgres,
+    language_and_display_choices_are_remembered_without_javascript
+);
+
+async fn pages_carry_a_nonce_policy_and_strict_headers(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let page = server.get("/help/urgent").await;
+    let headers = page.headers().clone();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce in the policy");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!(r#"nonce="{nonce}""#)),
+        "the hydration script carries the response's nonce"
+    );
+    assert!(html.contains("tel:120") && html.contains("12345"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert!(headers.contains_key("x-request-id"));
+
+    let other = server.get("/healthz").await;
+    assert_eq!(
+        other.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next(),
+        Some("default-src 'none'")
+    );
+}
+on_both_databases!(
+    headers_sqlite,
+    headers_postgres,
+    pages_carry_a_nonce_policy_and_strict_headers
+);
+
+async fn cross_origin_posts_are_refused_and_server_to_server_calls_pass(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let evil = server
+        .client
+        .post(server.url("/api/preferences/language"))
+        .header("origin", "https://evil.example")
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), 403);
+    assert!(common::cookie(&evil, "lang").is_none(), "nothing changed");
+    assert!(evil.text().await.unwrap().contains("请求被拒绝"));
+
+    let no_origin = server
+        .client
+        .post(server.url("/api/preferences/language"))
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(no_origin.status(), 403);
+}
+on_both_databases!(
+    origin_sqlite,
+    origin_postgres,
+    cross_origin_posts_are_refused_and_server_to_server_calls_pass
+);
+
+async fn oversized_bodies_get_413_with_a_page(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let body = vec![b'a'; 20 * 1024 * 1024];
+    let response = server
+        .client
+        .post(server.url("/api/preferences/language"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(response.text().await.unwrap().contains("内容太大"));
+}
+on_both_databases!(
+    too_large_sqlite,
+    too_large_postgres,
+    oversized_bodies_get_413_with_a_page
+);
+
+async fn a_panicking_handler_gets_a_500_page_and_the_server_keeps_serving(db: TestDatabase) {
+    let server = TestServer::start_with(db, |routes| {
+        routes.route(
+            "/boom",
+            get(|| async { panic!("a deliberate test panic") as &'static str }),
+        )
+    })
+    .await;
+    let boom = server.get("/boom").await;
+    assert_eq!(boom.status(), 500);
+    let html = boom.text().await.unwrap();
+    assert!(
+        html.contains("出错了") && !html.contains("deliberate"),
+        "no details leak"
+    );
+    assert_eq!(server.get("/").await.status(), 200);
+}
+on_both_databases!(
+    panic_sqlite,
+    panic_postgres,
+    a_panicking_handler_gets_a_500_page_and_the_server_keeps_serving
+);
+
+async fn health_readiness_files_and_not_found(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    assert_eq!(server.get("/healthz").await.text().await.unwrap(), "ok");
+    assert_eq!(server.get("/readyz").await.text().await.unwrap(), "ready");
+    let missing = server.get("/no/such/page").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("没有找到这个页面"));
+    let compressed = server
+        .client
+        .get(server.url("/"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "br");
+}
+on_both_databases!(
+    health_sqlite,
+    health_postgres,
+    health_readiness_files_and_not_found
+);
