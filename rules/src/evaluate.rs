@@ -9,7 +9,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::household::{Area, Household};
+use crate::household::{Area, DisabilityKind, Household, Member};
 use crate::money::{whole_or_decimal_yuan, Fen};
 use crate::standards::{AreaStandards, Ratio, Standards};
 
@@ -358,8 +358,13 @@ impl Facts<'_> {
     }
 }
 
-fn all_members(n: usize) -> Vec<usize> {
-    (0..n).collect()
+/// Every member when `eligible`, else none (without allocating).
+fn covered(eligible: bool, size: usize) -> Vec<usize> {
+    if eligible {
+        (0..size).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// Evaluates every programme of §3.4 for a household under a year's standards.
@@ -411,7 +416,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     let mut dibao = result(ProgrammeId::Dibao, false, Vec::new(), Vec::new());
     if dibao_household {
         dibao.status = Status::Eligible;
-        dibao.members = all_members(size);
+        dibao.members = covered(true, size);
         dibao.monthly_amount = Some(paid(f.standard * f.n - f.counted));
     } else {
         dibao_checks.push(check(
@@ -460,10 +465,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
                 Some(1 | 2) => true,
                 Some(3) => matches!(
                     m.disability_kind,
-                    Some(
-                        crate::household::DisabilityKind::Intellectual
-                            | crate::household::DisabilityKind::Mental
-                    )
+                    Some(DisabilityKind::Intellectual | DisabilityKind::Mental)
                 ),
                 _ => false,
             };
@@ -502,15 +504,12 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
         tekun.monthly_amount = Some(paid(tekun_amount));
     }
 
-    let mut marginal_result = result(
+    let marginal_result = result(
         ProgrammeId::Marginal,
         marginal,
-        all_members(0),
+        covered(marginal, size),
         marginal_checks,
     );
-    if marginal {
-        marginal_result.members = all_members(size);
-    }
 
     // 刚性支出困难.
     let mut rigid_checks = Vec::with_capacity(7);
@@ -548,7 +547,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     let rigid_result = result(
         ProgrammeId::RigidExpense,
         rigid_expense,
-        all_members(if rigid_expense { size } else { 0 }),
+        covered(rigid_expense, size),
         rigid_checks,
     );
 
@@ -557,7 +556,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     let mut emergency = result(
         ProgrammeId::TemporaryEmergency,
         declared,
-        all_members(if declared { size } else { 0 }),
+        covered(declared, size),
         vec![check(
             Rule::EmergencyDeclared,
             declared,
@@ -588,7 +587,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     let expense_result = result(
         ProgrammeId::TemporaryExpense,
         temporary_expense,
-        all_members(if temporary_expense { size } else { 0 }),
+        covered(temporary_expense, size),
         expense_checks,
     );
 
@@ -598,7 +597,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     let medical_result = result(
         ProgrammeId::Medical,
         medical,
-        all_members(if medical { size } else { 0 }),
+        covered(medical, size),
         vec![
             check(
                 Rule::AssistedHousehold,
@@ -653,7 +652,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     let housing_result = result(
         ProgrammeId::Housing,
         housing,
-        all_members(if housing { size } else { 0 }),
+        covered(housing, size),
         vec![
             check(
                 Rule::DibaoTekunOrMarginalHousehold,
@@ -671,8 +670,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
     );
 
     let employment_category = dibao_any || marginal;
-    let jobseekers =
-        |m: &crate::household::Member| (16..=59).contains(&m.age) && m.can_work && !m.employed;
+    let jobseekers = |m: &Member| (16..=59).contains(&m.age) && m.can_work && !m.employed;
     let jobseeker_count = household.members.iter().filter(|m| jobseekers(m)).count();
     let employment = employment_category && jobseeker_count > 0;
     let employment_members = if employment {
@@ -744,7 +742,7 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
         );
         if !fits && hardship {
             r.status = Status::NeedsReview;
-            r.members = all_members(size);
+            r.members = covered(true, size);
         }
         r
     };
@@ -808,9 +806,7 @@ impl Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::household::{
-        DisabilityKind, Emergency, EmergencyKind, IncomeKind, Member, SelfCare, Urgency,
-    };
+    use crate::household::{Emergency, EmergencyKind, IncomeKind, SelfCare, Urgency};
 
     fn urban(members: Vec<Member>) -> Household {
         let mut h = Household::new(Area::Urban, members);

@@ -45,9 +45,17 @@ pub struct HouseholdRequest {
 /// One co-resident member.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemberRequest {
-    #[serde(default, deserialize_with = "lenient_number")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_number",
+        serialize_with = "whole_as_integer"
+    )]
     pub age: Option<f64>,
-    #[serde(default, deserialize_with = "lenient_number")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_number",
+        serialize_with = "whole_as_integer"
+    )]
     pub disability_grade: Option<f64>,
     #[serde(default, deserialize_with = "lenient_string")]
     pub disability_kind: Option<String>,
@@ -84,7 +92,11 @@ pub struct AssetsRequest {
     pub financial: Option<f64>,
     #[serde(default, deserialize_with = "lenient_number")]
     pub vehicles_value: Option<f64>,
-    #[serde(default, deserialize_with = "lenient_number")]
+    #[serde(
+        default,
+        deserialize_with = "lenient_number",
+        serialize_with = "whole_as_integer"
+    )]
     pub houses_owned: Option<f64>,
 }
 
@@ -153,6 +165,20 @@ fn lenient_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f
         }
     }
     deserializer.deserialize_any(V)
+}
+
+/// Whole numbers (ages, grades, counts) go out as JSON integers, as they came in.
+fn whole_as_integer<S: serde::Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match *value {
+        Some(v) if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 => {
+            serializer.serialize_i64(v as i64)
+        }
+        Some(v) => serializer.serialize_f64(v),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// A string field holding an enum value; a non-string becomes a value no enum accepts, so that
@@ -767,4 +793,243 @@ fn whole_field(
     };
     errors.push(field, code);
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn request(value: serde_json::Value) -> HouseholdRequest {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn example() -> serde_json::Value {
+        json!({"area":"urban",
+         "members":[{"age":67,"disability_grade":null,"disability_kind":null,"serious_illness":false,
+                     "can_work":false,"employed":false,"student":false,"has_able_supporter":false,
+                     "self_care":"full","incomes":[{"kind":"pension","monthly":300.0}]}],
+         "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
+         "rigid_expenses_12m":0.0,"housing_difficulty":false,"special_hardship":false,
+         "emergency":null})
+    }
+
+    fn errors(value: serde_json::Value) -> Vec<(String, ErrorCode)> {
+        match Household::parse(&request(value)) {
+            Ok(h) => panic!("parsed: {h:?}"),
+            Err(e) => e.0.into_iter().map(|e| (e.field, e.code)).collect(),
+        }
+    }
+
+    fn e(field: &str, code: ErrorCode) -> (String, ErrorCode) {
+        (field.to_owned(), code)
+    }
+
+    #[test]
+    fn parses_the_policy_example() {
+        let h = Household::parse(&request(example())).unwrap();
+        assert_eq!(h.area, Area::Urban);
+        assert_eq!(h.members.len(), 1);
+        assert_eq!(h.members[0].age, 67);
+        assert_eq!(h.members[0].self_care, SelfCare::Full);
+        assert_eq!(
+            h.members[0].incomes,
+            vec![Income {
+                kind: IncomeKind::Pension,
+                monthly: Fen(30_000)
+            }]
+        );
+        assert_eq!(h.financial_assets, Fen(1_000_000));
+        assert_eq!(h.houses_owned, 1);
+        assert_eq!(h.emergency, None);
+        assert_eq!(h.counted_income(), Fen(30_000));
+    }
+
+    #[test]
+    fn collects_every_error() {
+        let mut v = example();
+        v["area"] = json!("suburban");
+        v["members"][0]["age"] = json!(131);
+        v["members"][0]["disability_grade"] = json!(5);
+        v["members"][0]["disability_kind"] = json!("unknown");
+        v["members"][0]["self_care"] = json!("some");
+        v["members"][0]["incomes"] = json!([
+            {"kind":"pension","monthly":-1},
+            {"kind":"lottery","monthly":1},
+            {"monthly":"abc"},
+            {"kind":"wages"}
+        ]);
+        v["assets"]["financial"] = json!(-5);
+        v["assets"]["houses_owned"] = json!(1.5);
+        v["rigid_expenses_12m"] = json!(1e300);
+        v["emergency"] = json!({"kind":"flood","urgency":"soon"});
+        assert_eq!(
+            errors(v),
+            vec![
+                e("area", ErrorCode::UnknownValue),
+                e("members[0].age", ErrorCode::OutOfRange),
+                e("members[0].disability_grade", ErrorCode::OutOfRange),
+                e("members[0].disability_kind", ErrorCode::UnknownValue),
+                e("members[0].self_care", ErrorCode::UnknownValue),
+                e("members[0].incomes[0].monthly", ErrorCode::Negative),
+                e("members[0].incomes[1].kind", ErrorCode::UnknownValue),
+                e("members[0].incomes[2].kind", ErrorCode::Required),
+                e("members[0].incomes[2].monthly", ErrorCode::NotANumber),
+                e("members[0].incomes[3].monthly", ErrorCode::Required),
+                e("assets.financial", ErrorCode::Negative),
+                e("assets.houses_owned", ErrorCode::OutOfRange),
+                e("rigid_expenses_12m", ErrorCode::OutOfRange),
+                e("emergency.kind", ErrorCode::UnknownValue),
+                e("emergency.urgency", ErrorCode::UnknownValue),
+            ]
+        );
+    }
+
+    #[test]
+    fn range_boundaries() {
+        for (age, ok) in [
+            (json!(0), true),
+            (json!(130), true),
+            (json!(131), false),
+            (json!(-1), false),
+            (json!(30.5), false),
+        ] {
+            let mut v = example();
+            v["members"][0]["age"] = age.clone();
+            assert_eq!(Household::parse(&request(v)).is_ok(), ok, "{age}");
+        }
+        for (grade, ok) in [
+            (json!(1), true),
+            (json!(4), true),
+            (json!(0), false),
+            (json!(5), false),
+            (json!(null), true),
+        ] {
+            let mut v = example();
+            v["members"][0]["disability_grade"] = grade.clone();
+            assert_eq!(Household::parse(&request(v)).is_ok(), ok, "{grade}");
+        }
+    }
+
+    #[test]
+    fn household_size_limits() {
+        let mut v = example();
+        v["members"] = json!([]);
+        assert_eq!(errors(v), vec![e("members", ErrorCode::Empty)]);
+
+        let mut v = example();
+        let member = v["members"][0].clone();
+        v["members"] = json!(vec![member.clone(); 30]);
+        assert_eq!(
+            Household::parse(&request(v.clone())).map(|h| h.members.len()),
+            Ok(30)
+        );
+        v["members"] = json!(vec![member; 31]);
+        assert_eq!(errors(v), vec![e("members", ErrorCode::TooMany)]);
+
+        let mut v = example();
+        v.as_object_mut().unwrap().remove("members");
+        v.as_object_mut().unwrap().remove("assets");
+        v.as_object_mut().unwrap().remove("area");
+        assert_eq!(
+            errors(v),
+            vec![
+                e("area", ErrorCode::Required),
+                e("members", ErrorCode::Required),
+                e("assets", ErrorCode::Required)
+            ]
+        );
+    }
+
+    #[test]
+    fn lenient_wire_values() {
+        let mut v = example();
+        v["members"][0]["age"] = json!("67");
+        v["assets"]["financial"] = json!(" 10000.5 ");
+        v["area"] = json!(7);
+        v["members"][0]["self_care"] = json!({"x": 1});
+        v["assets"]["vehicles_value"] = json!([1, 2]);
+        v["assets"]["houses_owned"] = json!(true);
+        assert_eq!(
+            errors(v),
+            vec![
+                e("area", ErrorCode::UnknownValue),
+                e("members[0].self_care", ErrorCode::UnknownValue),
+                e("assets.vehicles_value", ErrorCode::NotANumber),
+                e("assets.houses_owned", ErrorCode::NotANumber),
+            ]
+        );
+        // Defaults: missing booleans are false, missing self_care is full, no expenses.
+        let h = Household::parse(&request(json!({
+            "area": "rural",
+            "members": [{"age": 5}],
+            "assets": {"financial": 0, "vehicles_value": 0, "houses_owned": 0}
+        })))
+        .unwrap();
+        assert_eq!(h.members[0], Member::new(5));
+        assert_eq!(h.rigid_expenses_12m, Fen::ZERO);
+    }
+
+    #[test]
+    fn non_finite_numbers_built_in_rust() {
+        let mut req = request(example());
+        req.assets = Some(AssetsRequest {
+            financial: Some(f64::NAN),
+            vehicles_value: Some(f64::INFINITY),
+            houses_owned: Some(f64::NEG_INFINITY),
+        });
+        let errs = Household::parse(&req).unwrap_err();
+        assert!(errs.has("assets.financial", ErrorCode::NotANumber));
+        assert!(errs.has("assets.vehicles_value", ErrorCode::NotANumber));
+        assert!(errs.has("assets.houses_owned", ErrorCode::NotANumber));
+        assert_eq!(
+            errs.to_string(),
+            "invalid household: assets.financial: not_a_number; assets.vehicles_value: not_a_number; assets.houses_owned: not_a_number;"
+        );
+    }
+
+    #[test]
+    fn emergency_parses() {
+        let mut v = example();
+        v["emergency"] = json!({"kind":"fire","urgency":"critical"});
+        let h = Household::parse(&request(v)).unwrap();
+        assert_eq!(
+            h.emergency,
+            Some(Emergency {
+                kind: EmergencyKind::Fire,
+                urgency: Urgency::Critical
+            })
+        );
+        let mut v = example();
+        v["emergency"] = json!({});
+        assert_eq!(
+            errors(v),
+            vec![
+                e("emergency.kind", ErrorCode::Required),
+                e("emergency.urgency", ErrorCode::Required)
+            ]
+        );
+    }
+
+    #[test]
+    fn income_kinds() {
+        assert_eq!(IncomeKind::ALL.len(), 13);
+        assert_eq!(IncomeKind::ALL.iter().filter(|k| k.is_exempt()).count(), 6);
+        for k in IncomeKind::ALL {
+            assert_eq!(IncomeKind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(IncomeKind::parse("Wages"), None);
+    }
+
+    #[test]
+    fn error_list_serializes_for_the_422() {
+        let errs = InputErrors(vec![FieldError {
+            field: "members[0].incomes[1].monthly".into(),
+            code: ErrorCode::Negative,
+        }]);
+        assert_eq!(
+            serde_json::to_value(&errs).unwrap(),
+            json!([{"field":"members[0].incomes[1].monthly","code":"negative"}])
+        );
+    }
 }

@@ -123,7 +123,7 @@ pub(crate) struct Scaled {
 /// Scales `value` (finite, ≥ 0, ≤ [`MAX_YUAN`]) by 10^`decimals`, rounding half up on its
 /// shortest round-tripping decimal representation. `None` when it does not fit.
 pub(crate) fn decimal_scaled(value: f64, decimals: u32) -> Option<Scaled> {
-    if !value.is_finite() || value < 0.0 || value > MAX_YUAN {
+    if !(0.0..=MAX_YUAN).contains(&value) {
         return None;
     }
     let mut buf = StackBuf::new();
