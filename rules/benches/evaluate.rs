@@ -2,7 +2,7 @@
 //! Budget (ARCHITECTURE.md): ≥ 1,000,000 per second on one core, release build.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use rules::{evaluate, Standards};
+use rules::{evaluate, evaluate_into, Assessment, Standards};
 
 #[path = "support/households.rs"]
 mod households;
@@ -16,6 +16,15 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for h in &pool {
                 black_box(evaluate(&standards, black_box(h)));
+            }
+        })
+    });
+    group.bench_function("mixed_1024_households_reused_buffer", |b| {
+        let mut buffer = Assessment::empty();
+        b.iter(|| {
+            for h in &pool {
+                evaluate_into(&standards, black_box(h), &mut buffer);
+                black_box(&buffer);
             }
         })
     });

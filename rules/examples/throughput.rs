@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use rules::{evaluate, Standards};
+use rules::{evaluate, evaluate_into, Assessment, Standards};
 
 #[path = "../benches/support/households.rs"]
 mod households;
@@ -26,7 +26,21 @@ fn main() {
     }
     let elapsed = start.elapsed().as_secs_f64();
     println!(
-        "{n} households in {elapsed:.3} s: {:.0} households/s ({eligible} with a recommendation)",
+        "evaluate:      {n} households in {elapsed:.3} s: {:.0} households/s ({eligible} with a recommendation)",
+        n as f64 / elapsed
+    );
+
+    let mut buffer = Assessment::empty();
+    let mut eligible = 0_usize;
+    let start = Instant::now();
+    for h in pool.iter().cycle().take(n) {
+        evaluate_into(&standards, black_box(h), &mut buffer);
+        eligible += usize::from(buffer.recommended.is_some());
+        black_box(&buffer);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    println!(
+        "evaluate_into: {n} households in {elapsed:.3} s: {:.0} households/s ({eligible} with a recommendation)",
         n as f64 / elapsed
     );
 }

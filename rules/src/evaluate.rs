@@ -243,6 +243,10 @@ fn yuan_ratio(numerator: i128, denominator: i128) -> Measure {
     Measure::Yuan(numerator as f64 / (denominator as f64 * 100.0))
 }
 
+fn count(n: usize) -> Measure {
+    Measure::Count(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
 fn check(rule: Rule, passed: bool, value: Measure, threshold: Measure) -> Check {
     Check {
         rule,
@@ -253,50 +257,18 @@ fn check(rule: Rule, passed: bool, value: Measure, threshold: Measure) -> Check 
     }
 }
 
-fn member_check(
-    rule: Rule,
-    member: usize,
-    passed: bool,
-    value: Measure,
-    threshold: Measure,
-) -> Check {
-    Check {
-        rule,
-        member: Some(member),
-        passed,
-        value,
-        threshold,
-    }
+/// A yes/no condition: the value is the fact, there is no threshold.
+fn condition(rule: Rule, passed: bool, fact: bool) -> Check {
+    check(rule, passed, Measure::Flag(fact), Measure::None)
+}
+
+fn all_passed(checks: &[Check]) -> bool {
+    checks.iter().all(|c| c.passed)
 }
 
 /// Whole yuan paid for an amount in fen: never negative, 0.5 rounding up.
 fn paid(fen: i128) -> i64 {
     Fen(i64::try_from(fen.max(0)).unwrap_or(i64::MAX)).to_whole_yuan()
-}
-
-fn status(eligible: bool) -> Status {
-    if eligible {
-        Status::Eligible
-    } else {
-        Status::Ineligible
-    }
-}
-
-fn result(
-    programme: ProgrammeId,
-    eligible: bool,
-    members: Vec<usize>,
-    checks: Vec<Check>,
-) -> ProgrammeResult {
-    ProgrammeResult {
-        programme,
-        status: status(eligible),
-        monthly_amount: None,
-        members: if eligible { members } else { Vec::new() },
-        checks,
-        advance_within_hours: None,
-        advance_cap: None,
-    }
 }
 
 /// The quantities every rule uses, in fen (`i128` so that no product can overflow).
@@ -313,57 +285,153 @@ struct Facts<'a> {
 }
 
 impl Facts<'_> {
-    fn per_capita(&self) -> Measure {
-        yuan_ratio(self.counted, self.n)
-    }
-
-    /// assets_ok(months) with its three checks.
-    fn assets(&self, months: u32, checks: &mut Vec<Check>) -> bool {
+    /// assets_ok(months) as its three checks.
+    fn assets(&self, months: u32) -> [Check; 3] {
         let limit = i128::from(months) * self.standard;
-        let financial_ok = self.financial <= limit * self.n;
-        let vehicles_ok = self.vehicles <= i128::from(self.a.vehicle_limit.0);
-        let houses_ok = self.houses <= i64::from(self.a.max_houses);
-        checks.push(check(
-            Rule::FinancialAssetsPerCapitaWithinLimit,
-            financial_ok,
-            yuan_ratio(self.financial, self.n),
-            yuan(limit),
-        ));
-        checks.push(check(
-            Rule::VehiclesWithinLimit,
-            vehicles_ok,
-            yuan(self.vehicles),
-            yuan(i128::from(self.a.vehicle_limit.0)),
-        ));
-        checks.push(check(
-            Rule::HousesWithinLimit,
-            houses_ok,
-            Measure::Count(self.houses),
-            Measure::Count(i64::from(self.a.max_houses)),
-        ));
-        financial_ok && vehicles_ok && houses_ok
+        let vehicle_limit = i128::from(self.a.vehicle_limit.0);
+        let max_houses = i64::from(self.a.max_houses);
+        [
+            check(
+                Rule::FinancialAssetsPerCapitaWithinLimit,
+                self.financial <= limit * self.n,
+                yuan_ratio(self.financial, self.n),
+                yuan(limit),
+            ),
+            check(
+                Rule::VehiclesWithinLimit,
+                self.vehicles <= vehicle_limit,
+                yuan(self.vehicles),
+                yuan(vehicle_limit),
+            ),
+            check(
+                Rule::HousesWithinLimit,
+                self.houses <= max_houses,
+                Measure::Count(self.houses),
+                Measure::Count(max_houses),
+            ),
+        ]
     }
 
     /// Per-capita income < multiplier × dibao_standard, strictly.
-    fn per_capita_below(&self, rule: Rule, multiplier: Ratio, checks: &mut Vec<Check>) -> bool {
+    fn per_capita_below(&self, rule: Rule, multiplier: Ratio) -> Check {
         let line = i128::from(multiplier.0) * self.standard;
-        let passed = self.counted * SCALE < line * self.n;
-        checks.push(check(
+        check(
             rule,
-            passed,
-            self.per_capita(),
+            self.counted * SCALE < line * self.n,
+            yuan_ratio(self.counted, self.n),
             yuan_ratio(line, SCALE),
-        ));
-        passed
+        )
     }
 }
 
-/// Every member when `eligible`, else none (without allocating).
-fn covered(eligible: bool, size: usize) -> Vec<usize> {
-    if eligible {
-        (0..size).collect()
-    } else {
-        Vec::new()
+fn severe(m: &Member) -> bool {
+    matches!(m.disability_grade, Some(1 | 2)) || m.serious_illness
+}
+
+/// The three per-person 特困 checks of member `i` (the asset test is the household's).
+fn tekun_checks(f: &Facts<'_>, i: usize, m: &Member) -> [Check; 3] {
+    let age_or_disability = m.age >= 60
+        || m.age < 18
+        || match m.disability_grade {
+            Some(1 | 2) => true,
+            Some(3) => matches!(
+                m.disability_kind,
+                Some(DisabilityKind::Intellectual | DisabilityKind::Mental)
+            ),
+            _ => false,
+        };
+    let own = i128::from(m.counted_income().0);
+    let checks = [
+        check(
+            Rule::AgeOrDisabilityCondition,
+            age_or_disability,
+            Measure::Count(i64::from(m.age)),
+            Measure::None,
+        ),
+        check(
+            Rule::OwnIncomeBelowStandard,
+            own < f.standard,
+            yuan(own),
+            yuan(f.standard),
+        ),
+        condition(
+            Rule::NoAbleSupporter,
+            !m.has_able_supporter,
+            m.has_able_supporter,
+        ),
+    ];
+    checks.map(|c| Check {
+        member: Some(i),
+        ..c
+    })
+}
+
+fn jobseeker(m: &Member) -> bool {
+    (16..=59).contains(&m.age) && m.can_work && !m.employed
+}
+
+fn indices(members: &[Member], keep: impl Fn(&Member) -> bool, out: &mut Vec<usize>) {
+    out.extend(
+        members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| keep(m))
+            .map(|(i, _)| i),
+    );
+}
+
+impl ProgrammeResult {
+    fn empty(programme: ProgrammeId) -> ProgrammeResult {
+        ProgrammeResult {
+            programme,
+            status: Status::Ineligible,
+            monthly_amount: None,
+            members: Vec::new(),
+            checks: Vec::new(),
+            advance_within_hours: None,
+            advance_cap: None,
+        }
+    }
+
+    /// Back to ineligible with no trail, keeping the vectors' capacity.
+    fn reset(&mut self) {
+        self.status = Status::Ineligible;
+        self.monthly_amount = None;
+        self.members.clear();
+        self.checks.clear();
+        self.advance_within_hours = None;
+        self.advance_cap = None;
+    }
+
+    fn set_eligible(&mut self, eligible: bool, size: usize) {
+        if eligible {
+            self.status = Status::Eligible;
+            self.members.extend(0..size);
+        }
+    }
+}
+
+impl Assessment {
+    /// An assessment with every programme ineligible and no trail: the buffer for
+    /// [`evaluate_into`].
+    pub fn empty() -> Assessment {
+        Assessment {
+            standards: StandardsSummary {
+                year: 0,
+                area: Area::Urban,
+                dibao_standard: Fen::ZERO,
+            },
+            household: HouseholdSummary {
+                size: 0,
+                counted_monthly_income: 0.0,
+                per_capita_monthly_income: 0.0,
+            },
+            programmes: ProgrammeId::ALL
+                .iter()
+                .map(|&id| ProgrammeResult::empty(id))
+                .collect(),
+            recommended: None,
+        }
     }
 }
 
@@ -371,8 +439,17 @@ fn covered(eligible: bool, size: usize) -> Vec<usize> {
 ///
 /// Infallible and panic-free for any `Household`, including ones built by hand.
 pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
+    let mut out = Assessment::empty();
+    evaluate_into(standards, household, &mut out);
+    out
+}
+
+/// [`evaluate`] into an existing assessment, reusing its vectors: for batch screening, where
+/// one buffer serves many households without allocating.
+pub fn evaluate_into(standards: &Standards, household: &Household, out: &mut Assessment) {
     let a = standards.area(household.area);
-    let size = household.members.len();
+    let members = household.members.as_slice();
+    let size = members.len();
     let f = Facts {
         a,
         n: i128::try_from(size.max(1)).unwrap_or(i128::MAX),
@@ -383,373 +460,96 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
         houses: i64::from(household.houses_owned),
         rigid: i128::from(household.rigid_expenses_12m.0),
     };
-    let twelve_months_income = 12 * f.counted;
-    let mut programmes = Vec::with_capacity(ProgrammeId::ALL.len());
+    let annual_income = 12 * f.counted;
 
-    // 低保, household test.
-    let mut dibao_checks = Vec::with_capacity(5 + size);
-    let dibao_income_ok = f.per_capita_below(
-        Rule::PerCapitaIncomeBelowStandard,
-        Ratio(Ratio::SCALE),
-        &mut dibao_checks,
-    );
-    let dibao_assets_ok = f.assets(a.asset_months, &mut dibao_checks);
-    let dibao_household = dibao_income_ok && dibao_assets_ok;
+    // Decide first; the trail below is built from the same checks.
+    let dibao_income = f.per_capita_below(Rule::PerCapitaIncomeBelowStandard, Ratio(Ratio::SCALE));
+    let assets = f.assets(a.asset_months);
+    let assets_ok = all_passed(&assets);
+    let dibao_household = dibao_income.passed && assets_ok;
 
-    // 低保边缘 (needed first by the individual cover).
-    let mut marginal_checks = Vec::with_capacity(5);
-    marginal_checks.push(check(
-        Rule::NotDibaoEligible,
-        !dibao_household,
-        Measure::Flag(dibao_household),
-        Measure::None,
-    ));
-    let marginal_income_ok = f.per_capita_below(
+    let marginal_income = f.per_capita_below(
         Rule::PerCapitaIncomeBelowMarginalLine,
         a.marginal_multiplier,
-        &mut marginal_checks,
     );
-    let marginal_assets_ok = f.assets(a.marginal_asset_months, &mut marginal_checks);
-    let marginal = !dibao_household && marginal_income_ok && marginal_assets_ok;
+    let marginal_assets = f.assets(a.marginal_asset_months);
+    let marginal_assets_ok = all_passed(&marginal_assets);
+    let marginal = !dibao_household && marginal_income.passed && marginal_assets_ok;
 
-    // 低保: the household, or else 单人保 for severely disabled or seriously ill members.
-    let mut dibao = result(ProgrammeId::Dibao, false, Vec::new(), Vec::new());
-    if dibao_household {
-        dibao.status = Status::Eligible;
-        dibao.members = covered(true, size);
-        dibao.monthly_amount = Some(paid(f.standard * f.n - f.counted));
-    } else {
-        dibao_checks.push(check(
-            Rule::MarginalForIndividualCover,
-            marginal,
-            Measure::Flag(marginal),
-            Measure::None,
-        ));
-        if marginal {
-            let mut covered = Vec::new();
-            let mut amount: i128 = 0;
-            for (i, m) in household.members.iter().enumerate() {
-                let severe = matches!(m.disability_grade, Some(1 | 2)) || m.serious_illness;
-                dibao_checks.push(member_check(
-                    Rule::SevereDisabilityOrIllness,
-                    i,
-                    severe,
-                    Measure::Flag(severe),
-                    Measure::None,
-                ));
-                if severe {
-                    covered.push(i);
-                    amount += (f.standard - i128::from(m.counted_income().0)).max(0);
-                }
-            }
-            if !covered.is_empty() {
-                dibao.status = Status::Eligible;
-                dibao.members = covered;
-                dibao.monthly_amount = Some(paid(amount));
-            }
+    // 单人保: severely disabled or seriously ill members of a marginal household.
+    let mut individual_amount: i128 = 0;
+    let mut individual_count = 0_usize;
+    if marginal {
+        for m in members.iter().filter(|m| severe(m)) {
+            individual_count += 1;
+            individual_amount += (f.standard - i128::from(m.counted_income().0)).max(0);
         }
     }
-    dibao.checks = dibao_checks;
-    let dibao_any = dibao.status == Status::Eligible;
+    let individual = individual_count > 0;
+    let dibao_any = dibao_household || individual;
 
-    // 特困, per person. The asset test is the household's, checked once.
-    let mut tekun_checks = Vec::with_capacity(3 + 3 * size);
-    let tekun_assets_ok = f.assets(a.asset_months, &mut tekun_checks);
-    let mut tekun_members = Vec::new();
-    let mut tekun_amount: i128 = 0;
     let tekun_basic = i128::from(a.tekun_basic().0);
-    for (i, m) in household.members.iter().enumerate() {
-        let condition = m.age >= 60
-            || m.age < 18
-            || match m.disability_grade {
-                Some(1 | 2) => true,
-                Some(3) => matches!(
-                    m.disability_kind,
-                    Some(DisabilityKind::Intellectual | DisabilityKind::Mental)
-                ),
-                _ => false,
-            };
-        let own = i128::from(m.counted_income().0);
-        let own_ok = own < f.standard;
-        let unsupported = !m.has_able_supporter;
-        tekun_checks.push(member_check(
-            Rule::AgeOrDisabilityCondition,
-            i,
-            condition,
-            Measure::Count(i64::from(m.age)),
-            Measure::None,
-        ));
-        tekun_checks.push(member_check(
-            Rule::OwnIncomeBelowStandard,
-            i,
-            own_ok,
-            yuan(own),
-            yuan(f.standard),
-        ));
-        tekun_checks.push(member_check(
-            Rule::NoAbleSupporter,
-            i,
-            unsupported,
-            Measure::Flag(m.has_able_supporter),
-            Measure::None,
-        ));
-        if condition && own_ok && tekun_assets_ok && unsupported {
-            tekun_members.push(i);
-            tekun_amount += tekun_basic + i128::from(a.care(m.self_care).0);
+    let mut tekun_count = 0_usize;
+    let mut tekun_amount: i128 = 0;
+    if assets_ok {
+        for (i, m) in members.iter().enumerate() {
+            if all_passed(&tekun_checks(&f, i, m)) {
+                tekun_count += 1;
+                tekun_amount += tekun_basic + i128::from(a.care(m.self_care).0);
+            }
         }
     }
-    let tekun_any = !tekun_members.is_empty();
-    let mut tekun = result(ProgrammeId::Tekun, tekun_any, tekun_members, tekun_checks);
-    if tekun_any {
-        tekun.monthly_amount = Some(paid(tekun_amount));
-    }
+    let tekun_any = tekun_count > 0;
 
-    let marginal_result = result(
-        ProgrammeId::Marginal,
-        marginal,
-        covered(marginal, size),
-        marginal_checks,
-    );
-
-    // 刚性支出困难.
-    let mut rigid_checks = Vec::with_capacity(7);
-    rigid_checks.push(check(
-        Rule::NotDibaoEligible,
-        !dibao_household,
-        Measure::Flag(dibao_household),
-        Measure::None,
-    ));
-    rigid_checks.push(check(
-        Rule::NotMarginalEligible,
-        !marginal,
-        Measure::Flag(marginal),
-        Measure::None,
-    ));
     let disposable = i128::from(a.disposable_income.0);
-    let annual_ok = twelve_months_income < disposable * f.n;
-    rigid_checks.push(check(
+    let annual = check(
         Rule::PerCapitaAnnualIncomeBelowDisposableIncome,
-        annual_ok,
-        yuan_ratio(twelve_months_income, f.n),
+        annual_income < disposable * f.n,
+        yuan_ratio(annual_income, f.n),
         yuan(disposable),
-    ));
-    let rigid_line = i128::from(a.rigid_ratio.0) * twelve_months_income;
-    let rigid_ratio_ok = f.rigid * SCALE >= rigid_line;
-    rigid_checks.push(check(
+    );
+    let rigid_line = i128::from(a.rigid_ratio.0) * annual_income;
+    let rigid_ratio = check(
         Rule::RigidExpensesAtLeastRatioOfIncome,
-        rigid_ratio_ok,
+        f.rigid * SCALE >= rigid_line,
         yuan(f.rigid),
         yuan_ratio(rigid_line, SCALE),
-    ));
-    let rigid_assets_ok = f.assets(a.marginal_asset_months, &mut rigid_checks);
+    );
     let rigid_expense =
-        !dibao_household && !marginal && annual_ok && rigid_ratio_ok && rigid_assets_ok;
-    let rigid_result = result(
-        ProgrammeId::RigidExpense,
-        rigid_expense,
-        covered(rigid_expense, size),
-        rigid_checks,
-    );
+        !dibao_household && !marginal && annual.passed && rigid_ratio.passed && marginal_assets_ok;
 
-    // 急难型临时救助: no means test.
     let declared = household.emergency.is_some();
-    let mut emergency = result(
-        ProgrammeId::TemporaryEmergency,
-        declared,
-        covered(declared, size),
-        vec![check(
-            Rule::EmergencyDeclared,
-            declared,
-            Measure::Flag(declared),
-            Measure::None,
-        )],
-    );
-    if let Some(e) = household.emergency {
-        emergency.advance_within_hours = Some(e.urgency.advance_within_hours());
-        emergency.advance_cap = Some(paid(i128::from(a.quick_relief_months) * f.standard * f.n));
-    }
 
-    // 支出型临时救助.
-    let mut expense_checks = Vec::with_capacity(2);
-    let expense_above_income = f.rigid > twelve_months_income;
-    expense_checks.push(check(
+    let above_income = check(
         Rule::RigidExpensesAboveAnnualIncome,
-        expense_above_income,
+        f.rigid > annual_income,
         yuan(f.rigid),
-        yuan(twelve_months_income),
-    ));
-    let expense_income_ok = f.per_capita_below(
-        Rule::PerCapitaIncomeBelowExpenseLine,
-        a.expense_multiplier,
-        &mut expense_checks,
+        yuan(annual_income),
     );
-    let temporary_expense = expense_above_income && expense_income_ok;
-    let expense_result = result(
-        ProgrammeId::TemporaryExpense,
-        temporary_expense,
-        covered(temporary_expense, size),
-        expense_checks,
-    );
+    let expense_income =
+        f.per_capita_below(Rule::PerCapitaIncomeBelowExpenseLine, a.expense_multiplier);
+    let temporary_expense = above_income.passed && expense_income.passed;
 
-    // 专项救助.
     let assisted = dibao_any || tekun_any || marginal || rigid_expense;
-    let medical = assisted || expense_above_income;
-    let medical_result = result(
-        ProgrammeId::Medical,
-        medical,
-        covered(medical, size),
-        vec![
-            check(
-                Rule::AssistedHousehold,
-                assisted,
-                Measure::Flag(assisted),
-                Measure::None,
-            ),
-            check(
-                Rule::RigidExpensesAboveAnnualIncome,
-                expense_above_income,
-                yuan(f.rigid),
-                yuan(twelve_months_income),
-            ),
-        ],
-    );
-
-    let students: Vec<usize> = if medical {
-        household
-            .members
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.student)
-            .map(|(i, _)| i)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let student_count = household.members.iter().filter(|m| m.student).count();
-    let education = medical && student_count > 0;
-    let education_result = result(
-        ProgrammeId::Education,
-        education,
-        students,
-        vec![
-            check(
-                Rule::MedicalAssistanceHousehold,
-                medical,
-                Measure::Flag(medical),
-                Measure::None,
-            ),
-            check(
-                Rule::HasStudent,
-                student_count > 0,
-                Measure::Count(i64::try_from(student_count).unwrap_or(i64::MAX)),
-                Measure::Count(1),
-            ),
-        ],
-    );
-
+    let medical = assisted || above_income.passed;
+    let students = members.iter().filter(|m| m.student).count();
     let housing_category = dibao_any || tekun_any || marginal;
-    let housing = housing_category && household.housing_difficulty;
-    let housing_result = result(
-        ProgrammeId::Housing,
-        housing,
-        covered(housing, size),
-        vec![
-            check(
-                Rule::DibaoTekunOrMarginalHousehold,
-                housing_category,
-                Measure::Flag(housing_category),
-                Measure::None,
-            ),
-            check(
-                Rule::HousingDifficulty,
-                household.housing_difficulty,
-                Measure::Flag(household.housing_difficulty),
-                Measure::None,
-            ),
-        ],
-    );
-
     let employment_category = dibao_any || marginal;
-    let jobseekers = |m: &Member| (16..=59).contains(&m.age) && m.can_work && !m.employed;
-    let jobseeker_count = household.members.iter().filter(|m| jobseekers(m)).count();
-    let employment = employment_category && jobseeker_count > 0;
-    let employment_members = if employment {
-        household
-            .members
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| jobseekers(m))
-            .map(|(i, _)| i)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let employment_result = result(
-        ProgrammeId::Employment,
-        employment,
-        employment_members,
-        vec![
-            check(
-                Rule::DibaoOrMarginalHousehold,
-                employment_category,
-                Measure::Flag(employment_category),
-                Measure::None,
-            ),
-            check(
-                Rule::HasAbleUnemployedMember,
-                jobseeker_count > 0,
-                Measure::Count(i64::try_from(jobseeker_count).unwrap_or(i64::MAX)),
-                Measure::Count(1),
-            ),
-        ],
-    );
-
-    // Self-check households live at home, so every 特困 person is dispersed support.
-    let care_result = result(
-        ProgrammeId::CareService,
-        tekun_any,
-        tekun.members.clone(),
-        vec![check(
-            Rule::TekunPersonAtHome,
-            tekun_any,
-            Measure::Count(i64::try_from(tekun.members.len()).unwrap_or(i64::MAX)),
-            Measure::Count(1),
-        )],
-    );
-
-    // 慈善帮扶 and 一事一议: review when nothing fits but hardship is reported.
+    let jobseekers = members.iter().filter(|m| jobseeker(m)).count();
     let fits = dibao_any || tekun_any || marginal || rigid_expense || temporary_expense;
     let hardship = declared || f.rigid > 0 || household.special_hardship;
-    let review = |programme| {
-        let mut r = result(
-            programme,
-            false,
-            Vec::new(),
-            vec![
-                check(
-                    Rule::NoProgrammeFits,
-                    !fits,
-                    Measure::Flag(!fits),
-                    Measure::None,
-                ),
-                check(
-                    Rule::HardshipReported,
-                    hardship,
-                    Measure::Flag(hardship),
-                    Measure::None,
-                ),
-            ],
-        );
-        if !fits && hardship {
-            r.status = Status::NeedsReview;
-            r.members = covered(true, size);
-        }
-        r
-    };
-    let charity = review(ProgrammeId::Charity);
-    let deliberation = review(ProgrammeId::Deliberation);
 
-    let recommended = if tekun_any {
+    out.standards = StandardsSummary {
+        year: standards.year,
+        area: household.area,
+        dibao_standard: a.dibao_standard,
+    };
+    out.household = HouseholdSummary {
+        size,
+        counted_monthly_income: f.counted as f64 / 100.0,
+        per_capita_monthly_income: f.counted as f64 / (f.n as f64 * 100.0),
+    };
+    out.recommended = if tekun_any {
         Some(ProgrammeId::Tekun)
     } else if dibao_any {
         Some(ProgrammeId::Dibao)
@@ -763,46 +563,186 @@ pub fn evaluate(standards: &Standards, household: &Household) -> Assessment {
         None
     };
 
-    programmes.push(dibao);
-    programmes.push(tekun);
-    programmes.push(marginal_result);
-    programmes.push(rigid_result);
-    programmes.push(emergency);
-    programmes.push(expense_result);
-    programmes.push(medical_result);
-    programmes.push(education_result);
-    programmes.push(housing_result);
-    programmes.push(employment_result);
-    programmes.push(care_result);
-    programmes.push(charity);
-    programmes.push(deliberation);
-
-    Assessment {
-        standards: StandardsSummary {
-            year: standards.year,
-            area: household.area,
-            dibao_standard: a.dibao_standard,
-        },
-        household: HouseholdSummary {
-            size,
-            counted_monthly_income: yuan(f.counted).as_f64(),
-            per_capita_monthly_income: f.per_capita().as_f64(),
-        },
-        programmes,
-        recommended,
+    // A buffer that is not the shape `empty()` makes (e.g. deserialized) is rebuilt.
+    let shaped = out.programmes.len() == ProgrammeId::ALL.len()
+        && out
+            .programmes
+            .iter()
+            .zip(ProgrammeId::ALL)
+            .all(|(p, id)| p.programme == *id);
+    if !shaped {
+        out.programmes = ProgrammeId::ALL
+            .iter()
+            .map(|&id| ProgrammeResult::empty(id))
+            .collect();
     }
-}
 
-impl Measure {
-    fn as_f64(self) -> f64 {
-        match self {
-            Measure::Yuan(v) => v,
-            Measure::Count(v) => v as f64,
-            Measure::Flag(_) | Measure::None => 0.0,
+    for p in &mut out.programmes {
+        p.reset();
+        let checks = &mut p.checks;
+        match p.programme {
+            ProgrammeId::Dibao => {
+                checks.reserve(5 + size);
+                checks.push(dibao_income);
+                checks.extend_from_slice(&assets);
+                if dibao_household {
+                    p.set_eligible(true, size);
+                    p.monthly_amount = Some(paid(f.standard * f.n - f.counted));
+                } else {
+                    checks.push(condition(
+                        Rule::MarginalForIndividualCover,
+                        marginal,
+                        marginal,
+                    ));
+                    if marginal {
+                        checks.extend(members.iter().enumerate().map(|(i, m)| Check {
+                            member: Some(i),
+                            ..condition(Rule::SevereDisabilityOrIllness, severe(m), severe(m))
+                        }));
+                    }
+                    if individual {
+                        p.status = Status::Eligible;
+                        indices(members, severe, &mut p.members);
+                        p.monthly_amount = Some(paid(individual_amount));
+                    }
+                }
+            }
+            ProgrammeId::Tekun => {
+                checks.reserve(3 + 3 * size);
+                checks.extend_from_slice(&assets);
+                for (i, m) in members.iter().enumerate() {
+                    let person = tekun_checks(&f, i, m);
+                    checks.extend_from_slice(&person);
+                    if assets_ok && all_passed(&person) {
+                        p.members.push(i);
+                    }
+                }
+                if tekun_any {
+                    p.status = Status::Eligible;
+                    p.monthly_amount = Some(paid(tekun_amount));
+                }
+            }
+            ProgrammeId::Marginal => {
+                checks.reserve(5);
+                checks.push(condition(
+                    Rule::NotDibaoEligible,
+                    !dibao_household,
+                    dibao_household,
+                ));
+                checks.push(marginal_income);
+                checks.extend_from_slice(&marginal_assets);
+                p.set_eligible(marginal, size);
+            }
+            ProgrammeId::RigidExpense => {
+                checks.reserve(7);
+                checks.push(condition(
+                    Rule::NotDibaoEligible,
+                    !dibao_household,
+                    dibao_household,
+                ));
+                checks.push(condition(Rule::NotMarginalEligible, !marginal, marginal));
+                checks.push(annual);
+                checks.push(rigid_ratio);
+                checks.extend_from_slice(&marginal_assets);
+                p.set_eligible(rigid_expense, size);
+            }
+            ProgrammeId::TemporaryEmergency => {
+                checks.push(condition(Rule::EmergencyDeclared, declared, declared));
+                p.set_eligible(declared, size);
+                if let Some(e) = household.emergency {
+                    p.advance_within_hours = Some(e.urgency.advance_within_hours());
+                    p.advance_cap =
+                        Some(paid(i128::from(a.quick_relief_months) * f.standard * f.n));
+                }
+            }
+            ProgrammeId::TemporaryExpense => {
+                checks.reserve(2);
+                checks.push(above_income);
+                checks.push(expense_income);
+                p.set_eligible(temporary_expense, size);
+            }
+            ProgrammeId::Medical => {
+                checks.reserve(2);
+                checks.push(condition(Rule::AssistedHousehold, assisted, assisted));
+                checks.push(above_income);
+                p.set_eligible(medical, size);
+            }
+            ProgrammeId::Education => {
+                checks.reserve(2);
+                checks.push(condition(
+                    Rule::MedicalAssistanceHousehold,
+                    medical,
+                    medical,
+                ));
+                checks.push(check(
+                    Rule::HasStudent,
+                    students > 0,
+                    count(students),
+                    Measure::Count(1),
+                ));
+                if medical && students > 0 {
+                    p.status = Status::Eligible;
+                    indices(members, |m| m.student, &mut p.members);
+                }
+            }
+            ProgrammeId::Housing => {
+                checks.reserve(2);
+                checks.push(condition(
+                    Rule::DibaoTekunOrMarginalHousehold,
+                    housing_category,
+                    housing_category,
+                ));
+                let difficulty = household.housing_difficulty;
+                checks.push(condition(Rule::HousingDifficulty, difficulty, difficulty));
+                p.set_eligible(housing_category && difficulty, size);
+            }
+            ProgrammeId::Employment => {
+                checks.reserve(2);
+                checks.push(condition(
+                    Rule::DibaoOrMarginalHousehold,
+                    employment_category,
+                    employment_category,
+                ));
+                checks.push(check(
+                    Rule::HasAbleUnemployedMember,
+                    jobseekers > 0,
+                    count(jobseekers),
+                    Measure::Count(1),
+                ));
+                if employment_category && jobseekers > 0 {
+                    p.status = Status::Eligible;
+                    indices(members, jobseeker, &mut p.members);
+                }
+            }
+            // Self-check households live at home, so every 特困 person is dispersed support.
+            ProgrammeId::CareService => {
+                checks.push(check(
+                    Rule::TekunPersonAtHome,
+                    tekun_any,
+                    count(tekun_count),
+                    Measure::Count(1),
+                ));
+                if tekun_any {
+                    p.status = Status::Eligible;
+                    for (i, m) in members.iter().enumerate() {
+                        if assets_ok && all_passed(&tekun_checks(&f, i, m)) {
+                            p.members.push(i);
+                        }
+                    }
+                }
+            }
+            ProgrammeId::Charity | ProgrammeId::Deliberation => {
+                checks.reserve(2);
+                checks.push(condition(Rule::NoProgrammeFits, !fits, !fits));
+                checks.push(condition(Rule::HardshipReported, hardship, hardship));
+                if !fits && hardship {
+                    p.status = Status::NeedsReview;
+                    p.members.extend(0..size);
+                }
+            }
         }
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,8 +19,8 @@ pub mod money;
 pub mod standards;
 
 pub use evaluate::{
-    evaluate, Assessment, Check, HouseholdSummary, Measure, ProgrammeId, ProgrammeResult, Rule,
-    StandardsSummary, Status,
+    evaluate, evaluate_into, Assessment, Check, HouseholdSummary, Measure, ProgrammeId,
+    ProgrammeResult, Rule, StandardsSummary, Status,
 };
 pub use household::{
     Area, AssetsRequest, DisabilityKind, Emergency, EmergencyKind, EmergencyRequest, ErrorCode,

@@ -2,9 +2,9 @@
 
 use proptest::prelude::*;
 use rules::{
-    evaluate, Area, AssetsRequest, DisabilityKind, Emergency, EmergencyKind, Fen, Household,
-    HouseholdRequest, Income, IncomeKind, IncomeRequest, Member, MemberRequest, ProgrammeId,
-    SelfCare, Standards, Status, Urgency,
+    evaluate, evaluate_into, Area, Assessment, AssetsRequest, DisabilityKind, Emergency,
+    EmergencyKind, Fen, Household, HouseholdRequest, Income, IncomeKind, IncomeRequest, Member,
+    MemberRequest, ProgrammeId, SelfCare, Standards, Status, Urgency,
 };
 
 fn member() -> impl Strategy<Value = Member> {
@@ -170,6 +170,21 @@ proptest! {
                 prop_assert!(a.is_eligible(r));
             }
         }
+    }
+
+    #[test]
+    fn evaluate_into_a_reused_buffer_equals_evaluate(first in household(), second in household()) {
+        let standards = Standards::sample_2026();
+        let mut buffer = Assessment::empty();
+        evaluate_into(&standards, &first, &mut buffer);
+        prop_assert_eq!(&buffer, &evaluate(&standards, &first));
+        evaluate_into(&standards, &second, &mut buffer);
+        prop_assert_eq!(&buffer, &evaluate(&standards, &second));
+        // A buffer of the wrong shape is rebuilt.
+        buffer.programmes.truncate(3);
+        buffer.programmes.reverse();
+        evaluate_into(&standards, &first, &mut buffer);
+        prop_assert_eq!(&buffer, &evaluate(&standards, &first));
     }
 
     #[test]
