@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Server render throughput of a page against nginx serving the same HTML as a file, same machine,
+# same wrk settings, one run. Usage: throughput.sh BASE_URL PATH
+set -euo pipefail
+base="$1"; path="$2"
+seconds="${BENCH_SECONDS:-10}"; connections="${BENCH_CONNECTIONS:-64}"
+work="$(mktemp -d)"
+trap 'nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+
+curl -sf "$base$path" -o "$work/page.html"
+port=$(( 20000 + RANDOM % 20000 ))
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+daemon on;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$port;
+    root $work;
+    location / { default_type text/html; try_files /page.html =404; }
+  }
+}
+CONF
+nginx -p "$work" -c nginx.conf
+sleep 0.5
+
+rate() { wrk -t2 -c"$connections" -d"${seconds}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+portal=$(rate "$base$path")
+static=$(rate "http://127.0.0.1:$port/")
+ratio=$(awk -v a="$portal" -v b="$static" 'BEGIN { printf "%.2f", a / b }')
+echo "throughput $path: portal ${portal} req/s, nginx ${static} req/s (same HTML as a file), ratio ${ratio} (budget >= 0.5)"

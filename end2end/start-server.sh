@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts the release build on a fresh SQLite database with one staff account per role, for the
+# browser tests. Usage: start-server.sh PORT
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+port="$1"
+data="$(mktemp -d)"
+trap 'rm -rf "$data"' EXIT
+export DATABASE_URL="sqlite://$data/portal.db"
+export PORTAL_SITE_ROOT="$root/target/site"
+export PORTAL_ADDR="127.0.0.1:$port"
+export PORTAL_NEW_PASSWORD="e2e-password-2026"
+server="$root/target/release/server"
+"$server" migrate >/dev/null
+for role in volunteer caseworker supervisor admin; do
+  "$server" create-user --username "e2e.$role" --display-name "测试$role" --role "$role" --county rencheng >/dev/null
+done
+"$server" serve

@@ -1,0 +1,33 @@
+import { test, expect, visit, expectAccessible, STAFF_PASSWORD } from './support.js';
+
+test('a caseworker signs in, sees the workspace and signs out', async ({ page }) => {
+  await visit(page, '/staff');
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  await page.getByLabel('用户名').fill('e2e.caseworker');
+  await page.getByLabel('密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await expectAccessible(page);
+  await expect(page.getByText('已登录：测试caseworker')).toBeVisible();
+  await expect(page.getByText('任城区')).toBeVisible();
+  const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-portal-session');
+  expect(cookie?.httpOnly).toBe(true);
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/staff\/login\?signed_out=1$/);
+  await expect(page.getByRole('status')).toHaveText('您已退出登录。');
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/staff\/login$/);
+});
+
+test('a wrong password is explained at the top and beside the field', async ({ page }) => {
+  await visit(page, '/staff/login');
+  await page.getByLabel('用户名').fill('e2e.volunteer');
+  await page.getByLabel('密码').fill('not the password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/error=invalid/);
+  await expectAccessible(page);
+  const summary = page.getByRole('alert');
+  await expect(summary).toContainText('用户名或密码不对');
+  await summary.getByRole('link').click();
+  await expect(page.getByLabel('用户名')).toBeFocused();
+});
