@@ -97,7 +97,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(tr::urgent_call_label(Lang::En, 120), "Call 120");
-        assert_eq!(tr::urgent_call_label(Lang::Zh, 120), "拨打 120");
+        assert_eq!(
+            tr::staff_signed_in_as(Lang::En, "Wang Li"),
+            "Signed in as Wang Li"
+        );
+        assert_eq!(tr::staff_signed_in_as(Lang::Zh, "王丽"), "已登录：王丽");
     }
 }

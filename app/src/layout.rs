@@ -7,18 +7,17 @@ use crate::preferences::{use_prefs, DisplayToggle, LanguageSwitch};
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let prefs = use_prefs();
-    let lang = prefs.lang;
+    let lang = use_prefs().lang;
     view! {
         <a class="skip-link" href="#main">{tr::site_skip_to_content(lang)}</a>
         <header class="site-header">
-            <a class="brand" href="/" aria-label=tr::site_home_link(lang)>
+            <a class="brand" href="/">
                 <span class="brand-name">{tr::site_name(lang)}</span>
                 <span class="brand-tagline">{tr::site_tagline(lang)}</span>
             </a>
             <div class="header-tools">
                 <LanguageSwitch/>
-                <DisplayToggle prefs=prefs/>
+                <DisplayToggle/>
             </div>
         </header>
     }

@@ -211,46 +211,95 @@ pub fn LanguageSwitch() -> impl IntoView {
     view! {
         <form method="post" action=SetLanguage::url() class="language-switch">
             <input type="hidden" name="lang" value=other.code()/>
-            <button type="submit" class="header-button" lang=other.html_tag()
-                aria-label=tr::language_switch_hint(lang)>
-                {tr::language_switch_to_other(lang)}
+            <button type="submit" class="header-button">
+                <span class="visually-hidden">{tr::language_switch_hint(lang)}</span>
+                <span lang=other.html_tag()>{tr::language_switch_to_other(lang)}</span>
             </button>
         </form>
     }
 }
 
-/// Large text and high contrast (适老化). A plain form without JS; with WASM the page changes
-/// at once and the choice is saved in the background.
-#[island]
-pub fn DisplayToggle(prefs: Prefs) -> impl IntoView {
+/// Large text and high contrast (适老化): a plain form that works without JS.
+#[component]
+pub fn DisplayToggle() -> impl IntoView {
+    let prefs = use_prefs();
     let lang = prefs.lang;
-    let toggle = move |mode: DisplayMode, label: &'static str| {
-        let on = RwSignal::new(prefs.is_on(mode));
+    let button = move |mode: DisplayMode, label: &'static str| {
         view! {
             <button type="submit" name="mode" value=mode.code() class="header-button toggle"
-                aria-pressed=move || on.get().to_string()
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    let now_on = !on.get_untracked();
-                    on.set(now_on);
-                    #[cfg(feature = "hydrate")]
-                    apply_to_page(mode, now_on);
-                    leptos::task::spawn_local(async move {
-                        // The page has already changed; a failed save only means the choice is not remembered.
-                        let _ = set_display_mode(mode.code().to_owned(), Some(now_on)).await;
-                    });
-                }>
+                aria-pressed=prefs.is_on(mode).to_string()>
                 {label}
             </button>
         }
     };
     view! {
-        <form method="post" action=SetDisplayMode::url() class="display-toggle"
-            aria-label=tr::display_label(lang)>
-            {toggle(DisplayMode::LargeText, tr::display_large_text(lang))}
-            {toggle(DisplayMode::HighContrast, tr::display_high_contrast(lang))}
-        </form>
+        <InstantDisplayToggle>
+            <form method="post" action=SetDisplayMode::url() class="display-toggle"
+                aria-label=tr::display_label(lang)>
+                {button(DisplayMode::LargeText, tr::display_large_text(lang))}
+                {button(DisplayMode::HighContrast, tr::display_high_contrast(lang))}
+            </form>
+        </InstantDisplayToggle>
     }
+}
+
+/// With WASM, a press changes the page at once and the choice is saved in the background.
+/// It takes no props and keeps no signals: the buttons' `aria-pressed` is the state, which keeps
+/// the island a few kilobytes.
+#[island]
+fn InstantDisplayToggle(children: Children) -> impl IntoView {
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let button = ev
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .and_then(|element| element.closest("button[name=mode]").ok().flatten());
+            let Some(button) = button else { return };
+            let Some(mode) = button
+                .get_attribute("value")
+                .and_then(|v| DisplayMode::from_code(&v))
+            else {
+                return;
+            };
+            ev.prevent_default();
+            let on = button.get_attribute("aria-pressed").as_deref() != Some("true");
+            let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
+            apply_to_page(mode, on);
+            save_in_background(mode, on);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! { <div class="display-toggle-island" on:click=on_click>{children()}</div> }
+}
+
+/// Posts the same form the button would, without waiting. A plain `fetch` rather than the
+/// server-function client keeps this island small; if the save fails the page has still changed,
+/// and only the memory of the choice is lost.
+#[cfg(feature = "hydrate")]
+fn save_in_background(mode: DisplayMode, on: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(headers) = web_sys::Headers::new() else {
+        return;
+    };
+    let _ = headers.set("content-type", "application/x-www-form-urlencoded");
+    let _ = headers.set("accept", "application/json");
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    let body = [
+        "mode=",
+        mode.code(),
+        "&on=",
+        if on { "true" } else { "false" },
+    ]
+    .concat();
+    init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+    let _ = window.fetch_with_str_and_init(SetDisplayMode::url(), &init);
 }
 
 #[cfg(feature = "hydrate")]

@@ -9,7 +9,8 @@ use crate::preferences::use_prefs;
 fn call_link(lang: Lang, number: &'static str, what: &'static str) -> impl IntoView {
     view! {
         <li>
-            <a class="call" href=format!("tel:{number}") aria-label=tr::urgent_call_label(lang, number)>
+            <a class="call" href=format!("tel:{number}")>
+                <span class="visually-hidden">{tr::urgent_call_label(lang)}</span>
                 <span class="call-number">{number}</span>
                 <span class="call-what">{what}</span>
             </a>
