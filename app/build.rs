@@ -66,11 +66,22 @@ fn main() {
     }
     let (_, first_file, first) = &tables[0];
     for (_, file, other) in &tables[1..] {
-        for key in first.keys().filter(|k| !other.contains_key(*k)) {
-            panic!("{key} is in {first_file} but missing from {file}");
-        }
-        for key in other.keys().filter(|k| !first.contains_key(*k)) {
-            panic!("{key} is in {file} but missing from {first_file}");
+        let missing: Vec<String> = first
+            .keys()
+            .filter(|k| !other.contains_key(*k))
+            .map(|k| format!("{k} is in {first_file} but missing from {file}"))
+            .chain(
+                other
+                    .keys()
+                    .filter(|k| !first.contains_key(*k))
+                    .map(|k| format!("{k} is in {file} but missing from {first_file}")),
+            )
+            .collect();
+        if !missing.is_empty() {
+            panic!(
+                "every string needs Chinese and English:\n{}",
+                missing.join("\n")
+            );
         }
         for (key, text) in first {
             if placeholders(text) != placeholders(&other[key]) {
