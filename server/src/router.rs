@@ -158,6 +158,13 @@ pub async fn serve(
 ) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let address = listener.local_addr()?;
+    // Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm holds
+    // the second back until the client's delayed ACK (~40 ms per response).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
