@@ -8,6 +8,7 @@ use crate::preferences::use_prefs;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    crate::page_cache::mark_page_shareable();
     let lang = use_prefs().lang;
     let actions = [
         (

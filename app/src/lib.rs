@@ -7,6 +7,7 @@ mod home;
 pub mod i18n;
 mod layout;
 mod not_found;
+pub mod page_cache;
 pub mod preferences;
 mod shell;
 pub mod staff;

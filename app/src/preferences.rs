@@ -9,7 +9,7 @@ pub const DISPLAY_COOKIE: &str = "display";
 /// A year: these choices are not personal data and should outlive a browser restart.
 pub const COOKIE_MAX_AGE_SECONDS: u32 = 365 * 24 * 3600;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Prefs {
     pub lang: Lang,
     pub large_text: bool,

@@ -20,6 +20,7 @@ fn call_link(lang: Lang, number: &'static str, what: &'static str) -> impl IntoV
 
 #[component]
 pub fn UrgentHelpPage() -> impl IntoView {
+    crate::page_cache::mark_page_shareable();
     let lang = use_prefs().lang;
     view! {
         <Title text=tr::urgent_title(lang)/>

@@ -23,6 +23,7 @@ use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::middleware::page_cache::{self, PageCache};
 use crate::middleware::{errors, login_throttle, same_origin, security_headers};
 
 #[derive(Clone)]
@@ -30,6 +31,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub site_root: PathBuf,
+    pub page_cache: PageCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -51,6 +53,7 @@ impl AppState {
             leptos_options,
             store,
             site_root: config.site_root.clone(),
+            page_cache: PageCache::default(),
         }
     }
 }
@@ -85,6 +88,10 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
         ))
         .layer(axum::middleware::from_fn(errors::explain_too_large))
         .layer(axum::middleware::from_fn(same_origin::check))
+        .layer(axum::middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            page_cache::serve,
+        ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state);
     for header_layer in security_headers::layers() {

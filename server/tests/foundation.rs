@@ -172,18 +172,26 @@ on_both_databases!(
 );
 
 async fn oversized_bodies_get_413_with_a_page(db: TestDatabase) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let server = TestServer::start(db).await;
-    let body = vec![b'a'; 20 * 1024 * 1024];
-    let response = server
-        .client
-        .post(server.url("/api/preferences/language"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 413);
-    assert!(response.text().await.unwrap().contains("内容太大"));
+    // The server answers from the declared length, before the 20 MB arrive: send only the head.
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/preferences/language HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\nlang=",
+        20 * 1024 * 1024
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        socket.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("内容太大"));
 }
 on_both_databases!(
     too_large_sqlite,
@@ -234,4 +242,54 @@ on_both_databases!(
     health_sqlite,
     health_postgres,
     health_readiness_files_and_not_found
+);
+
+fn nonce_of(response: &reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap()
+        .to_owned()
+}
+
+async fn shared_pages_are_served_again_with_a_fresh_nonce_each_time(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let first = server.get("/help/urgent").await;
+    let first_nonce = nonce_of(&first);
+    let first_html = first.text().await.unwrap();
+    let second = server.get("/help/urgent").await;
+    let second_nonce = nonce_of(&second);
+    let second_html = second.text().await.unwrap();
+    assert_ne!(first_nonce, second_nonce, "a nonce is never reused");
+    assert!(second_html.contains(&format!(r#"nonce="{second_nonce}""#)));
+    assert_eq!(
+        first_html.replace(&first_nonce, "N"),
+        second_html.replace(&second_nonce, "N")
+    );
+
+    let english = server
+        .client
+        .get(server.url("/help/urgent"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        english.text().await.unwrap().contains("Urgent help"),
+        "each language has its own copy"
+    );
+    assert!(!server
+        .get("/help/urgent")
+        .await
+        .headers()
+        .contains_key("x-portal-shareable"));
+}
+on_both_databases!(
+    cache_sqlite,
+    cache_postgres,
+    shared_pages_are_served_again_with_a_fresh_nonce_each_time
 );

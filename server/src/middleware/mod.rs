@@ -2,5 +2,6 @@
 
 pub mod errors;
 pub mod login_throttle;
+pub mod page_cache;
 pub mod same_origin;
 pub mod security_headers;
