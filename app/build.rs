@@ -1,7 +1,8 @@
 //! Generates one typed function per translation key from `locales/zh-CN.toml` and `locales/en.toml`.
 //!
 //! `[home] title = "…"` becomes `pub fn home_title(lang: Lang) -> &'static str`; a string with
-//! placeholders such as `"{count} 项"` becomes `pub fn key(lang: Lang, count: impl Display) -> String`.
+//! placeholders such as `"{count} 项"` becomes `pub fn key(lang: Lang, count: impl Display) -> String`,
+//! its parameters in the order they appear in the Chinese text.
 //! The build fails when a key or a placeholder is missing in either language, or a string is empty,
 //! so every string the user reads exists in Chinese and English. Only the functions a page calls end
 //! up in the WASM.
@@ -50,8 +51,12 @@ fn placeholders(s: &str) -> Vec<String> {
         }
         rest = &after[end + 1..];
     }
-    found.sort();
     found
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names
 }
 
 fn main() {
@@ -84,7 +89,7 @@ fn main() {
             );
         }
         for (key, text) in first {
-            if placeholders(text) != placeholders(&other[key]) {
+            if sorted(placeholders(text)) != sorted(placeholders(&other[key])) {
                 panic!("{key}: {first_file} and {file} use different placeholders");
             }
         }

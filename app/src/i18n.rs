@@ -73,6 +73,25 @@ impl Lang {
     }
 }
 
+/// A date as people write it: 2026年12月3日, or 3 December 2026.
+pub fn format_date(lang: Lang, date: time::Date) -> String {
+    let month = match u8::from(date.month()) {
+        1 => tr::date_month_1(lang),
+        2 => tr::date_month_2(lang),
+        3 => tr::date_month_3(lang),
+        4 => tr::date_month_4(lang),
+        5 => tr::date_month_5(lang),
+        6 => tr::date_month_6(lang),
+        7 => tr::date_month_7(lang),
+        8 => tr::date_month_8(lang),
+        9 => tr::date_month_9(lang),
+        10 => tr::date_month_10(lang),
+        11 => tr::date_month_11(lang),
+        _ => tr::date_month_12(lang),
+    };
+    tr::date_full(lang, date.year(), month, date.day())
+}
+
 /// The translated strings, one function per key of `locales/*.toml`.
 pub mod tr {
     use super::Lang;
@@ -93,6 +112,13 @@ mod tests {
         assert_eq!(Lang::from_accept_language("en;q=0.5,zh-TW;q=0.8"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("fr-FR"), Lang::Zh);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+    }
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let date = time::macros::date!(2026 - 12 - 03);
+        assert_eq!(format_date(Lang::Zh, date), "2026年12月3日");
+        assert_eq!(format_date(Lang::En, date), "3 December 2026");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod error_pages;
+mod handbook;
 mod home;
 pub mod i18n;
 mod layout;

@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::handbook::{PolicyListPage, PolicyPage};
 use crate::home::HomePage;
 use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/help/urgent") view=UrgentHelpPage/>
+                    <Route path=path!("/policies") view=PolicyListPage/>
+                    <Route path=path!("/policies/:slug") view=PolicyPage/>
                     <Route path=path!("/staff/login") view=StaffLoginPage/>
                     <Route path=path!("/staff") view=StaffWorkspacePage ssr=SsrMode::Async/>
                 </Routes>

@@ -55,6 +55,8 @@ pub enum CliError {
     Invalid { field: &'static str, reason: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Content(#[from] crate::content::ContentLoadError),
 }
 
 fn invalid(field: &'static str) -> impl FnOnce(String) -> CliError {
@@ -177,8 +179,9 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {
+    let handbook = crate::content::load_handbook(&config.content_dir)?;
     let store = router::open_store(&config, Arc::new(SystemClock)).await?;
-    let state = AppState::new(&config, store.clone());
+    let state = AppState::new(&config, store.clone(), handbook);
     let site_root = config.site_root.clone();
     tokio::task::spawn_blocking(move || match crate::static_files::precompress(&site_root) {
         Ok(n) if n > 0 => tracing::info!(files = n, "compressed the site's files"),

@@ -21,6 +21,10 @@ pub struct Config {
     #[arg(long, env = "PORTAL_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// Folder of the handbook content: categories, departments, life situations, policies/.
+    #[arg(long, env = "PORTAL_CONTENT_DIR", default_value = "content")]
+    pub content_dir: PathBuf,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -43,6 +47,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url,
             site_root: PathBuf::from("target/site"),
+            content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
         }

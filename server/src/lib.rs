@@ -1,7 +1,9 @@
 //! The 济时救 portal process: configuration, router, middleware and subcommands.
 
+pub mod api;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod middleware;
 pub mod router;
 pub mod sessions;

@@ -11,6 +11,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use handbook::Handbook;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use store::{Clock, Store};
@@ -32,6 +33,7 @@ pub struct AppState {
     pub store: Store,
     pub site_root: PathBuf,
     pub page_cache: PageCache,
+    pub handbook: Arc<Handbook>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -41,7 +43,7 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    pub fn new(config: &Config, store: Store) -> Self {
+    pub fn new(config: &Config, store: Store, handbook: Handbook) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("portal")
             .site_root(config.site_root.display().to_string())
@@ -54,24 +56,35 @@ impl AppState {
             store,
             site_root: config.site_root.clone(),
             page_cache: PageCache::default(),
+            handbook: Arc::new(handbook),
         }
     }
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let store = state.store.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::api::routes())
         .leptos_routes_with_context(
             state,
             generate_route_list(app::App),
-            move || provide_context(store.clone()),
+            services_for_pages(state),
             move || app::shell(options.clone()),
         )
         .fallback(file_or_not_found)
+}
+
+/// What the pages and server functions may use, put in their context for each request.
+fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let store = state.store.clone();
+    let handbook = state.handbook.clone();
+    move || {
+        provide_context(store.clone());
+        provide_context(handbook.clone());
+    }
 }
 
 /// Wraps routes in the layers every request passes through. Tests add their own routes first.
@@ -138,12 +151,11 @@ async fn file_or_not_found(State(state): State<AppState>, request: Request) -> R
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             return response;
         }
-        let store = state.store.clone();
         let options = state.leptos_options.clone();
-        let render = leptos_axum::render_app_to_stream_with_context(
-            move || provide_context(store.clone()),
-            move || app::shell(options.clone()),
-        );
+        let render =
+            leptos_axum::render_app_to_stream_with_context(services_for_pages(&state), move || {
+                app::shell(options.clone())
+            });
         return render(Request::from_parts(parts, Body::empty()))
             .await
             .into_response();

@@ -33,7 +33,9 @@ impl TestServer {
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
         let store = db.store_with_clock(Arc::new(clock.clone())).await;
         let config = Config::for_tests(db.url.clone());
-        let state = AppState::new(&config, store.clone());
+        let handbook = server::content::load_handbook(&config.content_dir)
+            .expect("the repository's handbook content");
+        let state = AppState::new(&config, store.clone(), handbook);
         let app = router::build_router(extra(router::routes(&state)), state, &config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let running = router::serve(&config, app, async {
