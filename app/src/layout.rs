@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::tr;
+use crate::offline::OfflineSupport;
 use crate::preferences::{use_prefs, DisplayToggle, LanguageSwitch};
 
 #[component]
@@ -34,6 +35,7 @@ pub fn SiteFooter() -> impl IntoView {
                 <a href="/help/urgent">{tr::site_footer_urgent(lang)}</a>
                 <a href="/staff/login">{tr::site_footer_staff(lang)}</a>
             </nav>
+            <OfflineSupport/>
         </footer>
     }
 }

@@ -8,6 +8,7 @@ mod home;
 pub mod i18n;
 mod layout;
 mod not_found;
+mod offline;
 pub mod page_cache;
 pub mod preferences;
 mod shell;

@@ -48,3 +48,30 @@ test('the handbook reads completely in English', async ({ page, baseURL }) => {
   const chinese = (text.match(/[\u4e00-\u9fff]/g) || []).length;
   expect(chinese / text.length).toBeLessThan(0.1);
 });
+
+test('with WASM the list narrows as you type; without it the search button does it', async ({ page, javaScriptEnabled }) => {
+  await visit(page, '/policies');
+  await expect(page.locator('.policy-item')).toHaveCount(38);
+  await page.getByLabel('搜索政策').fill('残疾');
+  if (javaScriptEnabled) {
+    await expect(page.getByRole('status')).not.toHaveText('找到 38 项政策');
+    await expect(page).toHaveURL(/\/policies\?q=%E6%AE%8B%E7%96%BE$/);
+  } else {
+    await page.getByRole('button', { name: '搜索', exact: true }).click();
+  }
+  const found = await page.locator('.policy-item').count();
+  expect(found).toBeGreaterThan(0);
+  expect(found).toBeLessThan(38);
+  await expect(page.getByRole('status')).toHaveText(`找到 ${found} 项政策`);
+  await expectAccessible(page);
+});
+
+test('read aloud is offered only where it can work', async ({ page, javaScriptEnabled }) => {
+  await visit(page, '/policies/tekun-support');
+  const readAloud = page.getByRole('button', { name: /朗读本页/ });
+  if (javaScriptEnabled) {
+    await expect(readAloud).toBeVisible();
+  } else {
+    await expect(readAloud).toBeHidden();
+  }
+});

@@ -21,7 +21,10 @@ export const test = base.extend({
         errors.push(`${response.status()} ${response.url()}`);
       }
     });
-    page.on('requestfailed', (request) => errors.push(`failed ${request.url()}`));
+    page.on('requestfailed', (request) => {
+      // A navigation cancels what the previous page was still loading; that is not a fault.
+      if (request.failure()?.errorText !== 'net::ERR_ABORTED') errors.push(`failed ${request.url()}`);
+    });
     page.on('pageerror', (error) => errors.push(error.message));
     if (!javaScriptEnabled) noScriptPages.set(page, { browser, viewport });
     await use(page);

@@ -120,7 +120,7 @@ impl Handbook {
                 Some(SearchHit { policy, score })
             })
             .collect();
-        hits.sort_by(|a, b| b.score.cmp(&a.score));
+        hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
         hits
     }
 }

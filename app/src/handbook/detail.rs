@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use handbook::Policy;
 
+use super::read_aloud::ReadAloud;
 use super::{english, use_handbook};
 use crate::i18n::{format_date, tr, Lang};
 use crate::not_found::NotFoundPage;
@@ -49,6 +50,7 @@ pub fn PolicyPage() -> impl IntoView {
         <Title text=text.title.clone()/>
         <Meta name="description" content=text.summary.clone()/>
         <p class="breadcrumb"><a href="/policies">{tr::handbook_back_to_list(lang)}</a></p>
+        <ReadAloud lang=lang/>
         <article class="policy" id="policy">
             <p class="policy-category">{category}</p>
             <h1>{text.title.clone()}</h1>

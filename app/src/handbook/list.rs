@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use handbook::{Handbook, PolicyQuery};
 
+use super::instant_search::InstantSearch;
 use super::{english, use_handbook};
 use crate::i18n::{tr, Lang};
 use crate::not_found::NotFoundPage;
@@ -45,18 +46,24 @@ pub fn PolicyListPage() -> impl IntoView {
         })
         .collect();
     let count = results.len();
+    let form = view! { <SearchForm handbook=&handbook query=&query lang=lang filtered=filtered/> }
+        .into_any();
     view! {
         <Title text=tr::handbook_title(lang)/>
         <h1>{tr::handbook_title(lang)}</h1>
         <p class="lead">{tr::handbook_intro(lang, handbook.policies.len())}</p>
-        <SearchForm handbook=&handbook query=&query lang=lang filtered=filtered/>
-        <p class="results-count" role="status">{tr::handbook_results_count(lang, count)}</p>
-        {(count == 0).then(|| view! {
-            <p>{tr::handbook_no_results(lang)}</p>
-            <p><a href="/policies">{tr::handbook_show_all(lang)}</a></p>
-        })}
-        <ul class="policy-list">{results}</ul>
-        {filtered.then(|| view! { <p><a href="/policies">{tr::handbook_show_all(lang)}</a></p> })}
+        <InstantSearch>
+            {form}
+            <p id="results-count" class="results-count" role="status">{tr::handbook_results_count(lang, count)}</p>
+            <div id="policy-results">
+                {(count == 0).then(|| view! {
+                    <p>{tr::handbook_no_results(lang)}</p>
+                    <p><a href="/policies">{tr::handbook_show_all(lang)}</a></p>
+                })}
+                <ul class="policy-list">{results}</ul>
+                {filtered.then(|| view! { <p><a href="/policies">{tr::handbook_show_all(lang)}</a></p> })}
+            </div>
+        </InstantSearch>
     }
     .into_any()
 }

@@ -2,7 +2,9 @@
 //! and GET forms, so it works on any phone without JS.
 
 mod detail;
+mod instant_search;
 mod list;
+mod read_aloud;
 
 use std::sync::Arc;
 
