@@ -137,3 +137,19 @@ on_both_databases!(
     api_postgres,
     the_json_api_lists_searches_and_returns_one_policy
 );
+
+async fn the_openapi_document_is_served(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let document: serde_json::Value = server
+        .get("/api/v1/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(document["paths"]["/api/v1/policies/{slug}"]["get"].is_object());
+}
+on_both_databases!(
+    openapi_sqlite,
+    openapi_postgres,
+    the_openapi_document_is_served
+);

@@ -7,8 +7,42 @@ use axum::Router;
 
 use crate::router::AppState;
 
+/// The OpenAPI document of everything under `/api/v1/`, kept beside the handlers it describes.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// The routes of the public API.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/policies", get(policies::list))
         .route("/api/v1/policies/{slug}", get(policies::one))
+}
+
+/// Every path `routes` serves, for the test that keeps the document complete.
+pub const PATHS: [&str; 3] = [
+    "/api/v1/openapi.json",
+    "/api/v1/policies",
+    "/api/v1/policies/{slug}",
+];
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_openapi_document_parses_and_describes_every_route() {
+        let document: serde_json::Value = serde_json::from_str(super::OPENAPI).expect("valid JSON");
+        assert_eq!(document["openapi"], "3.1.0");
+        for path in super::PATHS {
+            assert!(
+                document["paths"][path]["get"].is_object(),
+                "{path} is not in the OpenAPI document"
+            );
+        }
+    }
 }
