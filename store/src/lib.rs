@@ -3,10 +3,12 @@
 //! One code path over SQLite (embedded default) and PostgreSQL, chosen by the database URL.
 //! Nothing here knows about HTTP or HTML: callers get typed results and typed errors.
 
+pub mod audit;
 pub mod clock;
 pub mod county;
 mod db;
 pub mod error;
+pub mod policy_edits;
 pub mod sessions;
 pub mod staff;
 #[cfg(any(test, feature = "testing"))]

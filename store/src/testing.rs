@@ -52,6 +52,20 @@ impl TestDatabase {
         })
     }
 
+    /// Runs SQL straight on the database, as someone with access to the file or server could.
+    pub async fn execute_raw(&self, sql: &str) {
+        assert!(self.try_execute_raw(sql).await, "raw SQL failed: {sql}");
+    }
+
+    /// Like [`Self::execute_raw`]; `false` when the database refuses.
+    pub async fn try_execute_raw(&self, sql: &str) -> bool {
+        sqlx::any::install_default_drivers();
+        let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(self.url.as_str())
+            .await
+            .expect("connect to the test database");
+        sqlx::raw_sql(sql).execute(&mut connection).await.is_ok()
+    }
+
     pub async fn store(&self) -> Store {
         self.store_with_clock(Arc::new(SystemClock)).await
     }
