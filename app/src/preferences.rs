@@ -167,6 +167,20 @@ pub async fn set_display_mode(mode: String, on: Option<bool>) -> Result<(), Serv
     Ok(())
 }
 
+/// Saves both display modes at once. The instant switch sends the whole state after each tap,
+/// so two quick taps cannot overwrite each other's change.
+#[server(endpoint = "preferences/display/both")]
+pub async fn save_display_modes(
+    large_text: bool,
+    high_contrast: bool,
+) -> Result<(), ServerFnError> {
+    let mut prefs = ssr::request_prefs();
+    prefs.set(DisplayMode::LargeText, large_text);
+    prefs.set(DisplayMode::HighContrast, high_contrast);
+    ssr::set_cookie(DISPLAY_COOKIE, &prefs.display_cookie_value());
+    Ok(())
+}
+
 /// The current visitor's preferences, as the page shell read them from the request.
 pub fn use_prefs() -> Prefs {
     use_context::<Prefs>().unwrap_or_default()
@@ -267,7 +281,7 @@ fn InstantDisplayToggle(children: Children) -> impl IntoView {
             let on = button.get_attribute("aria-pressed").as_deref() != Some("true");
             let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
             apply_to_page(mode, on);
-            save_in_background(mode, on);
+            save_in_background();
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
@@ -275,11 +289,34 @@ fn InstantDisplayToggle(children: Children) -> impl IntoView {
     view! { <div class="display-toggle-island" on:click=on_click>{children()}</div> }
 }
 
-/// Posts the same form the button would, without waiting. A plain `fetch` rather than the
+/// Saves the state both buttons now show, without waiting. A plain `fetch` rather than the
 /// server-function client keeps this island small; if the save fails the page has still changed,
 /// and only the memory of the choice is lost.
 #[cfg(feature = "hydrate")]
-fn save_in_background(mode: DisplayMode, on: bool) {
+fn save_in_background() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let pressed = |mode: DisplayMode| {
+        let selector = ["button[name=mode][value=", mode.code(), "]"].concat();
+        let on = document
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|button| button.get_attribute("aria-pressed"));
+        if on.as_deref() == Some("true") {
+            "true"
+        } else {
+            "false"
+        }
+    };
+    let body = [
+        "large_text=",
+        pressed(DisplayMode::LargeText),
+        "&high_contrast=",
+        pressed(DisplayMode::HighContrast),
+    ]
+    .concat();
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -291,15 +328,8 @@ fn save_in_background(mode: DisplayMode, on: bool) {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    let body = [
-        "mode=",
-        mode.code(),
-        "&on=",
-        if on { "true" } else { "false" },
-    ]
-    .concat();
     init.set_body(&wasm_bindgen::JsValue::from_str(&body));
-    let _ = window.fetch_with_str_and_init(SetDisplayMode::url(), &init);
+    let _ = window.fetch_with_str_and_init(SaveDisplayModes::url(), &init);
 }
 
 #[cfg(feature = "hydrate")]

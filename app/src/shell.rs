@@ -9,7 +9,7 @@ use crate::handbook::{PolicyListPage, PolicyPage};
 use crate::home::HomePage;
 use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
-use crate::staff::{StaffLoginPage, StaffWorkspacePage};
+use crate::staff::{PolicyEditorListPage, PolicyEditorPage, StaffLoginPage, StaffWorkspacePage};
 use crate::urgent_help::UrgentHelpPage;
 
 /// The document shell, rendered on the server for every page.
@@ -74,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/:slug") view=PolicyPage/>
                     <Route path=path!("/staff/login") view=StaffLoginPage/>
                     <Route path=path!("/staff") view=StaffWorkspacePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

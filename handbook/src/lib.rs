@@ -4,10 +4,12 @@
 //! Pure: the caller reads the files (see `server`'s content loading) and hands their text in, so
 //! a bad file is named with the field at fault and nothing half-loaded is ever served.
 
+mod live;
 mod model;
 mod search;
 mod validate;
 
+pub use live::LiveHandbook;
 pub use model::{Category, Department, Handbook, LifeSituation, Localized, Policy, PolicyText};
 pub use search::{PolicyQuery, SearchHit};
-pub use validate::{ContentError, ContentFiles};
+pub use validate::{ContentError, ContentFiles, ContentProblem};

@@ -21,6 +21,7 @@ pub struct ContentFiles {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentProblem {
+    /// The file, or where an edit came from.
     pub file: String,
     pub field: String,
     pub problem: String,
@@ -203,6 +204,62 @@ fn file_stem(name: &str) -> &str {
 }
 
 impl Handbook {
+    /// The handbook with one policy replaced by an edited version, if the edit is complete and
+    /// every reference in it resolves. Problems are named with `source` as the file.
+    pub fn with_policy(&self, policy: Policy, source: &str) -> Result<Handbook, ContentError> {
+        let mut c = Checker {
+            problems: Vec::new(),
+        };
+        let Some(index) = self.policies.iter().position(|p| p.slug == policy.slug) else {
+            c.report(
+                source,
+                "slug",
+                format!("no policy {:?} to replace", policy.slug),
+            );
+            return Err(ContentError(c.problems));
+        };
+        if self.category(&policy.category).is_none() {
+            c.report(
+                source,
+                "category",
+                format!("unknown category {:?}", policy.category),
+            );
+        }
+        if self.department(&policy.department).is_none() {
+            c.report(
+                source,
+                "department",
+                format!("unknown department {:?}", policy.department),
+            );
+        }
+        if policy.life_situations.is_empty() {
+            c.report(
+                source,
+                "life_situations",
+                "must list at least one life situation",
+            );
+        }
+        for s in policy
+            .life_situations
+            .iter()
+            .filter(|s| self.life_situation(s).is_none())
+        {
+            c.report(
+                source,
+                "life_situations",
+                format!("unknown life situation {s:?}"),
+            );
+        }
+        c.policy_text(source, "zh", &policy.text.zh);
+        c.policy_text(source, "en", &policy.text.en);
+        if !c.problems.is_empty() {
+            return Err(ContentError(c.problems));
+        }
+        let mut edited = self.clone();
+        edited.policies[index] = policy;
+        Ok(edited)
+    }
+
     /// Parses and checks the whole handbook; on any problem, returns them all and no handbook.
     pub fn from_files(files: &ContentFiles) -> Result<Handbook, ContentError> {
         let mut c = Checker {

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use store::audit::AuditVerification;
 use store::staff::{CreateStaffError, NewPassword, NewStaffUser, Role, Username};
 use store::{County, SystemClock};
 
@@ -43,6 +44,17 @@ pub enum Command {
     },
     /// Create the demo staff accounts for a local trial run, if they are missing, and print them.
     SeedDemo,
+    /// Work with the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit log's hash chain; fails if any entry was changed or deleted.
+    Verify,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +69,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Content(#[from] crate::content::ContentLoadError),
+    #[error("the audit log is broken at entry {entry_id}: {reason}")]
+    AuditBroken { entry_id: i64, reason: &'static str },
 }
 
 fn invalid(field: &'static str) -> impl FnOnce(String) -> CliError {
@@ -102,6 +116,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::SeedDemo => seed_demo(&config).await,
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => verify_audit_log(&config).await,
     }
 }
 
@@ -178,9 +195,22 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
     Ok(())
 }
 
+async fn verify_audit_log(config: &Config) -> Result<(), CliError> {
+    let store = router::open_store(config, Arc::new(SystemClock)).await?;
+    match store.verify_audit_log().await? {
+        AuditVerification::Intact { entries } => {
+            println!("The audit log is intact: {entries} entries, every hash checks out.");
+            Ok(())
+        }
+        AuditVerification::Broken { entry_id, reason } => {
+            Err(CliError::AuditBroken { entry_id, reason })
+        }
+    }
+}
+
 async fn serve(config: Config) -> Result<(), CliError> {
-    let handbook = crate::content::load_handbook(&config.content_dir)?;
     let store = router::open_store(&config, Arc::new(SystemClock)).await?;
+    let handbook = router::load_handbook(&config, &store).await?;
     let state = AppState::new(&config, store.clone(), handbook);
     let site_root = config.site_root.clone();
     tokio::task::spawn_blocking(move || match crate::static_files::precompress(&site_root) {

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use handbook::Handbook;
+use handbook::{Handbook, LiveHandbook};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use store::{Clock, Store};
@@ -33,7 +33,7 @@ pub struct AppState {
     pub store: Store,
     pub site_root: PathBuf,
     pub page_cache: PageCache,
-    pub handbook: Arc<Handbook>,
+    pub handbook: Arc<LiveHandbook>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -56,7 +56,7 @@ impl AppState {
             store,
             site_root: config.site_root.clone(),
             page_cache: PageCache::default(),
-            handbook: Arc::new(handbook),
+            handbook: Arc::new(LiveHandbook::new(handbook)),
         }
     }
 }
@@ -83,6 +83,7 @@ fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'st
     let handbook = state.handbook.clone();
     move || {
         provide_context(store.clone());
+        provide_context(handbook.current());
         provide_context(handbook.clone());
     }
 }
@@ -102,7 +103,7 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
         .layer(axum::middleware::from_fn(errors::explain_too_large))
         .layer(axum::middleware::from_fn(same_origin::check))
         .layer(axum::middleware::from_fn_with_state(
-            state.page_cache.clone(),
+            (state.page_cache.clone(), state.handbook.clone()),
             page_cache::serve,
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
@@ -149,6 +150,13 @@ async fn file_or_not_found(State(state): State<AppState>, request: Request) -> R
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            if parts.uri.path() == "/sw.js" {
+                // A worker's own fetches obey the CSP its script was served with.
+                response.headers_mut().insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'none'; connect-src 'self'"),
+                );
+            }
             return response;
         }
         let options = state.leptos_options.clone();
@@ -208,6 +216,31 @@ pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// The handbook from the content files with the administrators' saved edits on top. An edit that
+/// no longer fits the files (say, its category was removed) is left out with an error in the log.
+pub async fn load_handbook(
+    config: &Config,
+    store: &Store,
+) -> Result<Handbook, crate::cli::CliError> {
+    let mut handbook = crate::content::load_handbook(&config.content_dir)?;
+    for (slug, content) in store.latest_policy_versions().await? {
+        let edited = serde_json::from_str::<handbook::Policy>(&content)
+            .map_err(|e| e.to_string())
+            .and_then(|policy| {
+                handbook
+                    .with_policy(policy, &format!("saved edit of {slug}"))
+                    .map_err(|e| e.to_string())
+            });
+        match edited {
+            Ok(with_edit) => handbook = with_edit,
+            Err(problem) => {
+                tracing::error!(%slug, %problem, "a saved policy edit no longer fits the content; serving the file version")
+            }
+        }
+    }
+    Ok(handbook)
 }
 
 /// Connects and migrates the database named by the configuration.

@@ -55,3 +55,18 @@ pub async fn current_staff(
     }
     Ok(store.staff_user(id).await?)
 }
+
+/// Who may use an administrators' page.
+pub enum AdminAccess {
+    SignedOut,
+    NotAdmin,
+    Admin(StaffUser),
+}
+
+pub async fn admin_access(session: &Session, store: &Store) -> Result<AdminAccess, SessionError> {
+    Ok(match current_staff(session, store).await? {
+        None => AdminAccess::SignedOut,
+        Some(staff) if staff.role == store::staff::Role::Admin => AdminAccess::Admin(staff),
+        Some(_) => AdminAccess::NotAdmin,
+    })
+}

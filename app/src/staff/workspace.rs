@@ -54,6 +54,9 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                             <div><dt>{tr::staff_role_label(lang)}</dt><dd>{role_name(lang, &staff.role)}</dd></div>
                             <div><dt>{tr::staff_county_label(lang)}</dt><dd>{county_name(lang, &staff.county)}</dd></div>
                         </dl>
+                        {(staff.role == "admin").then(|| view! {
+                            <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
+                        })}
                         <p>{tr::staff_session_note(lang)}</p>
                         <form method="post" action=StaffLogout::url()>
                             <button type="submit" class="button button-secondary">{tr::staff_sign_out(lang)}</button>

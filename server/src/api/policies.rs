@@ -60,7 +60,8 @@ pub async fn list(State(state): State<AppState>, Query(params): Query<ListParams
         department: params.department,
         situation: params.situation,
     };
-    let hits = state.handbook.search(&query);
+    let handbook = state.handbook.current();
+    let hits = handbook.search(&query);
     let policies: Vec<PolicySummary<'_>> = hits
         .iter()
         .map(|hit| PolicySummary::from(hit.policy))
@@ -69,7 +70,7 @@ pub async fn list(State(state): State<AppState>, Query(params): Query<ListParams
 }
 
 pub async fn one(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    match state.handbook.policy(&slug) {
+    match state.handbook.current().policy(&slug) {
         Some(policy) => Json(policy).into_response(),
         None => (
             StatusCode::NOT_FOUND,

@@ -21,7 +21,14 @@ const MAX_ENTRIES: usize = 2048;
 const MAX_BODY_BYTES: usize = 512 * 1024;
 
 #[derive(Clone, Default)]
-pub struct PageCache(Arc<RwLock<HashMap<Key, Arc<Entry>>>>);
+pub struct PageCache(Arc<RwLock<Pages>>);
+
+/// The pages, and the content generation they were rendered from.
+#[derive(Default)]
+struct Pages {
+    generation: u64,
+    entries: HashMap<Key, Arc<Entry>>,
+}
 
 #[derive(Hash, PartialEq, Eq)]
 struct Key {
@@ -42,6 +49,7 @@ impl PageCache {
         self.0
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entries
             .clear();
     }
 
@@ -49,6 +57,7 @@ impl PageCache {
         self.0
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entries
             .len()
     }
 
@@ -56,10 +65,30 @@ impl PageCache {
         self.len() == 0
     }
 
+    /// Forgets every page rendered from older content than `generation`.
+    fn follow(&self, generation: u64) {
+        if self
+            .0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .generation
+            == generation
+        {
+            return;
+        }
+        let mut pages = self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages.entries.clear();
+        pages.generation = generation;
+    }
+
     fn get(&self, key: &Key) -> Option<Arc<Entry>> {
         self.0
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entries
             .get(key)
             .cloned()
     }
@@ -69,14 +98,19 @@ impl PageCache {
             .0
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if pages.len() >= MAX_ENTRIES {
-            pages.clear();
+        if pages.entries.len() >= MAX_ENTRIES {
+            pages.entries.clear();
         }
-        pages.insert(key, entry);
+        pages.entries.insert(key, entry);
     }
 }
 
-pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+pub async fn serve(
+    State((cache, content)): State<(PageCache, Arc<handbook::LiveHandbook>)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    cache.follow(content.generation());
     if request.method() != Method::GET || carries_session(request.headers()) {
         return without_marker(next.run(request).await);
     }

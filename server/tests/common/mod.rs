@@ -33,7 +33,8 @@ impl TestServer {
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
         let store = db.store_with_clock(Arc::new(clock.clone())).await;
         let config = Config::for_tests(db.url.clone());
-        let handbook = server::content::load_handbook(&config.content_dir)
+        let handbook = router::load_handbook(&config, &store)
+            .await
             .expect("the repository's handbook content");
         let state = AppState::new(&config, store.clone(), handbook);
         let app = router::build_router(extra(router::routes(&state)), state, &config);

@@ -1,0 +1,444 @@
+//! Administrators edit the handbook: every text of a policy in both languages. A save is a new
+//! version with a note, recorded in the audit log, and residents see it at once.
+
+// The save function takes one argument per form field (22 texts), so that the plain HTML form
+// posts to it without JS; `#[server]` also generates the client side, where a local allow
+// cannot reach.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+use handbook::{Policy, PolicyText};
+
+use crate::i18n::{tr, Lang};
+use crate::preferences::use_prefs;
+
+/// The texts of a policy, in form order: (field, kind).
+const FIELDS: [(&str, FieldKind); 11] = [
+    ("title", FieldKind::Line),
+    ("summary", FieldKind::Text),
+    ("who", FieldKind::Text),
+    ("what_you_get", FieldKind::Text),
+    ("conditions", FieldKind::List),
+    ("documents", FieldKind::List),
+    ("how_to_apply", FieldKind::Text),
+    ("where_to_apply", FieldKind::Text),
+    ("time_limits", FieldKind::Text),
+    ("contact", FieldKind::Text),
+    ("legal_basis", FieldKind::List),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FieldKind {
+    Line,
+    Text,
+    List,
+}
+
+fn field_label(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "title" => tr::editor_title_field(lang),
+        "summary" => tr::editor_summary_field(lang),
+        "who" => tr::handbook_who(lang),
+        "what_you_get" => tr::handbook_what_you_get(lang),
+        "conditions" => tr::handbook_conditions(lang),
+        "documents" => tr::handbook_documents(lang),
+        "how_to_apply" => tr::handbook_how_to_apply(lang),
+        "where_to_apply" => tr::handbook_where_to_apply(lang),
+        "time_limits" => tr::handbook_time_limits(lang),
+        "contact" => tr::handbook_contact(lang),
+        _ => tr::handbook_legal_basis(lang),
+    }
+}
+
+fn field_value(text: &PolicyText, field: &str) -> String {
+    match field {
+        "title" => text.title.clone(),
+        "summary" => text.summary.clone(),
+        "who" => text.who.clone(),
+        "what_you_get" => text.what_you_get.clone(),
+        "conditions" => text.conditions.join("\n"),
+        "documents" => text.documents.join("\n"),
+        "how_to_apply" => text.how_to_apply.clone(),
+        "where_to_apply" => text.where_to_apply.clone(),
+        "time_limits" => text.time_limits.clone(),
+        "contact" => text.contact.clone(),
+        _ => text.legal_basis.join("\n"),
+    }
+}
+
+/// "zh.who" → "中文 · 谁可以申请", for the error summary.
+fn problem_label(lang: Lang, field: &str) -> String {
+    let (language, name) = field.split_once('.').unwrap_or(("zh", field));
+    let language = if language == "en" {
+        tr::editor_english(lang)
+    } else {
+        tr::editor_chinese(lang)
+    };
+    let name = name.split('[').next().unwrap_or(name);
+    format!("{language} · {}", field_label(lang, name))
+}
+
+/// What the editor pages show, once the visitor is known to be an administrator.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum EditorAccess<T> {
+    Forbidden,
+    Allowed(T),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub version: i64,
+    pub when: String,
+    pub editor: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EditorData {
+    pub policy: Policy,
+    pub history: Vec<HistoryLine>,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use leptos::prelude::*;
+    use store::staff::StaffUser;
+
+    use crate::staff::session::{admin_access, AdminAccess};
+
+    /// The administrator making this request; others are sent to sign in or refused (403).
+    pub async fn admin() -> Result<Option<StaffUser>, ServerFnError> {
+        let store =
+            use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
+        let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+        let access = admin_access(&session, &store).await.map_err(|e| {
+            tracing::error!(error = %e, "could not read the staff session");
+            ServerFnError::new("session")
+        })?;
+        Ok(match access {
+            AdminAccess::Admin(staff) => Some(staff),
+            AdminAccess::SignedOut => {
+                leptos_axum::redirect("/staff/login");
+                None
+            }
+            AdminAccess::NotAdmin => {
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                    response.set_status(http::StatusCode::FORBIDDEN);
+                }
+                None
+            }
+        })
+    }
+}
+
+#[server(endpoint = "staff/policies/list")]
+pub async fn editable_policies() -> Result<EditorAccess<Vec<(String, String)>>, ServerFnError> {
+    if ssr::admin().await?.is_none() {
+        return Ok(EditorAccess::Forbidden);
+    }
+    let handbook = use_context::<std::sync::Arc<handbook::Handbook>>()
+        .ok_or_else(|| ServerFnError::new("handbook missing"))?;
+    Ok(EditorAccess::Allowed(
+        handbook
+            .policies
+            .iter()
+            .map(|p| (p.slug.clone(), p.text.zh.title.clone()))
+            .collect(),
+    ))
+}
+
+#[server(endpoint = "staff/policies/editor")]
+pub async fn policy_editor_data(
+    slug: String,
+) -> Result<EditorAccess<Option<EditorData>>, ServerFnError> {
+    if ssr::admin().await?.is_none() {
+        return Ok(EditorAccess::Forbidden);
+    }
+    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
+    let handbook = use_context::<std::sync::Arc<handbook::Handbook>>()
+        .ok_or_else(|| ServerFnError::new("handbook missing"))?;
+    let Some(policy) = handbook.policy(&slug).cloned() else {
+        return Ok(EditorAccess::Allowed(None));
+    };
+    let lang = crate::preferences::ssr::request_prefs().lang;
+    let history = store
+        .policy_history(&slug)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read a policy's history");
+            ServerFnError::new("history")
+        })?
+        .into_iter()
+        .map(|v| HistoryLine {
+            version: v.version,
+            when: crate::i18n::format_date(lang, v.edited_at.date()),
+            editor: v.editor,
+            note: v.note,
+        })
+        .collect();
+    Ok(EditorAccess::Allowed(Some(EditorData { policy, history })))
+}
+
+#[server(endpoint = "staff/policies/save")]
+pub async fn save_policy_edit(
+    slug: String,
+    note: String,
+    sample_figures: Option<String>,
+    zh_title: String,
+    zh_summary: String,
+    zh_who: String,
+    zh_what_you_get: String,
+    zh_conditions: String,
+    zh_documents: String,
+    zh_how_to_apply: String,
+    zh_where_to_apply: String,
+    zh_time_limits: String,
+    zh_contact: String,
+    zh_legal_basis: String,
+    en_title: String,
+    en_summary: String,
+    en_who: String,
+    en_what_you_get: String,
+    en_conditions: String,
+    en_documents: String,
+    en_how_to_apply: String,
+    en_where_to_apply: String,
+    en_time_limits: String,
+    en_contact: String,
+    en_legal_basis: String,
+) -> Result<(), ServerFnError> {
+    use leptos_axum::redirect;
+
+    let Some(admin) = ssr::admin().await? else {
+        return Ok(());
+    };
+    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
+    let live = use_context::<std::sync::Arc<handbook::LiveHandbook>>()
+        .ok_or_else(|| ServerFnError::new("handbook missing"))?;
+    let back = format!("/staff/policies/{slug}");
+    let current = live.current();
+    let Some(base) = current.policy(&slug) else {
+        redirect("/staff/policies");
+        return Ok(());
+    };
+    if note.trim().is_empty() {
+        redirect(&format!("{back}?error=note"));
+        return Ok(());
+    }
+    let lines = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let text = |title: String,
+                summary: String,
+                who: String,
+                what: String,
+                conditions: String,
+                documents: String,
+                how: String,
+                r#where: String,
+                time: String,
+                contact: String,
+                legal: String| PolicyText {
+        title: title.trim().to_owned(),
+        summary: summary.trim().to_owned(),
+        who: who.trim().to_owned(),
+        what_you_get: what.trim().to_owned(),
+        conditions: lines(&conditions),
+        documents: lines(&documents),
+        how_to_apply: how.trim().to_owned(),
+        where_to_apply: r#where.trim().to_owned(),
+        time_limits: time.trim().to_owned(),
+        contact: contact.trim().to_owned(),
+        legal_basis: lines(&legal),
+    };
+    let edited = Policy {
+        sample_figures: sample_figures.is_some(),
+        last_reviewed: store.clock().now().date(),
+        text: handbook::Localized {
+            zh: text(
+                zh_title,
+                zh_summary,
+                zh_who,
+                zh_what_you_get,
+                zh_conditions,
+                zh_documents,
+                zh_how_to_apply,
+                zh_where_to_apply,
+                zh_time_limits,
+                zh_contact,
+                zh_legal_basis,
+            ),
+            en: text(
+                en_title,
+                en_summary,
+                en_who,
+                en_what_you_get,
+                en_conditions,
+                en_documents,
+                en_how_to_apply,
+                en_where_to_apply,
+                en_time_limits,
+                en_contact,
+                en_legal_basis,
+            ),
+        },
+        ..base.clone()
+    };
+    if let Err(problems) = current.with_policy(edited.clone(), "edit") {
+        let field = problems
+            .0
+            .first()
+            .map(|p| p.field.clone())
+            .unwrap_or_default();
+        redirect(&format!("{back}?error={field}"));
+        return Ok(());
+    }
+    let content = serde_json::to_string(&edited).map_err(|e| ServerFnError::new(e.to_string()))?;
+    let version = store
+        .save_policy_version(&slug, &content, note.trim(), &admin)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not save a policy edit");
+            ServerFnError::new("save")
+        })?;
+    if let Err(e) = live.update(|handbook| handbook.with_policy(edited, "edit")) {
+        tracing::error!(error = %e, "a saved policy edit did not fit the handbook being served");
+    }
+    tracing::info!(%slug, version, staff_id = admin.id, "policy edited");
+    redirect(&format!("{back}?saved={version}"));
+    Ok(())
+}
+
+fn forbidden(lang: Lang) -> AnyView {
+    view! {
+        <h1>{tr::editor_forbidden_title(lang)}</h1>
+        <p>{tr::editor_forbidden_text(lang)}</p>
+        <p><a href="/staff">{tr::staff_home_title(lang)}</a></p>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn PolicyEditorListPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let data = Resource::new_blocking(|| (), |_| editable_policies());
+    view! {
+        <Title text=tr::editor_list_title(lang)/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(EditorAccess::Allowed(policies)) => view! {
+                        <h1>{tr::editor_list_title(lang)}</h1>
+                        <p>{tr::editor_list_intro(lang)}</p>
+                        <ul class="policy-list">
+                            {policies.into_iter().map(|(slug, title)| view! {
+                                <li class="policy-item">
+                                    <a href=format!("/staff/policies/{slug}")>{title}</a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    _ => forbidden(lang),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn editor_form(lang: Lang, policy: &Policy) -> impl IntoView {
+    let fieldset = |prefix: &'static str, legend: &'static str, text: &PolicyText| {
+        let fields = FIELDS.iter().map(|(field, kind)| {
+            let id = format!("{prefix}_{field}");
+            let value = field_value(text, field);
+            let label = field_label(lang, field);
+            let input = match kind {
+                FieldKind::Line => view! { <input id=id.clone() name=id.clone() type="text" value=value required/> }.into_any(),
+                FieldKind::Text => view! { <textarea id=id.clone() name=id.clone() rows="4" required>{value}</textarea> }.into_any(),
+                FieldKind::List => view! {
+                    <p class="hint" id=format!("{id}-hint")>{tr::editor_list_hint(lang)}</p>
+                    <textarea id=id.clone() name=id.clone() rows="6" required aria-describedby=format!("{id}-hint")>{value}</textarea>
+                }.into_any(),
+            };
+            view! { <div class="field"><label for=id.clone()>{label}</label>{input}</div> }
+        }).collect_view();
+        view! { <fieldset class="language-fields" lang=if prefix == "en" { "en" } else { "zh-CN" }><legend>{legend}</legend>{fields}</fieldset> }
+    };
+    view! {
+        <form method="post" action=SavePolicyEdit::url() class="form editor">
+            <input type="hidden" name="slug" value=policy.slug.clone()/>
+            {fieldset("zh", tr::editor_chinese(lang), &policy.text.zh)}
+            {fieldset("en", tr::editor_english(lang), &policy.text.en)}
+            <div class="field checkbox">
+                <input id="sample_figures" name="sample_figures" type="checkbox" value="on" checked=policy.sample_figures/>
+                <label for="sample_figures">{tr::editor_sample_figures(lang)}</label>
+            </div>
+            <div class="field">
+                <label for="note">{tr::editor_note(lang)}</label>
+                <p class="hint" id="note-hint">{tr::editor_note_hint(lang)}</p>
+                <input id="note" name="note" type="text" required aria-describedby="note-hint"/>
+            </div>
+            <button type="submit" class="button">{tr::editor_save(lang)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn PolicyEditorPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    let (saved, error) = use_query_map().with_untracked(|q| (q.get("saved"), q.get("error")));
+    let data = Resource::new_blocking(move || slug.clone(), policy_editor_data);
+    view! {
+        <Suspense>
+            {move || {
+                let (saved, error) = (saved.clone(), error.clone());
+                Suspend::new(async move {
+                    let data = match data.await {
+                        Ok(EditorAccess::Allowed(Some(data))) => data,
+                        Ok(EditorAccess::Allowed(None)) => return crate::not_found::NotFoundPage().into_any(),
+                        _ => return forbidden(lang),
+                    };
+                    let policy = data.policy;
+                    let title = tr::editor_edit_title(lang, &policy.text.zh.title);
+                    let problem = error.map(|field| {
+                        if field == "note" { tr::editor_error_note(lang).to_owned() } else { tr::editor_error_empty(lang, problem_label(lang, &field)) }
+                    });
+                    view! {
+                        <Title text=title.clone()/>
+                        {problem.map(|problem| view! {
+                            <div class="error-summary" role="alert">
+                                <h2>{tr::editor_error_summary(lang)}</h2>
+                                <p>{problem}</p>
+                            </div>
+                        })}
+                        {saved.map(|version| view! { <p class="notice" role="status">{tr::editor_saved(lang, version)}</p> })}
+                        <p class="breadcrumb"><a href="/staff/policies">{tr::editor_list_title(lang)}</a></p>
+                        <h1>{title}</h1>
+                        <p><a href=format!("/policies/{}", policy.slug)>{tr::editor_view_link(lang)}</a></p>
+                        {editor_form(lang, &policy)}
+                        <h2>{tr::editor_history(lang)}</h2>
+                        {if data.history.is_empty() {
+                            view! { <p>{tr::editor_no_history(lang)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul>{data.history.into_iter().map(|v| view! {
+                                    <li>{tr::editor_history_line(lang, v.version, v.when, v.editor, v.note)}</li>
+                                }).collect_view()}</ul>
+                            }.into_any()
+                        }}
+                    }
+                    .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
