@@ -6,6 +6,7 @@ pub mod error_pages;
 mod handbook;
 mod home;
 pub mod i18n;
+pub mod input_errors;
 mod layout;
 mod not_found;
 mod offline;

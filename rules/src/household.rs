@@ -334,41 +334,12 @@ impl From<MoneyError> for ErrorCode {
 // The valid model
 // ---------------------------------------------------------------------------------------------
 
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// The value for its wire name, `None` when unknown.
-            pub fn parse(text: &str) -> Option<$name> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-string_enum! {
+wire_enum! {
     /// Which standards apply.
     Area { Urban = "urban", Rural = "rural" }
 }
 
-string_enum! {
+wire_enum! {
     /// Kind of income (POLICY.md §3.2).
     IncomeKind {
         Wages = "wages",
@@ -408,7 +379,7 @@ impl IncomeKind {
     }
 }
 
-string_enum! {
+wire_enum! {
     /// Kind of disability.
     DisabilityKind {
         Physical = "physical",
@@ -421,7 +392,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+wire_enum! {
     /// Ability to care for oneself; selects the 特困 care supplement.
     SelfCare {
         Full = "full",
@@ -431,7 +402,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+wire_enum! {
     /// What happened.
     EmergencyKind {
         Fire = "fire",
@@ -443,7 +414,7 @@ string_enum! {
     }
 }
 
-string_enum! {
+wire_enum! {
     /// How fast help is needed.
     Urgency {
         /// Life or safety at risk, no food or shelter today: advance within 2 hours.

@@ -55,6 +55,8 @@
 //!   count is `out_of_range`; a non-number where a number belongs is `not_a_number`; a non-string
 //!   where an enum value belongs is `unknown_value`.
 
+#[macro_use]
+mod wire;
 mod evaluate;
 pub mod household;
 pub mod money;

@@ -44,6 +44,19 @@ pub enum Command {
     },
     /// Create the demo staff accounts for a local trial run, if they are missing, and print them.
     SeedDemo,
+    /// Screen a file of households with the eligibility rules, on every core: one POLICY.md §3.5
+    /// request per line (optionally with an "id"), one result per line out, in the same order.
+    Screen {
+        /// The households, as JSON lines.
+        #[arg(long)]
+        input: std::path::PathBuf,
+        /// Where the results go; `-` for standard output.
+        #[arg(long, default_value = "-")]
+        output: std::path::PathBuf,
+        /// Write each household's full check trail instead of the compact outreach row.
+        #[arg(long)]
+        trail: bool,
+    },
     /// Work with the audit log.
     Audit {
         #[command(subcommand)]
@@ -69,6 +82,10 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Content(#[from] crate::content::ContentLoadError),
+    #[error("{0}")]
+    Screen(#[from] crate::screen::ScreenError),
+    #[error("invalid standards file: {0}")]
+    Standards(String),
     #[error("the audit log is broken at entry {entry_id}: {reason}")]
     AuditBroken { entry_id: i64, reason: &'static str },
 }
@@ -119,6 +136,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit {
             action: AuditCommand::Verify,
         } => verify_audit_log(&config).await,
+        Command::Screen {
+            input,
+            output,
+            trail,
+        } => {
+            let standards = router::load_standards(&config)?;
+            tokio::task::spawn_blocking(move || {
+                crate::screen::run_and_report(&standards, &input, &output, trail)
+            })
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))??;
+            Ok(())
+        }
     }
 }
 
@@ -209,9 +239,10 @@ async fn verify_audit_log(config: &Config) -> Result<(), CliError> {
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {
+    let standards = router::load_standards(&config)?;
     let store = router::open_store(&config, Arc::new(SystemClock)).await?;
     let handbook = router::load_handbook(&config, &store).await?;
-    let state = AppState::new(&config, store.clone(), handbook);
+    let state = AppState::new(&config, store.clone(), handbook, standards);
     let site_root = config.site_root.clone();
     tokio::task::spawn_blocking(move || match crate::static_files::precompress(&site_root) {
         Ok(n) if n > 0 => tracing::info!(files = n, "compressed the site's files"),

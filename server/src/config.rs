@@ -25,6 +25,11 @@ pub struct Config {
     #[arg(long, env = "PORTAL_CONTENT_DIR", default_value = "content")]
     pub content_dir: PathBuf,
 
+    /// The year's assistance standards (JSON, as rules/standards/sample-2026.json); without it the
+    /// built-in 2026 sample standards apply.
+    #[arg(long, env = "PORTAL_STANDARDS_FILE")]
+    pub standards_file: Option<PathBuf>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -48,6 +53,7 @@ impl Config {
             database_url,
             site_root: PathBuf::from("target/site"),
             content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
+            standards_file: None,
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
         }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod middleware;
 pub mod router;
+pub mod screen;
 pub mod sessions;
 pub mod static_files;
 pub mod telemetry;

@@ -34,6 +34,8 @@ pub struct AppState {
     pub site_root: PathBuf,
     pub page_cache: PageCache,
     pub handbook: Arc<LiveHandbook>,
+    /// The year's standards for the rules engine (POLICY.md §3.1).
+    pub standards: Arc<rules::Standards>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -43,7 +45,12 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    pub fn new(config: &Config, store: Store, handbook: Handbook) -> Self {
+    pub fn new(
+        config: &Config,
+        store: Store,
+        handbook: Handbook,
+        standards: rules::Standards,
+    ) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("portal")
             .site_root(config.site_root.display().to_string())
@@ -57,6 +64,7 @@ impl AppState {
             site_root: config.site_root.clone(),
             page_cache: PageCache::default(),
             handbook: Arc::new(LiveHandbook::new(handbook)),
+            standards: Arc::new(standards),
         }
     }
 }
@@ -241,6 +249,18 @@ pub async fn load_handbook(
         }
     }
     Ok(handbook)
+}
+
+/// The standards file named by the configuration, or the sample standards built in.
+pub fn load_standards(config: &Config) -> Result<rules::Standards, crate::cli::CliError> {
+    let Some(path) = &config.standards_file else {
+        return Ok(rules::Standards::sample_2026());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        crate::cli::CliError::Standards(format!("cannot read {}: {e}", path.display()))
+    })?;
+    rules::Standards::from_json(&text)
+        .map_err(|e| crate::cli::CliError::Standards(format!("{}: {e}", path.display())))
 }
 
 /// Connects and migrates the database named by the configuration.

@@ -1,8 +1,9 @@
 //! The public JSON API under `/api/v1/`, for other government systems and partner tools.
 
+pub mod eligibility;
 pub mod policies;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::router::AppState;
@@ -16,13 +17,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/policies", get(policies::list))
         .route("/api/v1/policies/{slug}", get(policies::one))
+        .route("/api/v1/eligibility", post(eligibility::evaluate))
 }
 
 /// Every path `routes` serves, for the test that keeps the document complete.
-pub const PATHS: [&str; 3] = [
-    "/api/v1/openapi.json",
-    "/api/v1/policies",
-    "/api/v1/policies/{slug}",
+pub const PATHS: [(&str, &str); 4] = [
+    ("/api/v1/openapi.json", "get"),
+    ("/api/v1/policies", "get"),
+    ("/api/v1/policies/{slug}", "get"),
+    ("/api/v1/eligibility", "post"),
 ];
 
 async fn openapi() -> impl axum::response::IntoResponse {
@@ -38,10 +41,10 @@ mod tests {
     fn the_openapi_document_parses_and_describes_every_route() {
         let document: serde_json::Value = serde_json::from_str(super::OPENAPI).expect("valid JSON");
         assert_eq!(document["openapi"], "3.1.0");
-        for path in super::PATHS {
+        for (path, method) in super::PATHS {
             assert!(
-                document["paths"][path]["get"].is_object(),
-                "{path} is not in the OpenAPI document"
+                document["paths"][path][method].is_object(),
+                "{method} {path} is not in the OpenAPI document"
             );
         }
     }

@@ -36,7 +36,8 @@ impl TestServer {
         let handbook = router::load_handbook(&config, &store)
             .await
             .expect("the repository's handbook content");
-        let state = AppState::new(&config, store.clone(), handbook);
+        let standards = router::load_standards(&config).expect("the sample standards");
+        let state = AppState::new(&config, store.clone(), handbook, standards);
         let app = router::build_router(extra(router::routes(&state)), state, &config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let running = router::serve(&config, app, async {
