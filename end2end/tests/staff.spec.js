@@ -31,3 +31,21 @@ test('a wrong password is explained at the top and beside the field', async ({ p
   await summary.getByRole('link').click();
   await expect(page.getByLabel('用户名')).toBeFocused();
 });
+
+test('staff are warned two minutes before an idle session ends', async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, 'the warning is timed in the browser; without JS the session simply ends');
+  await page.clock.install();
+  await page.goto('/staff/login');
+  await page.getByLabel('用户名').fill('e2e.supervisor');
+  await page.getByLabel('密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  const warning = page.getByText('2 分钟后将自动退出登录');
+  await expect(warning).toBeHidden();
+  await page.clock.fastForward('13:01');
+  await expect(warning).toBeVisible();
+  await expectAccessible(page);
+  await page.clock.fastForward('02:00');
+  await expect(page.getByText('您已退出登录。请重新登录', { exact: false })).toBeVisible();
+  await expect(warning).toBeHidden();
+});

@@ -4,8 +4,12 @@ mod login;
 mod policy_editor;
 #[cfg(feature = "ssr")]
 pub mod session;
+mod session_warning;
 mod workspace;
 
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
 pub use workspace::StaffWorkspacePage;
+
+/// Staff sessions end after this many idle minutes (the session layer's inactivity expiry).
+pub const IDLE_MINUTES: u64 = 15;

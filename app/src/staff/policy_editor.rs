@@ -320,6 +320,7 @@ pub async fn save_policy_edit(
 
 fn forbidden(lang: Lang) -> AnyView {
     view! {
+        <Title text=tr::editor_forbidden_title(lang)/>
         <h1>{tr::editor_forbidden_title(lang)}</h1>
         <p>{tr::editor_forbidden_text(lang)}</p>
         <p><a href="/staff">{tr::staff_home_title(lang)}</a></p>
@@ -332,6 +333,7 @@ pub fn PolicyEditorListPage() -> impl IntoView {
     let lang = use_prefs().lang;
     let data = Resource::new_blocking(|| (), |_| editable_policies());
     view! {
+        <super::session_warning::SessionWarning/>
         <Title text=tr::editor_list_title(lang)/>
         <Suspense>
             {move || Suspend::new(async move {
@@ -398,6 +400,7 @@ pub fn PolicyEditorPage() -> impl IntoView {
     let (saved, error) = use_query_map().with_untracked(|q| (q.get("saved"), q.get("error")));
     let data = Resource::new_blocking(move || slug.clone(), policy_editor_data);
     view! {
+        <super::session_warning::SessionWarning/>
         <Suspense>
             {move || {
                 let (saved, error) = (saved.clone(), error.clone());

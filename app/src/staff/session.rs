@@ -8,7 +8,7 @@ use tower_sessions::Session;
 const STAFF_ID: &str = "staff_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 
-pub const IDLE_TIMEOUT: time::Duration = time::Duration::minutes(15);
+pub const IDLE_TIMEOUT: time::Duration = time::Duration::minutes(super::IDLE_MINUTES as i64);
 pub const ABSOLUTE_TIMEOUT: time::Duration = time::Duration::hours(12);
 
 #[derive(Debug, thiserror::Error)]

@@ -44,6 +44,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
     let staff = Resource::new_blocking(|| (), |_| current_staff_summary());
     view! {
         <Title text=tr::staff_home_title(lang)/>
+        <super::session_warning::SessionWarning/>
         <h1>{tr::staff_home_title(lang)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

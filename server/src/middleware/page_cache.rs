@@ -15,10 +15,11 @@ use base64::Engine;
 use app::page_cache::SHAREABLE_HEADER;
 use app::preferences::Prefs;
 
-/// Distinct pages kept; past this the cache starts again empty (search queries are unbounded).
-const MAX_ENTRIES: usize = 2048;
+/// Distinct pages kept; past this the cache starts again empty. Anyone can invent query strings,
+/// so this and the page size bound the memory (the handbook list, ~40 KB, x 1024 = ~40 MB).
+const MAX_ENTRIES: usize = 1024;
 /// Larger pages are served but not kept.
-const MAX_BODY_BYTES: usize = 512 * 1024;
+const MAX_BODY_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Default)]
 pub struct PageCache(Arc<RwLock<Pages>>);
