@@ -99,7 +99,7 @@ fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'st
 /// Wraps routes in the layers every request passes through. Tests add their own routes first.
 pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     let throttle = login_throttle::LoginThrottle::per_minute(config.login_attempts_per_minute);
-    let mut router = routes
+    routes
         .layer(axum::middleware::from_fn_with_state(
             throttle,
             login_throttle::check,
@@ -115,11 +115,8 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
             page_cache::serve,
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .with_state(state);
-    for header_layer in security_headers::layers() {
-        router = router.layer(header_layer);
-    }
-    router
+        .with_state(state)
+        .layer(tower::util::MapResponseLayer::new(security_headers::apply))
         .layer(CatchPanicLayer::custom(errors::panic_response))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
