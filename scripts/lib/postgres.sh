@@ -21,7 +21,10 @@ start_test_postgres() {
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DIR"
     "${as[@]}" "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
+  if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+    # A server killed with the session that started it can leave a process or its lock file behind.
+    "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR" stop -m immediate >/dev/null 2>&1 || true
+    rm -f "$PG_DIR/postmaster.pid"
     say "Starting PostgreSQL for the tests on 127.0.0.1:$PG_PORT"
     "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c max_connections=200" start >/dev/null
