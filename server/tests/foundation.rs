@@ -66,13 +66,7 @@ async fn language_and_display_choices_are_remembered_without_javascript(db: Test
     let display = common::cookie(&large, "display").expect("a display cookie");
     assert!(display.starts_with("display=large;"), "{display}");
 
-    let page = server
-        .client
-        .get(server.url("/"))
-        .header("cookie", "lang=en; display=large")
-        .send()
-        .await
-        .unwrap();
+    let page = server.get_with_cookie("/", "lang=en; display=large").await;
     let html = page.text().await.unwrap();
     assert!(
         html.contains(r#"<html lang="en" class="large-text""#),
@@ -271,13 +265,7 @@ async fn shared_pages_are_served_again_with_a_fresh_nonce_each_time(db: TestData
         second_html.replace(&second_nonce, "N")
     );
 
-    let english = server
-        .client
-        .get(server.url("/help/urgent"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .unwrap();
+    let english = server.get_with_cookie("/help/urgent", "lang=en").await;
     assert!(
         english.text().await.unwrap().contains("Urgent help"),
         "each language has its own copy"

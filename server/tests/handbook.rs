@@ -74,13 +74,7 @@ async fn a_policy_page_names_its_documents_and_how_to_apply_in_both_languages(db
     );
     assert!(zh.contains("最后审核：2026年"));
 
-    let en = server
-        .client
-        .get(server.url("/policies/dibao"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .unwrap();
+    let en = server.get_with_cookie("/policies/dibao", "lang=en").await;
     let en = en.text().await.unwrap();
     for heading in [
         "Documents to prepare",

@@ -81,12 +81,8 @@ async fn an_administrator_edits_a_policy_and_residents_see_it_at_once(db: TestDa
         .unwrap();
 
     let editor = server
-        .client
-        .get(server.url("/staff/policies/dibao"))
-        .header("cookie", &admin)
-        .send()
-        .await
-        .unwrap();
+        .get_with_cookie("/staff/policies/dibao", &admin)
+        .await;
     assert_eq!(editor.status(), 200);
     let editor = editor.text().await.unwrap();
     assert!(editor.contains(r#"name="zh_who""#) && editor.contains("还没有修改过"));
@@ -116,12 +112,8 @@ async fn an_administrator_edits_a_policy_and_residents_see_it_at_once(db: TestDa
         .unwrap();
     assert_eq!(api.text.zh.who, new_who);
     let history = server
-        .client
-        .get(server.url("/staff/policies/dibao"))
-        .header("cookie", &admin)
-        .send()
-        .await
-        .unwrap();
+        .get_with_cookie("/staff/policies/dibao", &admin)
+        .await;
     assert!(history.text().await.unwrap().contains("按 2026 年通知更新"));
     assert_eq!(
         server.store.verify_audit_log().await.unwrap(),
@@ -151,12 +143,8 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         .unwrap();
     let caseworker = signed_in(&server, "case.he", Role::Caseworker).await;
     let page = server
-        .client
-        .get(server.url("/staff/policies/dibao"))
-        .header("cookie", &caseworker)
-        .send()
-        .await
-        .unwrap();
+        .get_with_cookie("/staff/policies/dibao", &caseworker)
+        .await;
     assert_eq!(page.status(), 403);
     assert!(page
         .text()
@@ -192,12 +180,8 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         Some("/staff/policies/dibao?error=zh.who")
     );
     let shown = server
-        .client
-        .get(server.url("/staff/policies/dibao?error=zh.who"))
-        .header("cookie", &admin)
-        .send()
-        .await
-        .unwrap();
+        .get_with_cookie("/staff/policies/dibao?error=zh.who", &admin)
+        .await;
     assert!(shown
         .text()
         .await

@@ -46,13 +46,7 @@ async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
     );
     let session = set_cookie.split(';').next().unwrap().to_owned();
 
-    let workspace = server
-        .client
-        .get(server.url("/staff"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
+    let workspace = server.get_with_cookie("/staff", &session).await;
     assert_eq!(workspace.status(), 200);
     let html = workspace.text().await.unwrap();
     assert!(
@@ -67,13 +61,7 @@ async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
         common::location(&signed_out).as_deref(),
         Some("/staff/login?signed_out=1")
     );
-    let after = server
-        .client
-        .get(server.url("/staff"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
+    let after = server.get_with_cookie("/staff", &session).await;
     assert_eq!(
         common::location(&after).as_deref(),
         Some("/staff/login"),
@@ -172,13 +160,7 @@ async fn an_idle_session_ends_after_fifteen_minutes(db: TestDatabase) {
         .unwrap()
         .to_owned();
     server.clock.advance(time::Duration::minutes(16));
-    let after = server
-        .client
-        .get(server.url("/staff"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
+    let after = server.get_with_cookie("/staff", &session).await;
     assert_eq!(common::location(&after).as_deref(), Some("/staff/login"));
 }
 on_both_databases!(

@@ -71,6 +71,16 @@ impl TestServer {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// A GET carrying cookies, as a browser that has them sends it.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("GET")
+    }
+
     /// A form post as a browser sends it from one of our pages (JS off).
     pub async fn post_form(
         &self,
