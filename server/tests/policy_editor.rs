@@ -174,6 +174,21 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         common::location(&no_note).as_deref(),
         Some("/staff/policies/dibao?error=note")
     );
+    // The refused form comes back as it was typed, once.
+    let refused = server
+        .get_with_cookie("/staff/policies/dibao?error=note", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("请写一下修改说明") && refused.contains("没有说明的修改"));
+    let again = server
+        .get_with_cookie("/staff/policies/dibao", &admin)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains("没有说明的修改"), "the draft is used once");
     let empty_who = post(&server, &edit_form(&dibao, "  ", "清空"), &admin).await;
     assert_eq!(
         common::location(&empty_who).as_deref(),
@@ -182,11 +197,9 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
     let shown = server
         .get_with_cookie("/staff/policies/dibao?error=zh.who", &admin)
         .await;
-    assert!(shown
-        .text()
-        .await
-        .unwrap()
-        .contains("“中文 · 谁可以申请”不能为空"));
+    let shown = shown.text().await.unwrap();
+    assert!(shown.contains("“中文 · 谁可以申请”不能为空"));
+    assert!(shown.contains(r#"value="清空""#), "the note typed is kept");
     assert_eq!(
         server
             .get("/api/v1/policies/dibao")

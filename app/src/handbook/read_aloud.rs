@@ -12,7 +12,7 @@ pub fn ReadAloud(lang: Lang) -> impl IntoView {
         <ReadAloudControls>
             <p class="read-aloud">
                 <button type="button" class="button button-secondary" data-read-aloud="start" hidden>
-                    {tr::handbook_read_aloud(lang)}
+                    <span class="icon" aria-hidden="true">"🔊"</span>" "{tr::handbook_read_aloud(lang)}
                 </button>
                 <button type="button" class="button button-secondary" data-read-aloud="stop" hidden>
                     {tr::handbook_stop_reading(lang)}

@@ -100,8 +100,18 @@ pub struct HistoryLine {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EditorData {
+    /// The saved policy, or what was typed into a save that was refused.
     pub policy: Policy,
+    pub note: String,
     pub history: Vec<HistoryLine>,
+}
+
+/// A refused save, kept in the staff session so that the form comes back as it was typed.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Draft {
+    pub policy: Policy,
+    pub note: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -110,6 +120,36 @@ mod ssr {
     use store::staff::StaffUser;
 
     use crate::staff::session::{admin_access, AdminAccess};
+
+    fn draft_key(slug: &str) -> String {
+        format!("policy_draft:{slug}")
+    }
+
+    async fn session() -> Result<tower_sessions::Session, ServerFnError> {
+        Ok(leptos_axum::extract::<tower_sessions::Session>().await?)
+    }
+
+    fn session_error(e: tower_sessions::session::Error) -> ServerFnError {
+        tracing::error!(error = %e, "the staff session could not be used");
+        ServerFnError::new("session")
+    }
+
+    pub async fn keep_draft(draft: &super::Draft) -> Result<(), ServerFnError> {
+        session()
+            .await?
+            .insert(&draft_key(&draft.policy.slug), draft)
+            .await
+            .map_err(session_error)
+    }
+
+    /// The draft of a refused save, once; it is gone afterwards either way.
+    pub async fn take_draft(slug: &str) -> Result<Option<super::Draft>, ServerFnError> {
+        session()
+            .await?
+            .remove::<super::Draft>(&draft_key(slug))
+            .await
+            .map_err(session_error)
+    }
 
     /// The administrator making this request; others are sent to sign in or refused (403).
     pub async fn admin() -> Result<Option<StaffUser>, ServerFnError> {
@@ -155,6 +195,7 @@ pub async fn editable_policies() -> Result<EditorAccess<Vec<(String, String)>>, 
 #[server(endpoint = "staff/policies/editor")]
 pub async fn policy_editor_data(
     slug: String,
+    refused: bool,
 ) -> Result<EditorAccess<Option<EditorData>>, ServerFnError> {
     if ssr::admin().await?.is_none() {
         return Ok(EditorAccess::Forbidden);
@@ -181,7 +222,16 @@ pub async fn policy_editor_data(
             note: v.note,
         })
         .collect();
-    Ok(EditorAccess::Allowed(Some(EditorData { policy, history })))
+    let draft = ssr::take_draft(&slug).await?.filter(|_| refused);
+    let (policy, note) = match draft {
+        Some(draft) => (draft.policy, draft.note),
+        None => (policy, String::new()),
+    };
+    Ok(EditorAccess::Allowed(Some(EditorData {
+        policy,
+        note,
+        history,
+    })))
 }
 
 #[server(endpoint = "staff/policies/save")]
@@ -226,10 +276,6 @@ pub async fn save_policy_edit(
         redirect("/staff/policies");
         return Ok(());
     };
-    if note.trim().is_empty() {
-        redirect(&format!("{back}?error=note"));
-        return Ok(());
-    }
     let lines = |text: &str| {
         text.lines()
             .map(str::trim)
@@ -293,12 +339,26 @@ pub async fn save_policy_edit(
         },
         ..base.clone()
     };
-    if let Err(problems) = current.with_policy(edited.clone(), "edit") {
-        let field = problems
-            .0
-            .first()
-            .map(|p| p.field.clone())
-            .unwrap_or_default();
+    let problem = if note.trim().is_empty() {
+        Some("note".to_owned())
+    } else {
+        current
+            .with_policy(edited.clone(), "edit")
+            .err()
+            .map(|problems| {
+                problems
+                    .0
+                    .first()
+                    .map(|p| p.field.clone())
+                    .unwrap_or_default()
+            })
+    };
+    if let Some(field) = problem {
+        ssr::keep_draft(&Draft {
+            policy: edited,
+            note,
+        })
+        .await?;
         redirect(&format!("{back}?error={field}"));
         return Ok(());
     }
@@ -356,7 +416,7 @@ pub fn PolicyEditorListPage() -> impl IntoView {
     }
 }
 
-fn editor_form(lang: Lang, policy: &Policy) -> impl IntoView {
+fn editor_form(lang: Lang, policy: &Policy, note: String) -> impl IntoView {
     let fieldset = |prefix: &'static str, legend: &'static str, text: &PolicyText| {
         let fields = FIELDS.iter().map(|(field, kind)| {
             let id = format!("{prefix}_{field}");
@@ -386,7 +446,7 @@ fn editor_form(lang: Lang, policy: &Policy) -> impl IntoView {
             <div class="field">
                 <label for="note">{tr::editor_note(lang)}</label>
                 <p class="hint" id="note-hint">{tr::editor_note_hint(lang)}</p>
-                <input id="note" name="note" type="text" required aria-describedby="note-hint"/>
+                <input id="note" name="note" type="text" value=note required aria-describedby="note-hint"/>
             </div>
             <button type="submit" class="button">{tr::editor_save(lang)}</button>
         </form>
@@ -398,7 +458,11 @@ pub fn PolicyEditorPage() -> impl IntoView {
     let lang = use_prefs().lang;
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
     let (saved, error) = use_query_map().with_untracked(|q| (q.get("saved"), q.get("error")));
-    let data = Resource::new_blocking(move || slug.clone(), policy_editor_data);
+    let refused = error.is_some();
+    let data = Resource::new_blocking(
+        move || slug.clone(),
+        move |slug| policy_editor_data(slug, refused),
+    );
     view! {
         <super::session_warning::SessionWarning/>
         <Suspense>
@@ -427,7 +491,7 @@ pub fn PolicyEditorPage() -> impl IntoView {
                         <p class="breadcrumb"><a href="/staff/policies">{tr::editor_list_title(lang)}</a></p>
                         <h1>{title}</h1>
                         <p><a href=format!("/policies/{}", policy.slug)>{tr::editor_view_link(lang)}</a></p>
-                        {editor_form(lang, &policy)}
+                        {editor_form(lang, &policy, data.note)}
                         <h2>{tr::editor_history(lang)}</h2>
                         {if data.history.is_empty() {
                             view! { <p>{tr::editor_no_history(lang)}</p> }.into_any()
