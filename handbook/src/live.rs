@@ -26,14 +26,6 @@ impl LiveHandbook {
             .clone()
     }
 
-    pub fn replace(&self, handbook: Handbook) {
-        *self
-            .current
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(handbook);
-        self.generation.fetch_add(1, Ordering::Release);
-    }
-
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }

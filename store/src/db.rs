@@ -8,7 +8,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyQueryResult};
+use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::clock::Clock;
@@ -196,10 +196,6 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-pub(crate) fn affected(result: &AnyQueryResult) -> u64 {
-    result.rows_affected()
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ impl Store {
         .bind(record.expires_at)
         .execute(self.pool())
         .await?;
-        Ok(crate::db::affected(&result) == 1)
+        Ok(result.rows_affected() == 1)
     }
 
     /// A session that has not expired by the store's clock.
@@ -73,6 +73,6 @@ impl Store {
             .bind(self.now_unix())
             .execute(self.pool())
             .await?;
-        Ok(crate::db::affected(&result))
+        Ok(result.rows_affected())
     }
 }

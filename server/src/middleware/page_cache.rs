@@ -45,27 +45,6 @@ struct Entry {
 }
 
 impl PageCache {
-    /// Forgets every page, e.g. after content was edited.
-    pub fn clear(&self) {
-        self.0
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entries
-            .clear();
-    }
-
-    pub fn len(&self) -> usize {
-        self.0
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entries
-            .len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Forgets every page rendered from older content than `generation`.
     fn follow(&self, generation: u64) {
         if self
