@@ -62,6 +62,16 @@ fn edit_form(server_policy: &handbook::Policy, new_who: &str, note: &str) -> Vec
     form
 }
 
+/// The dibao policy as the public API serves it right now.
+async fn served_dibao(server: &TestServer) -> handbook::Policy {
+    server
+        .get("/api/v1/policies/dibao")
+        .await
+        .json()
+        .await
+        .expect("the policy as JSON")
+}
+
 async fn post(server: &TestServer, form: &[(String, String)], cookie: &str) -> reqwest::Response {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     server
@@ -73,12 +83,7 @@ async fn an_administrator_edits_a_policy_and_residents_see_it_at_once(db: TestDa
     let server = TestServer::start(db).await;
     let admin = signed_in(&server, "admin.wu", Role::Admin).await;
     let before = server.get("/policies/dibao").await.text().await.unwrap();
-    let dibao: handbook::Policy = server
-        .get("/api/v1/policies/dibao")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let dibao = served_dibao(&server).await;
 
     let editor = server
         .get_with_cookie("/staff/policies/dibao", &admin)
@@ -104,12 +109,7 @@ async fn an_administrator_edits_a_policy_and_residents_see_it_at_once(db: TestDa
         !before.contains(new_who) && after.contains(new_who),
         "the cached page was replaced"
     );
-    let api: handbook::Policy = server
-        .get("/api/v1/policies/dibao")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let api = served_dibao(&server).await;
     assert_eq!(api.text.zh.who, new_who);
     let history = server
         .get_with_cookie("/staff/policies/dibao", &admin)
@@ -135,12 +135,7 @@ on_both_databases!(
 
 async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let dibao: handbook::Policy = server
-        .get("/api/v1/policies/dibao")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let dibao = served_dibao(&server).await;
     let caseworker = signed_in(&server, "case.he", Role::Caseworker).await;
     let page = server
         .get_with_cookie("/staff/policies/dibao", &caseworker)
@@ -152,15 +147,7 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         .unwrap()
         .contains("只有管理员可以编辑政策手册"));
     post(&server, &edit_form(&dibao, "不该生效", "试试"), &caseworker).await;
-    assert_eq!(
-        server
-            .get("/api/v1/policies/dibao")
-            .await
-            .json::<handbook::Policy>()
-            .await
-            .unwrap(),
-        dibao
-    );
+    assert_eq!(served_dibao(&server).await, dibao);
 
     let anonymous = server.get("/staff/policies").await;
     assert_eq!(
@@ -200,15 +187,7 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
     let shown = shown.text().await.unwrap();
     assert!(shown.contains("“中文 · 谁可以申请”不能为空"));
     assert!(shown.contains(r#"value="清空""#), "the note typed is kept");
-    assert_eq!(
-        server
-            .get("/api/v1/policies/dibao")
-            .await
-            .json::<handbook::Policy>()
-            .await
-            .unwrap(),
-        dibao
-    );
+    assert_eq!(served_dibao(&server).await, dibao);
     assert_eq!(
         server.store.verify_audit_log().await.unwrap(),
         AuditVerification::Intact { entries: 0 }
