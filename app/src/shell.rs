@@ -9,11 +9,31 @@ use crate::handbook::{PolicyListPage, PolicyPage};
 use crate::home::HomePage;
 use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
+use crate::self_check::SelfCheckPage;
 use crate::staff::{PolicyEditorListPage, PolicyEditorPage, StaffLoginPage, StaffWorkspacePage};
 use crate::urgent_help::UrgentHelpPage;
 
+/// The WASM bundle a page loads: the resident form journeys get the one with the rules engine,
+/// every other page the small one (see README, "Two bundles").
+#[cfg(feature = "ssr")]
+pub fn bundle_for(path: &str) -> &'static str {
+    if path == "/check" || path.starts_with("/check/") {
+        "portal-forms"
+    } else {
+        "portal"
+    }
+}
+
 /// The document shell, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let options = {
+        let mut options = options;
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            options.output_name = bundle_for(parts.uri.path()).into();
+        }
+        options
+    };
     #[cfg(feature = "ssr")]
     let prefs = crate::preferences::ssr::request_prefs();
     #[cfg(not(feature = "ssr"))]
@@ -70,6 +90,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/help/urgent") view=UrgentHelpPage/>
+                    <Route path=path!("/check") view=SelfCheckPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>
                     <Route path=path!("/staff/login") view=StaffLoginPage/>

@@ -108,5 +108,10 @@ ensure_build_tools() {
 
 build_release() {
   say "Building the portal (release: server and WASM)"
-  (cd "$ROOT" && cargo leptos build --release)
+  (cd "$ROOT" && cargo leptos build --release --project portal)
+  # cargo-leptos empties a project's site root before building it, so the forms bundle is built in
+  # its own and its two files join the site's.
+  say "Building the forms bundle (the rules engine in the browser)"
+  (cd "$ROOT" && cargo leptos build --release --project portal-forms --frontend-only)
+  cp "$ROOT"/target/site-forms/pkg/portal-forms.{js,wasm} "$ROOT/target/site/pkg/"
 }
