@@ -4,7 +4,7 @@
 
 // Bump when this file's caching rules change; activate drops every cache of another version.
 // New builds of the site need no bump: pages and /pkg/ files refresh themselves (see below).
-const CACHE = 'portal-v1';
+const CACHE = 'portal-v2';
 
 const PRECACHE = [
   '/policies',
@@ -17,9 +17,10 @@ const PRECACHE = [
   '/manifest.webmanifest',
 ];
 
-// Reading pages that stay available offline. Forms, the staff area and every API are left
-// alone: a stale answer there would be wrong, not just old.
-const READING_PAGE = /^\/(|help\/urgent|policies|policies\/[^/]+)$/;
+// Pages that stay available offline: the reading pages, and the self-check, whose every step
+// runs in the browser once its page and bundle are kept. Posted forms, the staff area and every
+// API are left alone: a stale answer there would be wrong, not just old.
+const KEPT_PAGE = /^\/(|help\/urgent|policies|policies\/[^/]+|check)$/;
 const STATIC_FILE = /^\/(pkg\/.+|favicon\.svg|manifest\.webmanifest|icon-[\w-]+\.png|robots\.txt)$/;
 
 // Village networks tend to hang rather than fail; after this long a cached page beats waiting.
@@ -53,7 +54,7 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname === '/staff' || url.pathname.startsWith('/staff/')) return;
 
   if (request.mode === 'navigate') {
-    if (READING_PAGE.test(url.pathname)) event.respondWith(networkFirst(event, url));
+    if (KEPT_PAGE.test(url.pathname)) event.respondWith(networkFirst(event, url));
   } else if (STATIC_FILE.test(url.pathname)) {
     event.respondWith(staleWhileRevalidate(event));
   }

@@ -92,6 +92,25 @@ pub fn format_date(lang: Lang, date: time::Date) -> String {
     tr::date_full(lang, date.year(), month, date.day())
 }
 
+/// Money as people read it, the same in both languages: ¥1,274 or ¥326.67.
+pub fn format_yuan(yuan: f64) -> String {
+    let fen = (yuan * 100.0).round();
+    let sign = if fen < 0.0 { "-" } else { "" };
+    let fen = fen.abs() as u64;
+    let whole = (fen / 100).to_string();
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fen % 100 {
+        0 => format!("{sign}¥{grouped}"),
+        cents => format!("{sign}¥{grouped}.{cents:02}"),
+    }
+}
+
 /// The translated strings, one function per key of `locales/*.toml`.
 pub mod tr {
     use super::Lang;
@@ -119,6 +138,15 @@ mod tests {
         let date = time::macros::date!(2026 - 12 - 03);
         assert_eq!(format_date(Lang::Zh, date), "2026年12月3日");
         assert_eq!(format_date(Lang::En, date), "3 December 2026");
+    }
+
+    #[test]
+    fn money_is_grouped_and_shows_cents_only_when_there_are_some() {
+        assert_eq!(format_yuan(1274.0), "¥1,274");
+        assert_eq!(format_yuan(326.666), "¥326.67");
+        assert_eq!(format_yuan(1_000_000.5), "¥1,000,000.50");
+        assert_eq!(format_yuan(0.0), "¥0");
+        assert_eq!(format_yuan(999.999), "¥1,000");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod error_pages;
+mod form_fields;
 mod handbook;
 mod home;
 pub mod i18n;
@@ -11,7 +12,9 @@ mod layout;
 mod not_found;
 mod offline;
 pub mod page_cache;
+pub mod posted_form;
 pub mod preferences;
+mod self_check;
 mod shell;
 pub mod staff;
 mod urgent_help;

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod middleware;
+mod posted_pages;
 pub mod router;
 pub mod screen;
 pub mod sessions;

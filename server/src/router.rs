@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use handbook::{Handbook, LiveHandbook};
 use leptos::prelude::*;
@@ -76,6 +76,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::api::routes())
+        .route("/check", post(crate::posted_pages::render))
         .leptos_routes_with_context(
             state,
             generate_route_list(app::App),
@@ -86,11 +87,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// What the pages and server functions may use, put in their context for each request.
-fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+pub(crate) fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let store = state.store.clone();
     let handbook = state.handbook.clone();
+    let standards = state.standards.clone();
     move || {
         provide_context(store.clone());
+        provide_context(standards.clone());
         provide_context(handbook.current());
         provide_context(handbook.clone());
     }
