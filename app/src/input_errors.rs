@@ -16,3 +16,25 @@ pub fn input_error_message(lang: Lang, code: &str) -> &'static str {
         _ => tr::input_error_invalid_json(lang),
     }
 }
+
+/// The message for a problem with a field of an application: specific where a generic one would
+/// not say how to fix it.
+pub fn application_error_message(lang: Lang, field: &str, code: &str) -> &'static str {
+    match code {
+        "checksum" => tr::input_error_id_checksum(lang),
+        "format" if field.ends_with("id_number") => tr::input_error_id_format(lang),
+        "format" if field.ends_with("phone") => tr::input_error_phone_format(lang),
+        "format" if field == "Idempotency-Key" => tr::input_error_idempotency_key_format(lang),
+        "format" => tr::input_error_code_format(lang),
+        "required" if field == "Idempotency-Key" => tr::input_error_idempotency_key_required(lang),
+        "consent_required" if field == "consents.verification_authorizations" => {
+            tr::input_error_verification_authorizations(lang)
+        }
+        "consent_required" => tr::input_error_consent_required(lang),
+        "too_long" => tr::input_error_too_long(lang),
+        "invalid" | "not_a_boolean" => tr::input_error_invalid(lang),
+        "key_reused" => tr::input_error_key_reused(lang),
+        "unavailable" => tr::input_error_unavailable(lang),
+        other => input_error_message(lang, other),
+    }
+}

@@ -35,10 +35,48 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
     pub max_body_bytes: u64,
 
+    /// The key that seals ID numbers, phone numbers and other sensitive columns: 32 bytes as
+    /// base64, from the deployment's secret store. Without it the key file below is used.
+    #[arg(long, env = "PORTAL_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<Secret>,
+
+    /// Where the data key is kept when PORTAL_DATA_KEY is not given; created on first start.
+    /// Back it up: without it the sealed columns cannot be read.
+    #[arg(long, env = "PORTAL_DATA_KEY_FILE", default_value = "data/data.key")]
+    pub data_key_file: PathBuf,
+
     /// Staff sign-in attempts allowed per client address per minute.
     #[arg(long, env = "PORTAL_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub login_attempts_per_minute: u32,
+}
+
+/// A configured secret: never printed.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+impl Config {
+    /// The data key from the environment, or from its file (created when missing).
+    pub fn load_data_key(&self) -> Result<store::DataKey, store::sealed::DataKeyError> {
+        match &self.data_key {
+            Some(secret) => store::DataKey::from_base64(&secret.0),
+            None => store::DataKey::load_or_create(&self.data_key_file),
+        }
+    }
 }
 
 fn parse_database_url(value: &str) -> Result<DatabaseUrl, String> {
@@ -54,6 +92,8 @@ impl Config {
             site_root: PathBuf::from("target/site"),
             content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
             standards_file: None,
+            data_key: None,
+            data_key_file: PathBuf::from("data/data.key"),
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
         }

@@ -268,7 +268,7 @@ pub async fn open_store(
     config: &Config,
     clock: Arc<dyn Clock>,
 ) -> Result<Store, store::StoreError> {
-    let store = Store::connect(&config.database_url, clock).await?;
+    let store = Store::connect(&config.database_url, clock, config.load_data_key()?).await?;
     store.migrate().await?;
     Ok(store)
 }

@@ -13,6 +13,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::clock::Clock;
 use crate::error::StoreError;
+use crate::sealed::DataKey;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -108,10 +109,16 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Arc<dyn Clock>,
+    data_key: Arc<DataKey>,
 }
 
 impl Store {
-    pub async fn connect(url: &DatabaseUrl, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+    /// Connects; `data_key` seals the sensitive columns (see [`crate::sealed`]).
+    pub async fn connect(
+        url: &DatabaseUrl,
+        clock: Arc<dyn Clock>,
+        data_key: DataKey,
+    ) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         if let Some(path) = url.sqlite_path() {
             if let Some(dir) = std::path::Path::new(path)
@@ -151,6 +158,7 @@ impl Store {
             pool,
             backend: url.backend(),
             clock,
+            data_key: Arc::new(data_key),
         })
     }
 
@@ -174,6 +182,10 @@ impl Store {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    pub(crate) fn data_key(&self) -> &DataKey {
+        &self.data_key
     }
 
     pub(crate) fn now_unix(&self) -> i64 {

@@ -19,4 +19,6 @@ pub enum StoreError {
     Corrupt(String),
     #[error("background task failed: {0}")]
     Task(String),
+    #[error(transparent)]
+    DataKey(#[from] crate::sealed::DataKeyError),
 }

@@ -3,12 +3,15 @@
 //! One code path over SQLite (embedded default) and PostgreSQL, chosen by the database URL.
 //! Nothing here knows about HTTP or HTML: callers get typed results and typed errors.
 
+pub mod applications;
 pub mod audit;
 pub mod clock;
 pub mod county;
 mod db;
 pub mod error;
+pub mod outbox;
 pub mod policy_edits;
+pub mod sealed;
 pub mod sessions;
 pub mod staff;
 #[cfg(any(test, feature = "testing"))]
@@ -18,3 +21,4 @@ pub use clock::{Clock, SystemClock};
 pub use county::County;
 pub use db::{Backend, DatabaseUrl, Store};
 pub use error::StoreError;
+pub use sealed::DataKey;

@@ -4,7 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::{Clock, DatabaseUrl, Store, SystemClock};
+use crate::{Clock, DataKey, DatabaseUrl, Store, SystemClock};
+
+/// The data key of every test database: fixed, so a test can open what it sealed.
+pub fn test_data_key() -> DataKey {
+    DataKey::from_bytes([42; 32])
+}
 
 /// A migrated database that lives as long as this value.
 pub struct TestDatabase {
@@ -66,12 +71,28 @@ impl TestDatabase {
         sqlx::raw_sql(sql).execute(&mut connection).await.is_ok()
     }
 
+    /// The first column of every row of a query, as text, read straight from the database.
+    pub async fn raw_texts(&self, sql: &str) -> Vec<String> {
+        use sqlx::Row;
+        sqlx::any::install_default_drivers();
+        let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(self.url.as_str())
+            .await
+            .expect("connect to the test database");
+        sqlx::query(sql)
+            .fetch_all(&mut connection)
+            .await
+            .expect("raw query")
+            .iter()
+            .map(|row| row.try_get::<String, _>(0).expect("a text column"))
+            .collect()
+    }
+
     pub async fn store(&self) -> Store {
         self.store_with_clock(Arc::new(SystemClock)).await
     }
 
     pub async fn store_with_clock(&self, clock: Arc<dyn Clock>) -> Store {
-        let store = Store::connect(&self.url, clock)
+        let store = Store::connect(&self.url, clock, test_data_key())
             .await
             .expect("connect to the test database");
         store.migrate().await.expect("migrate the test database");

@@ -1,5 +1,6 @@
 //! The public JSON API under `/api/v1/`, for other government systems and partner tools.
 
+pub mod applications;
 pub mod eligibility;
 pub mod policies;
 
@@ -18,14 +19,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/policies", get(policies::list))
         .route("/api/v1/policies/{slug}", get(policies::one))
         .route("/api/v1/eligibility", post(eligibility::evaluate))
+        .route("/api/v1/applications", post(applications::submit))
 }
 
 /// Every path `routes` serves, for the test that keeps the document complete.
-pub const PATHS: [(&str, &str); 4] = [
+pub const PATHS: [(&str, &str); 5] = [
     ("/api/v1/openapi.json", "get"),
     ("/api/v1/policies", "get"),
     ("/api/v1/policies/{slug}", "get"),
     ("/api/v1/eligibility", "post"),
+    ("/api/v1/applications", "post"),
 ];
 
 async fn openapi() -> impl axum::response::IntoResponse {

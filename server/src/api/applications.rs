@@ -1,0 +1,144 @@
+//! `POST /api/v1/applications` (POLICY.md §6): an aid application from a partner system, the
+//! hotline or a test tool. The same idempotency key with the same body answers the first answer
+//! again and stores nothing; with another body it is refused. A 201 is sent only after the
+//! application is durably stored.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use app::input_errors::application_error_message;
+use store::applications::{read_application, IdempotencyKey, SubmitError, Submitted};
+
+use super::eligibility::{caller_language, ApiError};
+use crate::router::AppState;
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// How the header is named in error answers.
+const KEY_FIELD: &str = "Idempotency-Key";
+
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let lang = caller_language(&headers);
+    let problem = |status: StatusCode, field: &str, code: &'static str| {
+        let error = ApiError {
+            field: field.to_owned(),
+            code,
+            message: application_error_message(lang, field, code),
+        };
+        (status, Json(serde_json::json!({ "errors": [error] }))).into_response()
+    };
+    let key = match headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| v.to_str().map(str::parse::<IdempotencyKey>))
+    {
+        None => return problem(StatusCode::BAD_REQUEST, KEY_FIELD, "required"),
+        Some(Ok(Ok(key))) => key,
+        Some(_) => return problem(StatusCode::BAD_REQUEST, KEY_FIELD, "format"),
+    };
+    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+        return problem(StatusCode::UNPROCESSABLE_ENTITY, "", "invalid_json");
+    };
+    let application = match read_application(&value) {
+        Ok(application) => application,
+        Err(problems) => {
+            let errors: Vec<ApiError> = problems
+                .into_iter()
+                .map(|p| ApiError {
+                    message: application_error_message(lang, &p.field, p.code),
+                    field: p.field,
+                    code: p.code,
+                })
+                .collect();
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(serde_json::json!({ "errors": errors })),
+            )
+                .into_response();
+        }
+    };
+    match state
+        .store
+        .submit_application(&application, &key, &fingerprint(&value))
+        .await
+    {
+        Ok(Submitted::New(receipt)) => {
+            tracing::info!(reference = %receipt.reference, "application submitted");
+            (StatusCode::CREATED, Json(receipt)).into_response()
+        }
+        Ok(Submitted::Replayed(receipt)) => (StatusCode::CREATED, Json(receipt)).into_response(),
+        Err(SubmitError::KeyReused) => {
+            problem(StatusCode::UNPROCESSABLE_ENTITY, KEY_FIELD, "key_reused")
+        }
+        Err(SubmitError::Store(e)) => {
+            tracing::error!(error = %e, "could not store an application");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(axum::http::header::RETRY_AFTER, "2")],
+                Json(serde_json::json!({ "errors": [ApiError {
+                    field: String::new(),
+                    code: "unavailable",
+                    message: application_error_message(lang, "", "unavailable"),
+                }] })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The request's content, whatever its key order or spacing: SHA-256 of the JSON with every
+/// object's keys sorted.
+fn fingerprint(value: &Value) -> String {
+    fn canonical(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push(':');
+                    canonical(&map[key], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canonical(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut text = String::new();
+    canonical(value, &mut text);
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_ignores_key_order_and_spacing() {
+        let a: Value =
+            serde_json::from_str(r#"{"a":1,"b":{"c":[1,2],"d":null}}"#).unwrap_or_default();
+        let b: Value = serde_json::from_str(r#"{ "b": {"d": null, "c": [1, 2]}, "a": 1 }"#)
+            .unwrap_or_default();
+        let c: Value =
+            serde_json::from_str(r#"{"a":1,"b":{"c":[2,1],"d":null}}"#).unwrap_or_default();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
+}

@@ -1,0 +1,150 @@
+//! `POST /api/v1/applications` as POLICY.md §6 defines it.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{json, Value};
+use store::on_both_databases;
+use store::testing::TestDatabase;
+use store::Clock;
+
+fn policy_example() -> Value {
+    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
+                        "county":"任城区","address":"任城区某街道 1 号"},
+           "submitted_by":{"type":"self"},
+           "household":{"area":"urban",
+               "members":[{"age":67,"disability_grade":null,"disability_kind":null,"serious_illness":false,
+                           "can_work":false,"employed":false,"student":false,"has_able_supporter":false,
+                           "self_care":"full","incomes":[{"kind":"pension","monthly":300.0}]}],
+               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
+               "rigid_expenses_12m":0.0,"housing_difficulty":false,"special_hardship":false,"emergency":null},
+           "programmes":["dibao"],
+           "emergency":null,
+           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
+                       "public_notice":true,"applicant_confirmed":true},
+           "missing_documents":["household_register"]})
+}
+
+async fn submit(server: &TestServer, key: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut request = server
+        .client
+        .post(server.url("/api/v1/applications"))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    let response = request.send().await.expect("POST");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+const KEY: &str = "6f9619ff-8b86-4011-b42d-00c04fc964ff";
+
+async fn the_policy_example_is_accepted_once(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let (status, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    assert_eq!(status, 201);
+    let reference = receipt["reference"].as_str().unwrap_or_default();
+    assert!(
+        reference.starts_with("JSJ-") && reference.ends_with("-000001"),
+        "{receipt}"
+    );
+    assert_eq!(receipt["access_code"].as_str().map(str::len), Some(8));
+    assert_eq!(receipt["status"], "submitted");
+    assert_eq!(receipt["advance_due_at"], Value::Null);
+
+    // The same key and body: the first answer again, nothing new.
+    let mut reordered = serde_json::Map::new();
+    for (k, v) in policy_example().as_object().into_iter().flatten().rev() {
+        reordered.insert(k.clone(), v.clone());
+    }
+    let (status, again) = submit(&server, Some(KEY), &Value::Object(reordered)).await;
+    assert_eq!((status, &again), (201, &receipt));
+    // The same key with another body is refused.
+    let mut other = policy_example();
+    other["programmes"] = json!(["tekun"]);
+    let (status, refused) = submit(&server, Some(KEY), &other).await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["errors"][0]["code"], "key_reused");
+    // No key at all.
+    let (status, missing) = submit(&server, None, &policy_example()).await;
+    assert_eq!(status, 400);
+    assert_eq!(missing["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(
+        server.store.application_references().await.expect("list"),
+        vec![reference.to_owned()]
+    );
+}
+
+on_both_databases!(
+    once_sqlite,
+    once_postgres,
+    the_policy_example_is_accepted_once
+);
+
+async fn bad_input_names_each_field_and_stores_nothing(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let mut body = policy_example();
+    body["applicant"]["id_number"] = json!("110105194912310021");
+    body["consents"]["public_notice"] = json!(false);
+    let (status, answer) = submit(&server, Some(KEY), &body).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        answer["errors"],
+        json!([
+            {"field":"applicant.id_number","code":"checksum","message":"身份证号最后一位校验不对，请核对。"},
+            {"field":"consents.public_notice","code":"consent_required","message":"没有这项同意，申请就不能提交。"}
+        ])
+    );
+    let english = server
+        .client
+        .post(server.url("/api/v1/applications"))
+        .header("idempotency-key", KEY)
+        .header("accept-language", "en")
+        .body("{not json")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(english.status(), 422);
+    let english: Value = english.json().await.expect("JSON");
+    assert_eq!(
+        english["errors"][0]["message"],
+        "The request is not valid JSON."
+    );
+    assert!(server
+        .store
+        .application_references()
+        .await
+        .expect("list")
+        .is_empty());
+    // The key was not used up by the refused requests.
+    let (status, _) = submit(&server, Some(KEY), &policy_example()).await;
+    assert_eq!(status, 201);
+}
+
+on_both_databases!(
+    bad_input_sqlite,
+    bad_input_postgres,
+    bad_input_names_each_field_and_stores_nothing
+);
+
+async fn an_emergency_answers_with_its_advance_deadline(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let mut body = policy_example();
+    body["emergency"] = json!({"kind":"fire","urgency":"critical"});
+    let (status, receipt) = submit(&server, Some(KEY), &body).await;
+    assert_eq!(status, 201);
+    let due = time::OffsetDateTime::parse(
+        receipt["advance_due_at"].as_str().unwrap_or_default(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("an RFC 3339 time");
+    assert_eq!(due - server.clock.now(), time::Duration::hours(2));
+}
+
+on_both_databases!(
+    emergency_sqlite,
+    emergency_postgres,
+    an_emergency_answers_with_its_advance_deadline
+);

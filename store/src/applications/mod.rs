@@ -1,0 +1,251 @@
+//! Aid applications (POLICY.md §4 and §6): checked on the way in, stored with their consents,
+//! missing documents, first timeline entry and SMS in one transaction, answered only once that
+//! transaction is durable, and never stored twice for one idempotency key.
+
+mod model;
+mod receipt;
+mod request;
+
+use rand::Rng;
+use sqlx::Row;
+use time::OffsetDateTime;
+
+pub use model::{
+    Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
+};
+pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
+pub use request::{read_application, FieldProblem};
+
+use crate::audit::AuditEntry;
+use crate::db::Store;
+use crate::error::StoreError;
+
+/// What became of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored now.
+    New(Receipt),
+    /// This key was used before for the same request: the first answer again, nothing new.
+    Replayed(Receipt),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("this idempotency key was used for a different request")]
+    KeyReused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The status every application starts in.
+const SUBMITTED: &str = "submitted";
+
+impl Store {
+    /// Stores an application. `fingerprint` identifies the request's content (a hash of its
+    /// canonical form), so a repeat with the same key is recognised as the same request.
+    pub async fn submit_application(
+        &self,
+        application: &NewApplication,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+    ) -> Result<Submitted, SubmitError> {
+        if let Some(earlier) = self.earlier_submission(key, fingerprint).await? {
+            return Ok(Submitted::Replayed(earlier));
+        }
+        match self.insert_application(application, key, fingerprint).await {
+            Ok(receipt) => Ok(Submitted::New(receipt)),
+            // Two requests with one key raced: the other one committed first.
+            Err(StoreError::Database(e)) if is_unique_violation(&e) => self
+                .earlier_submission(key, fingerprint)
+                .await?
+                .map(Submitted::Replayed)
+                .ok_or(SubmitError::Store(StoreError::Database(e))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn earlier_submission(
+        &self,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+    ) -> Result<Option<Receipt>, SubmitError> {
+        let row = sqlx::query(
+            "SELECT request_hash, response_sealed FROM applications WHERE idempotency_key = $1",
+        )
+        .bind(key.as_str())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(StoreError::from)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let hash: String = row.try_get("request_hash").map_err(StoreError::from)?;
+        if hash != fingerprint {
+            return Err(SubmitError::KeyReused);
+        }
+        let sealed: String = row.try_get("response_sealed").map_err(StoreError::from)?;
+        let receipt = serde_json::from_str(&self.data_key().open(&sealed)?)
+            .map_err(|e| StoreError::Corrupt(format!("a stored receipt: {e}")))?;
+        Ok(Some(receipt))
+    }
+
+    async fn insert_application(
+        &self,
+        application: &NewApplication,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+    ) -> Result<Receipt, StoreError> {
+        let seal = |text: &str| self.data_key().seal(text);
+        let now = self.clock().now();
+        let submitted_at = now.unix_timestamp();
+        let access_code = AccessCode::generate(&mut rand::thread_rng());
+        let advance_due_at = application
+            .emergency
+            .map(|e| now + time::Duration::hours(i64::from(e.urgency.advance_within_hours())));
+        let applicant = &application.applicant;
+        let household = serde_json::to_string(&application.household)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let submitted_by = serde_json::to_string(&application.submitted_by)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let programmes: Vec<&str> = application.programmes.iter().map(|p| p.as_str()).collect();
+        let programmes =
+            serde_json::to_string(&programmes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+
+        let mut tx = self.write_tx().await?;
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO reference_counters (year, last) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last",
+        )
+        .bind(i64::from(now.year()))
+        .fetch_one(&mut *tx)
+        .await?;
+        let reference = Reference::new(now.year(), number);
+        let receipt = Receipt {
+            reference: reference.clone(),
+            access_code: access_code.clone(),
+            status: SUBMITTED.to_owned(),
+            advance_due_at,
+        };
+        let response =
+            serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO applications (reference, access_code_hash, idempotency_key, request_hash, \
+             response_sealed, county, applicant_name_sealed, id_number_sealed, id_number_index, phone_sealed, \
+             address_sealed, submitted_by, submitted_by_detail_sealed, household_sealed, programmes, \
+             emergency_kind, emergency_urgency, advance_due_at, status, submitted_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             RETURNING id",
+        )
+        .bind(reference.as_str())
+        .bind(self.data_key().index(access_code.as_str()))
+        .bind(key.as_str())
+        .bind(fingerprint)
+        .bind(seal(&response)?)
+        .bind(applicant.county.id())
+        .bind(seal(&applicant.name)?)
+        .bind(seal(applicant.id_number.as_str())?)
+        .bind(self.data_key().index(applicant.id_number.as_str()))
+        .bind(seal(applicant.phone.as_str())?)
+        .bind(seal(&applicant.address)?)
+        .bind(application.submitted_by.kind())
+        .bind(seal(&submitted_by)?)
+        .bind(seal(&household)?)
+        .bind(&programmes)
+        .bind(application.emergency.map(|e| e.kind.as_str()))
+        .bind(application.emergency.map(|e| e.urgency.as_str()))
+        .bind(advance_due_at.map(OffsetDateTime::unix_timestamp))
+        .bind(SUBMITTED)
+        .bind(submitted_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let given_by = application.submitted_by.kind();
+        for consent in &application.consents {
+            sqlx::query(
+                "INSERT INTO application_consents (application_id, kind, member, text_version, given_by, given_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(consent.kind.as_str())
+            .bind(consent.member.map(|m| m as i64))
+            .bind(consent.kind.text_version())
+            .bind(given_by)
+            .bind(submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for document in &application.missing_documents {
+            sqlx::query(
+                "INSERT INTO application_documents (application_id, document, status, updated_at) VALUES ($1, $2, 'missing', $3)",
+            )
+            .bind(id)
+            .bind(document.as_str())
+            .bind(submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO application_events (application_id, state, at, note, actor) VALUES ($1, $2, $3, '', $4)",
+        )
+        .bind(id)
+        .bind(SUBMITTED)
+        .bind(submitted_at)
+        .bind(given_by)
+        .execute(&mut *tx)
+        .await?;
+        let sms = serde_json::json!({
+            "template": "application_received",
+            "reference": reference.as_str(),
+            "access_code": access_code.as_str(),
+            "advance_due_at": advance_due_at.map(OffsetDateTime::unix_timestamp),
+        })
+        .to_string();
+        self.queue_message(&mut tx, applicant.phone.as_str(), &sms)
+            .await?;
+        let detail =
+            serde_json::json!({ "submitted_by": given_by, "county": applicant.county.id() })
+                .to_string();
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: None,
+                action: "application.submit",
+                subject: reference.as_str(),
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(receipt)
+    }
+
+    /// How many applications are stored with this reference (0 or 1); for tests and checks.
+    pub async fn application_exists(&self, reference: &str) -> Result<bool, StoreError> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE reference = $1")
+                .bind(reference)
+                .fetch_one(self.pool())
+                .await?;
+        Ok(count > 0)
+    }
+
+    /// Every stored reference, oldest first.
+    pub async fn application_references(&self) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT reference FROM applications ORDER BY id")
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+/// A random access code's digits; kept here so tests can make them predictable.
+pub(crate) fn random_digits(rng: &mut impl Rng, count: usize) -> String {
+    (0..count)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
+}
