@@ -252,6 +252,10 @@ async fn serve(config: Config) -> Result<(), CliError> {
         }
     });
     router::spawn_housekeeping(store.clone());
+    crate::notifications::spawn_dispatcher(
+        store.clone(),
+        Arc::new(crate::notifications::LogProvider),
+    );
     let app = router::build_router(router::routes(&state), state, &config);
     let running = router::serve(&config, app, shutdown_signal()).await?;
     tracing::info!(address = %running.address, database = %config.database_url, "serving");

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod middleware;
+pub mod notifications;
 mod posted_pages;
 pub mod router;
 pub mod screen;

@@ -148,3 +148,78 @@ on_both_databases!(
     emergency_postgres,
     an_emergency_answers_with_its_advance_deadline
 );
+
+/// Keeps what it was asked to send; fails while `down` is set.
+#[derive(Default)]
+struct RecordingProvider {
+    sent: std::sync::Mutex<Vec<(String, String)>>,
+    down: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl server::notifications::SmsProvider for RecordingProvider {
+    async fn send(&self, to: &str, text: &str) -> Result<(), String> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err("gateway down".into());
+        }
+        self.sent
+            .lock()
+            .map_err(|e| e.to_string())?
+            .push((to.to_owned(), text.to_owned()));
+        Ok(())
+    }
+}
+
+async fn the_receipt_sms_survives_a_gateway_outage(db: TestDatabase) {
+    use server::notifications::dispatch_due;
+    let server = TestServer::start(db).await;
+    let (_, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let provider = RecordingProvider::default();
+    provider
+        .down
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        dispatch_due(&server.store, &provider)
+            .await
+            .expect("outbox"),
+        0
+    );
+    provider
+        .down
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        dispatch_due(&server.store, &provider)
+            .await
+            .expect("outbox"),
+        0,
+        "not before the pause"
+    );
+    server.clock.advance(time::Duration::seconds(31));
+    assert_eq!(
+        dispatch_due(&server.store, &provider)
+            .await
+            .expect("outbox"),
+        1
+    );
+    let sent = provider.sent.lock().expect("lock").clone();
+    assert_eq!(sent[0].0, "13800138000");
+    assert!(sent[0]
+        .1
+        .contains(receipt["reference"].as_str().unwrap_or("?")));
+    assert!(sent[0]
+        .1
+        .contains(receipt["access_code"].as_str().unwrap_or("?")));
+    assert_eq!(
+        dispatch_due(&server.store, &provider)
+            .await
+            .expect("outbox"),
+        0,
+        "sent once"
+    );
+}
+
+on_both_databases!(
+    sms_sqlite,
+    sms_postgres,
+    the_receipt_sms_survives_a_gateway_outage
+);
