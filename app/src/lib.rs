@@ -2,6 +2,8 @@
 
 #![recursion_limit = "256"]
 
+pub mod apply;
+pub mod counties;
 pub mod error_pages;
 mod form_fields;
 mod handbook;
@@ -14,6 +16,7 @@ mod offline;
 pub mod page_cache;
 pub mod posted_form;
 pub mod preferences;
+mod read_aloud;
 mod self_check;
 mod shell;
 pub mod staff;

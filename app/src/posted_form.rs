@@ -21,6 +21,14 @@ impl Fields {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of a field: the ticked boxes of a group.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The value to show in a text box: what was typed, or nothing.
     pub fn text(&self, name: &str) -> String {
         self.get(name).unwrap_or_default().to_owned()

@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::apply::{ApplyStartPage, ApplyStepPage};
 use crate::handbook::{PolicyListPage, PolicyPage};
 use crate::home::HomePage;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/help/urgent") view=UrgentHelpPage/>
                     <Route path=path!("/check") view=SelfCheckPage/>
+                    <Route path=path!("/apply") view=ApplyStartPage/>
+                    <Route path=path!("/apply/:token/:step") view=ApplyStepPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>
                     <Route path=path!("/staff/login") view=StaffLoginPage/>

@@ -1,6 +1,7 @@
 //! The 济时救 portal process: configuration, router, middleware and subcommands.
 
 pub mod api;
+mod apply_pages;
 pub mod cli;
 pub mod config;
 pub mod content;

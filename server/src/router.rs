@@ -77,9 +77,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/readyz", get(readyz))
         .merge(crate::api::routes())
         .route("/check", post(crate::posted_pages::render))
+        .route("/apply/start", post(crate::apply_pages::start))
+        .route(
+            "/apply/{token}/{step}",
+            get(crate::apply_pages::show).post(crate::apply_pages::answer),
+        )
         .leptos_routes_with_context(
             state,
-            generate_route_list(app::App),
+            generate_route_list(app::App)
+                .into_iter()
+                .filter(|route| !route.path().starts_with(crate::apply_pages::DRAFT_PAGES))
+                .collect(),
             services_for_pages(state),
             move || app::shell(options.clone()),
         )
@@ -221,6 +229,11 @@ pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+            match store.remove_stale_drafts().await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "stale application drafts removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove stale drafts"),
             }
         }
     })

@@ -4,11 +4,11 @@ use leptos_router::hooks::use_params_map;
 
 use handbook::Policy;
 
-use super::read_aloud::ReadAloud;
 use super::{english, use_handbook};
 use crate::i18n::{format_date, tr, Lang};
 use crate::not_found::NotFoundPage;
 use crate::preferences::use_prefs;
+use crate::read_aloud::{ReadAloud, READ_ALOUD_TEXT_ID};
 
 fn list(items: &[String]) -> impl IntoView {
     view! { <ul>{items.iter().map(|item| view! { <li>{item.clone()}</li> }).collect_view()}</ul> }
@@ -51,7 +51,7 @@ pub fn PolicyPage() -> impl IntoView {
         <Meta name="description" content=text.summary.clone()/>
         <p class="breadcrumb"><a href="/policies">{tr::handbook_back_to_list(lang)}</a></p>
         <ReadAloud lang=lang/>
-        <article class="policy" id="policy">
+        <article class="policy" id=READ_ALOUD_TEXT_ID>
             <p class="policy-category">{category}</p>
             <h1>{text.title.clone()}</h1>
             <p class="lead">{text.summary.clone()}</p>

@@ -4,7 +4,6 @@
 mod detail;
 mod instant_search;
 mod list;
-mod read_aloud;
 
 use std::sync::Arc;
 

@@ -20,7 +20,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rules::{ProgrammeId, Standards};
 
-use self::answers::Step;
+pub(crate) use self::answers::{Answers, EmergencyAnswer, Step};
+pub(crate) use self::explain::programme_name;
 use self::flow::Flow;
 use self::result::PolicyLink;
 
@@ -248,14 +249,21 @@ mod live {
         let Some(mut pairs) = form_pairs(&form) else {
             return;
         };
-        ev.prevent_default();
-        if let Some(button) = ev
+        let button = ev
             .submitter()
-            .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok())
+            .and_then(|b| b.dyn_into::<web_sys::HtmlButtonElement>().ok());
+        // "Apply with these answers" leaves the check: the browser posts the form as it is.
+        if button
+            .as_ref()
+            .and_then(|b| b.get_attribute("formaction"))
+            .as_deref()
+            == Some(super::result::APPLY_START)
         {
-            if !button.name().is_empty() {
-                pairs.push((button.name(), button.value()));
-            }
+            return;
+        }
+        ev.prevent_default();
+        if let Some(button) = button.filter(|b| !b.name().is_empty()) {
+            pairs.push((button.name(), button.value()));
         }
         let next = Flow::from_post(&Fields::new(pairs));
         if next.problems.is_empty() {

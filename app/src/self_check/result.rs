@@ -14,6 +14,9 @@ use super::flow::GO_FIELD;
 use super::questions::{emergency_label, title, urgency_label};
 use crate::i18n::{format_yuan, tr, Lang};
 
+/// Where "apply with these answers" posts the answers: the application starts from them.
+pub const APPLY_START: &str = "/apply/start";
+
 /// A handbook policy that explains a programme and how to apply for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyLink {
@@ -109,6 +112,9 @@ pub fn result_page(
         <h2>{tr::check_result_next_heading(lang)}</h2>
         <p>{tr::check_result_next_text(lang)}</p>
         <p class="button-group">
+            <button type="submit" class="button" formaction=APPLY_START name=GO_FIELD value="apply">
+                {tr::check_apply(lang)}
+            </button>
             <a class="button button-secondary" href="/check">{tr::check_again(lang)}</a>
         </p>
     })

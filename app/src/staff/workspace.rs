@@ -53,7 +53,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         <p class="lead">{tr::staff_signed_in_as(lang, &staff.display_name)}</p>
                         <dl class="summary-list">
                             <div><dt>{tr::staff_role_label(lang)}</dt><dd>{role_name(lang, &staff.role)}</dd></div>
-                            <div><dt>{tr::staff_county_label(lang)}</dt><dd>{county_name(lang, &staff.county)}</dd></div>
+                            <div><dt>{tr::staff_county_label(lang)}</dt><dd>{crate::counties::county_name(lang, &staff.county)}</dd></div>
                         </dl>
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
@@ -75,21 +75,5 @@ fn role_name(lang: crate::i18n::Lang, role: &str) -> &'static str {
         "caseworker" => tr::role_caseworker(lang),
         "supervisor" => tr::role_supervisor(lang),
         _ => tr::role_admin(lang),
-    }
-}
-
-fn county_name(lang: crate::i18n::Lang, county: &str) -> &'static str {
-    match county {
-        "rencheng" => tr::county_rencheng(lang),
-        "yanzhou" => tr::county_yanzhou(lang),
-        "qufu" => tr::county_qufu(lang),
-        "zoucheng" => tr::county_zoucheng(lang),
-        "weishan" => tr::county_weishan(lang),
-        "yutai" => tr::county_yutai(lang),
-        "jinxiang" => tr::county_jinxiang(lang),
-        "jiaxiang" => tr::county_jiaxiang(lang),
-        "wenshang" => tr::county_wenshang(lang),
-        "sishui" => tr::county_sishui(lang),
-        _ => tr::county_liangshan(lang),
     }
 }

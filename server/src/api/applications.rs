@@ -91,7 +91,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
 
 /// The request's content, whatever its key order or spacing: SHA-256 of the JSON with every
 /// object's keys sorted.
-fn fingerprint(value: &Value) -> String {
+pub(crate) fn fingerprint(value: &Value) -> String {
     fn canonical(value: &Value, out: &mut String) {
         match value {
             Value::Object(map) => {

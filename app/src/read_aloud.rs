@@ -1,9 +1,12 @@
-//! Reads a policy aloud with the browser's own speech synthesis, for people who find reading
+//! Reads a policy or a consent aloud with the browser's own speech synthesis, for people who find reading
 //! hard. Without JS or without speech support the buttons stay hidden: no dead controls.
 
 use leptos::prelude::*;
 
 use crate::i18n::{tr, Lang};
+
+/// The element whose text the button reads: a policy, a consent.
+pub const READ_ALOUD_TEXT_ID: &str = "read-aloud-text";
 
 /// The buttons, rendered on the server and revealed by the island when speech is available.
 #[component]
@@ -41,8 +44,7 @@ mod speech {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    /// The article the policy page reads from.
-    const ARTICLE_ID: &str = "policy";
+    use super::READ_ALOUD_TEXT_ID as ARTICLE_ID;
 
     fn button(selector: &str) -> Option<web_sys::Element> {
         let document = web_sys::window()?.document()?;

@@ -1,0 +1,584 @@
+//! The pages of an application. Each is a form posted to its own address; the server keeps the
+//! draft and sends the next page, so every page works without JS and a link resumes the draft.
+
+use leptos::either::{Either, EitherOf6};
+use leptos::prelude::*;
+use rules::{ProgrammeId, Standards, Status};
+
+use super::draft::{
+    field, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep, Who, DOCUMENTS,
+};
+use crate::counties::{county_name, COUNTY_IDS};
+use crate::form_fields::{
+    error_summary, field_id, radio_field, select_field, tick_box, Choice, SummaryLine,
+};
+use crate::i18n::{format_yuan, tr, Lang};
+use crate::posted_form::Fields;
+use crate::read_aloud::{ReadAloud, READ_ALOUD_TEXT_ID};
+use crate::self_check::{programme_name, EmergencyAnswer};
+
+/// Everything a page needs, prepared by the server for the request.
+#[derive(Debug, Clone)]
+pub struct ApplyPageData {
+    pub token: String,
+    pub step: ApplyStep,
+    pub draft: ApplicationDraft,
+    /// What the page's fields show: the draft's answers, or what was typed.
+    pub shown: Fields,
+    pub problems: Vec<ApplyFieldProblem>,
+    /// The submission could not be stored just now; nothing was lost, the person can retry.
+    pub submit_failed: bool,
+    /// The address the QR code on the confirmation page opens.
+    pub tracking_url: String,
+}
+
+pub fn title(lang: Lang, step: ApplyStep) -> &'static str {
+    match step {
+        ApplyStep::Who => tr::apply_who_title(lang),
+        ApplyStep::Applicant => tr::apply_applicant_title(lang),
+        ApplyStep::Programmes => tr::apply_programmes_title(lang),
+        ApplyStep::Documents => tr::apply_documents_title(lang),
+        ApplyStep::ConsentApplication => tr::apply_consent_application_title(lang),
+        ApplyStep::ConsentVerification => tr::apply_consent_verification_title(lang),
+        ApplyStep::ConsentSensitive => tr::apply_consent_sensitive_title(lang),
+        ApplyStep::ConsentPublicNotice => tr::apply_consent_public_notice_title(lang),
+        ApplyStep::ConsentApplicant => tr::apply_consent_applicant_title(lang),
+        ApplyStep::Check => tr::apply_check_title(lang),
+        ApplyStep::Done => tr::apply_done_title(lang),
+    }
+}
+
+pub fn problem_message(lang: Lang, problem: ApplyProblem) -> &'static str {
+    match problem {
+        ApplyProblem::ChooseWho => tr::apply_problem_choose_who(lang),
+        ApplyProblem::EnterName => tr::apply_problem_enter_name(lang),
+        ApplyProblem::NameTooLong => tr::apply_problem_too_long(lang),
+        ApplyProblem::EnterIdNumber => tr::apply_problem_enter_id_number(lang),
+        ApplyProblem::IdNumberFormat => tr::input_error_id_format(lang),
+        ApplyProblem::IdNumberChecksum => tr::input_error_id_checksum(lang),
+        ApplyProblem::EnterPhone => tr::apply_problem_enter_phone(lang),
+        ApplyProblem::PhoneFormat => tr::input_error_phone_format(lang),
+        ApplyProblem::EnterRelation => tr::apply_problem_enter_relation(lang),
+        ApplyProblem::EnterCode => tr::apply_problem_enter_code(lang),
+        ApplyProblem::CodeFormat => tr::input_error_code_format(lang),
+        ApplyProblem::ChooseCounty => tr::apply_problem_choose_county(lang),
+        ApplyProblem::EnterAddress => tr::apply_problem_enter_address(lang),
+        ApplyProblem::ChooseProgramme => tr::apply_problem_choose_programme(lang),
+        ApplyProblem::ChooseDocument => tr::apply_problem_choose_document(lang),
+        ApplyProblem::ConsentNeeded => tr::apply_problem_consent_needed(lang),
+        ApplyProblem::EveryAdultMustSign => tr::input_error_verification_authorizations(lang),
+        ApplyProblem::NameDoesNotMatch => tr::apply_problem_name_does_not_match(lang),
+    }
+}
+
+fn document_label(lang: Lang, document: &str) -> &'static str {
+    match document {
+        "id_card" => tr::apply_document_id_card(lang),
+        "household_register" => tr::apply_document_household_register(lang),
+        "income_proof" => tr::apply_document_income_proof(lang),
+        "disability_certificate" => tr::apply_document_disability_certificate(lang),
+        "medical_records" => tr::apply_document_medical_records(lang),
+        "bank_card" => tr::apply_document_bank_card(lang),
+        "property_proof" => tr::apply_document_property_proof(lang),
+        _ => tr::apply_document_other(lang),
+    }
+}
+
+/// The page for a step: its form, or the confirmation.
+pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> impl IntoView {
+    if data.step == ApplyStep::Done {
+        return Either::Left(done_page(lang, data));
+    }
+    let page = Page {
+        lang,
+        shown: &data.shown,
+        problems: &data.problems,
+    };
+    let step = data.step;
+    let draft = &data.draft;
+    let summary: Vec<SummaryLine> = data
+        .problems
+        .iter()
+        .map(|p| SummaryLine {
+            field: p.field.clone(),
+            text: problem_message(lang, p.problem).to_owned(),
+        })
+        .collect();
+    let steps = draft.steps();
+    let position = steps.iter().position(|s| *s == step).unwrap_or(0);
+    let back = position
+        .checked_sub(1)
+        .and_then(|i| steps.get(i))
+        .map(|s| format!("/apply/{}/{}", data.token, s.code()));
+    let content = match step {
+        ApplyStep::Who => EitherOf6::A(page.who()),
+        ApplyStep::Applicant => EitherOf6::B(page.applicant()),
+        ApplyStep::Programmes => EitherOf6::C(page.programmes(draft, standards)),
+        ApplyStep::Documents => EitherOf6::D(page.documents()),
+        ApplyStep::Check => EitherOf6::E(check_answers(lang, data)),
+        consent => EitherOf6::F(page.consent(consent, draft)),
+    };
+    let button = if step == ApplyStep::Check {
+        tr::apply_submit(lang)
+    } else {
+        tr::apply_continue(lang)
+    };
+    Either::Right(view! {
+        {data.submit_failed.then(|| view! {
+            <div class="error-summary" role="alert"><p>{tr::apply_submit_failed(lang)}</p></div>
+        })}
+        {error_summary(lang, summary)}
+        {back.map(|href| view! { <p class="breadcrumb"><a href=href>{tr::apply_back(lang)}</a></p> })}
+        <p class="step-count">{tr::apply_step_count(lang, position + 1, steps.len() - 1)}</p>
+        <h1 id="apply-heading" tabindex="-1">{title(lang, step)}</h1>
+        <form method="post" action=format!("/apply/{}/{}", data.token, step.code()) novalidate>
+            {content}
+            <button type="submit" class="button">{button}</button>
+        </form>
+        <p class="hint">{tr::apply_saved_note(lang)}</p>
+    })
+}
+
+struct Page<'a> {
+    lang: Lang,
+    shown: &'a Fields,
+    problems: &'a [ApplyFieldProblem],
+}
+
+impl Page<'_> {
+    fn problem(&self, name: &str) -> Option<&'static str> {
+        self.problems
+            .iter()
+            .find(|p| p.field == name)
+            .map(|p| problem_message(self.lang, p.problem))
+    }
+
+    fn text(
+        &self,
+        name: &str,
+        label: &'static str,
+        hint: Option<&'static str>,
+        kind: &'static str,
+    ) -> impl IntoView {
+        let id = field_id(name);
+        let problem = self.problem(name);
+        let autocomplete = match name {
+            field::NAME | field::FAMILY_NAME => "name",
+            field::PHONE | field::FAMILY_PHONE => "tel",
+            field::ADDRESS => "street-address",
+            _ => "off",
+        };
+        view! {
+            <div class="field" class:field-error=problem.is_some()>
+                <label for=id.clone()>{label}</label>
+                {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+                {problem.map(|p| view! { <p class="field-message" id=format!("{id}-error")>{p}</p> })}
+                <input id=id.clone() name=name.to_owned() type="text" inputmode=kind autocomplete=autocomplete
+                    value=self.shown.text(name) aria-invalid=problem.map(|_| "true")
+                    aria-describedby=problem.map(|_| format!("{id}-error"))/>
+            </div>
+        }
+    }
+
+    fn who(&self) -> impl IntoView {
+        let lang = self.lang;
+        let who = radio_field(
+            lang,
+            field::WHO.to_owned(),
+            tr::apply_who_legend(lang).to_owned(),
+            None,
+            vec![
+                Choice::new(field::SELF, tr::apply_who_self(lang)),
+                Choice::new(field::FAMILY, tr::apply_who_family(lang))
+                    .with_hint(tr::apply_who_family_hint(lang)),
+                Choice::new(field::VOLUNTEER, tr::apply_who_volunteer(lang))
+                    .with_hint(tr::apply_who_volunteer_hint(lang)),
+            ],
+            self.shown.get(field::WHO).map(str::to_owned),
+            self.problem(field::WHO),
+        );
+        view! {
+            {who}
+            <fieldset class="person">
+                <legend class="person-legend">{tr::apply_family_legend(lang)}</legend>
+                {self.text(field::FAMILY_NAME, tr::apply_family_name(lang), None, "text")}
+                {self.text(field::FAMILY_PHONE, tr::apply_family_phone(lang), None, "tel")}
+                {self.text(field::FAMILY_RELATION, tr::apply_family_relation(lang), Some(tr::apply_family_relation_hint(lang)), "text")}
+            </fieldset>
+            <fieldset class="person">
+                <legend class="person-legend">{tr::apply_volunteer_legend(lang)}</legend>
+                {self.text(field::VOLUNTEER_CODE, tr::apply_volunteer_code(lang), Some(tr::apply_volunteer_code_hint(lang)), "text")}
+                {self.text(field::EVENT_CODE, tr::apply_event_code(lang), Some(tr::apply_event_code_hint(lang)), "text")}
+            </fieldset>
+        }
+    }
+
+    fn applicant(&self) -> impl IntoView {
+        let lang = self.lang;
+        let counties = std::iter::once(Choice::new("", tr::apply_county_choose(lang)))
+            .chain(
+                COUNTY_IDS
+                    .iter()
+                    .map(|id| Choice::new(*id, county_name(lang, id))),
+            )
+            .collect();
+        view! {
+            <p class="lead">{tr::apply_applicant_lead(lang)}</p>
+            {self.text(field::NAME, tr::apply_name(lang), None, "text")}
+            {self.text(field::ID_NUMBER, tr::apply_id_number(lang), Some(tr::apply_id_number_hint(lang)), "text")}
+            {self.text(field::PHONE, tr::apply_phone(lang), Some(tr::apply_phone_hint(lang)), "tel")}
+            {select_field(lang, field::COUNTY.to_owned(), tr::apply_county(lang).to_owned(), counties,
+                self.shown.get(field::COUNTY).map(str::to_owned), self.problem(field::COUNTY))}
+            {self.text(field::ADDRESS, tr::apply_address(lang), None, "text")}
+        }
+    }
+
+    fn programmes(&self, draft: &ApplicationDraft, standards: &Standards) -> impl IntoView {
+        let lang = self.lang;
+        let estimate = rules::Household::parse(&draft.household.to_request())
+            .ok()
+            .map(|h| rules::evaluate(standards, &h));
+        let fits = |p: ProgrammeId| {
+            estimate
+                .as_ref()
+                .and_then(|a| a.programme(p))
+                .map(|r| (r.status, r.monthly_amount))
+        };
+        // Before the person answers, the programmes the estimate found are ticked.
+        let ticked = |p: ProgrammeId| {
+            if draft.programmes.is_some() || self.shown.all(field::PROGRAMME).next().is_some() {
+                self.shown.all(field::PROGRAMME).any(|v| v == p.as_str())
+            } else {
+                fits(p).is_some_and(|(s, _)| s == Status::Eligible)
+                    && p != ProgrammeId::TemporaryEmergency
+            }
+        };
+        let problem = self.problem(field::PROGRAMME);
+        let boxes = ProgrammeId::ALL
+            .iter()
+            .filter(|p| **p != ProgrammeId::TemporaryEmergency)
+            .map(|p| {
+                let name = format!("{}-{}", field::PROGRAMME, p.as_str());
+                let note = match fits(*p) {
+                    Some((Status::Eligible, Some(amount))) => Some(tr::apply_programme_fits_amount(lang, format_yuan(amount as f64))),
+                    Some((Status::Eligible, None)) => Some(tr::apply_programme_fits(lang).to_owned()),
+                    _ => None,
+                };
+                view! {
+                    <div class="choice">
+                        <input type="checkbox" id=name.clone() name=field::PROGRAMME value=p.as_str() checked=ticked(*p)/>
+                        <label for=name>
+                            {programme_name(lang, *p)}
+                            {note.map(|n| view! { <span class="choice-hint">{n}</span> })}
+                        </label>
+                    </div>
+                }
+            })
+            .collect_view();
+        let emergency = match draft.household.emergency {
+            Some(EmergencyAnswer::Happened { urgency, .. }) => Some(tr::apply_emergency_note(
+                lang,
+                urgency.advance_within_hours(),
+            )),
+            _ => None,
+        };
+        view! {
+            {emergency.map(|e| view! { <p class="urgent-banner">{e}</p> })}
+            <div class="field" class:field-error=problem.is_some()>
+                <fieldset>
+                    <legend>{tr::apply_programmes_legend(lang)}</legend>
+                    <p class="hint">{tr::apply_programmes_hint(lang)}</p>
+                    {problem.map(|p| view! { <p class="field-message" id="programme-error">{p}</p> })}
+                    <div class="choices" id="programme">{boxes}</div>
+                </fieldset>
+            </div>
+        }
+    }
+
+    fn documents(&self) -> impl IntoView {
+        let lang = self.lang;
+        let problem = self.problem(field::MISSING);
+        let boxes = DOCUMENTS
+            .iter()
+            .map(|d| {
+                let id = format!("missing-{d}");
+                let ticked = self.shown.all(field::MISSING).any(|v| v == *d);
+                view! {
+                    <div class="choice">
+                        <input type="checkbox" id=id.clone() name=field::MISSING value=*d checked=ticked/>
+                        <label for=id>{document_label(lang, d)}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="notice">
+                <p><strong>{tr::apply_documents_rongque_heading(lang)}</strong></p>
+                <p>{tr::apply_documents_rongque(lang)}</p>
+            </div>
+            <div class="field" class:field-error=problem.is_some()>
+                <fieldset>
+                    <legend>{tr::apply_documents_legend(lang)}</legend>
+                    <p class="hint">{tr::apply_documents_hint(lang)}</p>
+                    {problem.map(|p| view! { <p class="field-message">{p}</p> })}
+                    <div class="choices" id="missing">{boxes}</div>
+                </fieldset>
+            </div>
+            <div class="choices">
+                {tick_box(field::NONE.to_owned(), tr::apply_documents_none(lang), self.shown.ticked(field::NONE))}
+            </div>
+        }
+    }
+
+    fn consent(&self, step: ApplyStep, draft: &ApplicationDraft) -> impl IntoView {
+        let lang = self.lang;
+        let (summary, full) = match step {
+            ApplyStep::ConsentApplication => (
+                tr::apply_consent_application_summary(lang),
+                tr::apply_consent_application_full(lang),
+            ),
+            ApplyStep::ConsentVerification => (
+                tr::apply_consent_verification_summary(lang),
+                tr::apply_consent_verification_full(lang),
+            ),
+            ApplyStep::ConsentSensitive => (
+                tr::apply_consent_sensitive_summary(lang),
+                tr::apply_consent_sensitive_full(lang),
+            ),
+            ApplyStep::ConsentPublicNotice => (
+                tr::apply_consent_public_notice_summary(lang),
+                tr::apply_consent_public_notice_full(lang),
+            ),
+            _ => (
+                tr::apply_consent_applicant_summary(lang),
+                tr::apply_consent_applicant_full(lang),
+            ),
+        };
+        let refused =
+            self.shown.get(field::AGREE) == Some(field::NO) && self.problem(field::AGREE).is_some();
+        let child_note = (step == ApplyStep::ConsentSensitive && draft.has_young_child())
+            .then(|| view! { <p class="notice">{tr::apply_consent_guardian_note(lang)}</p> });
+        let answer = if step == ApplyStep::ConsentVerification {
+            Either::Left(self.signatures(draft))
+        } else {
+            let applicant_name = (step == ApplyStep::ConsentApplicant).then(|| {
+                self.text(
+                    field::CONFIRM_NAME,
+                    tr::apply_confirm_name(lang),
+                    Some(tr::apply_confirm_name_hint(lang)),
+                    "text",
+                )
+            });
+            Either::Right(view! {
+                {applicant_name}
+                {radio_field(lang, field::AGREE.to_owned(), tr::apply_consent_question(lang).to_owned(), None,
+                    vec![
+                        Choice::new(field::YES, tr::apply_consent_agree(lang)),
+                        Choice::new(field::NO, tr::apply_consent_refuse(lang)).with_hint(tr::apply_consent_refuse_hint(lang)),
+                    ],
+                    self.shown.get(field::AGREE).map(str::to_owned), self.problem(field::AGREE))}
+            })
+        };
+        view! {
+            <article id=READ_ALOUD_TEXT_ID class="consent">
+                <p class="lead">{summary}</p>
+                {child_note}
+                <details>
+                    <summary>{tr::apply_consent_read_full(lang)}</summary>
+                    <p>{full}</p>
+                    <p class="hint">{tr::apply_consent_version(lang, "2026-11")}</p>
+                </details>
+            </article>
+            <ReadAloud lang/>
+            {refused.then(|| view! {
+                <div class="notice"><p>{tr::apply_consent_refused(lang)}</p></div>
+            })}
+            {answer}
+        }
+    }
+
+    fn signatures(&self, draft: &ApplicationDraft) -> impl IntoView {
+        let lang = self.lang;
+        let problem = self.problem(field::SIGNED);
+        let boxes = draft
+            .adults()
+            .into_iter()
+            .map(|i| {
+                let id = format!("signed-{i}");
+                let age = draft.household.people.get(i).and_then(|p| p.age).unwrap_or_default();
+                let ticked = self.shown.all(field::SIGNED).any(|v| v == i.to_string());
+                view! {
+                    <div class="choice">
+                        <input type="checkbox" id=id.clone() name=field::SIGNED value=i.to_string() checked=ticked/>
+                        <label for=id>{tr::apply_consent_signed_by(lang, i + 1, age)}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="field" class:field-error=problem.is_some()>
+                <fieldset>
+                    <legend>{tr::apply_consent_signatures_legend(lang)}</legend>
+                    <p class="hint">{tr::apply_consent_signatures_hint(lang)}</p>
+                    {problem.map(|p| view! { <p class="field-message">{p}</p> })}
+                    <div class="choices" id="signed">{boxes}</div>
+                </fieldset>
+            </div>
+        }
+    }
+}
+
+/// Check your answers: each page's answers with a link to change them.
+fn check_answers(lang: Lang, data: &ApplyPageData) -> impl IntoView {
+    let draft = &data.draft;
+    let who = match &draft.who {
+        Some(Who::Family { name, relation, .. }) => {
+            tr::apply_summary_family(lang, name.clone(), relation.clone())
+        }
+        Some(Who::Volunteer {
+            volunteer_code,
+            event_code,
+        }) => tr::apply_summary_volunteer(lang, volunteer_code.clone(), event_code.clone()),
+        _ => tr::apply_who_self(lang).to_owned(),
+    };
+    let applicant = draft
+        .applicant
+        .as_ref()
+        .map(|a| {
+            let id = a
+                .id_number
+                .parse::<identity::IdNumber>()
+                .map(|i| i.masked())
+                .unwrap_or_default();
+            format!(
+                "{} · {} · {} · {}",
+                a.name,
+                id,
+                a.phone,
+                county_name(lang, &a.county)
+            )
+        })
+        .unwrap_or_default();
+    let sep = tr::check_list_separator(lang);
+    let programmes = draft
+        .programmes
+        .iter()
+        .flatten()
+        .map(|p| programme_name(lang, *p))
+        .collect::<Vec<_>>()
+        .join(sep);
+    let missing = match draft.missing_documents.as_deref() {
+        Some([]) | None => tr::apply_documents_none(lang).to_owned(),
+        Some(list) => list
+            .iter()
+            .map(|d| document_label(lang, d))
+            .collect::<Vec<_>>()
+            .join(sep),
+    };
+    let household = tr::apply_summary_household(lang, draft.household.household_size());
+    let rows = [
+        (ApplyStep::Who, tr::apply_who_title(lang), who),
+        (
+            ApplyStep::Applicant,
+            tr::apply_applicant_title(lang),
+            applicant,
+        ),
+        (
+            ApplyStep::Programmes,
+            tr::apply_programmes_title(lang),
+            programmes,
+        ),
+        (
+            ApplyStep::Documents,
+            tr::apply_documents_title(lang),
+            missing,
+        ),
+    ];
+    let token = data.token.clone();
+    view! {
+        <dl class="summary-list">
+            <div>
+                <dt>{tr::apply_household_label(lang)}</dt>
+                <dd>{household}</dd>
+            </div>
+            {rows.into_iter().map(|(step, label, value)| view! {
+                <div>
+                    <dt>{label}</dt>
+                    <dd>{value}</dd>
+                    <dd class="summary-action">
+                        <a href=format!("/apply/{token}/{}", step.code())>
+                            {tr::check_change(lang)}<span class="visually-hidden">{format!(" {label}")}</span>
+                        </a>
+                    </dd>
+                </div>
+            }).collect_view()}
+            <div>
+                <dt>{tr::apply_consents_label(lang)}</dt>
+                <dd>{tr::apply_consents_given(lang)}</dd>
+            </div>
+        </dl>
+        <p>{tr::apply_check_pledge(lang)}</p>
+    }
+}
+
+fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
+    let receipt = data.draft.submitted.clone();
+    let reference = receipt
+        .as_ref()
+        .map(|r| r.reference.clone())
+        .unwrap_or_default();
+    let code = receipt
+        .as_ref()
+        .map(|r| r.access_code.clone())
+        .unwrap_or_default();
+    let advance = receipt
+        .as_ref()
+        .and_then(|r| r.advance_due_at)
+        .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+        .map(|t| t.to_offset(time::macros::offset!(+8)));
+    let qr = qr_svg(&data.tracking_url);
+    view! {
+        <div class="confirmation">
+            <h1 id="apply-heading" tabindex="-1">{tr::apply_done_title(lang)}</h1>
+            <p>{tr::apply_done_reference_label(lang)}</p>
+            <p class="reference" id="reference">{reference}</p>
+            <p>{tr::apply_done_code_label(lang)}</p>
+            <p class="reference" id="access-code">{code}</p>
+        </div>
+        <p>{tr::apply_done_keep(lang)}</p>
+        {advance.map(|t| view! {
+            <p class="urgent-banner">{tr::apply_done_advance(lang, format!("{:02}:{:02}", t.hour(), t.minute()), crate::i18n::format_date(lang, t.date()))}</p>
+        })}
+        <h2>{tr::apply_done_next_heading(lang)}</h2>
+        <ol>
+            <li>{tr::apply_done_next_accept(lang)}</li>
+            <li>{tr::apply_done_next_visit(lang)}</li>
+            <li>{tr::apply_done_next_decide(lang)}</li>
+        </ol>
+        <h2>{tr::apply_done_track_heading(lang)}</h2>
+        <p>{tr::apply_done_track(lang)}</p>
+        <div class="qr" inner_html=qr></div>
+        <p><a href=data.tracking_url.clone()>{data.tracking_url.clone()}</a></p>
+        <p class="urgent-banner">{tr::home_urgent_banner(lang)} " " <a href="/help/urgent">{tr::home_urgent_banner_link(lang)}</a></p>
+    }
+}
+
+/// The tracking link as a QR code, drawn as SVG (no script, sharp on any screen).
+fn qr_svg(url: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        match qrcode::QrCode::new(url.as_bytes()) {
+            Ok(code) => code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(180, 180)
+                .quiet_zone(true)
+                .build(),
+            Err(_) => String::new(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = url;
+        String::new()
+    }
+}

@@ -1,0 +1,155 @@
+import { test, expect, expectAccessible } from './support.js';
+import { POLICY_EXAMPLE, RURAL_FAMILY, FIRE_TONIGHT, openCheck, answerCheck } from './households.js';
+
+const heading = (page) => page.getByRole('heading', { level: 1 });
+
+async function saveAndContinue(page) {
+  await page.getByRole('button', { name: '保存并继续' }).click();
+}
+
+/** From a finished self-check to the first page of the application. */
+async function startFromCheck(page, household) {
+  await openCheck(page);
+  await answerCheck(page, household);
+  await page.getByRole('button', { name: '用这些回答申请' }).click();
+  await expect(heading(page)).toHaveText('谁在填写这份申请？');
+  await expectAccessible(page);
+}
+
+async function fillApplicant(page, name) {
+  await expect(heading(page)).toHaveText('申请人是谁？');
+  await page.getByLabel('申请人姓名').fill(name);
+  await page.getByLabel('申请人身份证号').fill('11010519491231002X');
+  await page.getByLabel('申请人手机号').fill('138 0013 8000');
+  await page.getByLabel('户籍所在县（市、区）').selectOption({ label: '任城区' });
+  await page.getByLabel('现在住在哪里').fill('任城区某街道 1 号');
+  await saveAndContinue(page);
+}
+
+async function agree(page, title) {
+  await expect(heading(page)).toHaveText(title);
+  await page.getByRole('radio', { name: '同意', exact: true }).check();
+  await saveAndContinue(page);
+}
+
+/** The consent pages every application has, for the adults given by their labels. */
+async function giveConsents(page, adults) {
+  await agree(page, '申请书、诚信告知和诚信承诺（三合一）');
+  await expect(heading(page)).toHaveText('家庭经济状况核对授权');
+  for (const adult of adults) await page.getByLabel(adult).check();
+  await saveAndContinue(page);
+  await agree(page, '敏感个人信息');
+  await agree(page, '公示');
+}
+
+async function submitAndConfirm(page) {
+  await expect(heading(page)).toHaveText('请核对您的申请');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(heading(page)).toHaveText('申请已提交');
+  await expect(page.locator('#reference')).toHaveText(/^JSJ-\d{4}-\d{6}$/);
+  await expect(page.locator('#access-code')).toHaveText(/^\d{8}$/);
+  await expect(page.locator('.qr svg')).toBeVisible();
+  await expectAccessible(page);
+}
+
+test('a resident applies for themselves with a document still missing', async ({ page }) => {
+  await startFromCheck(page, POLICY_EXAMPLE);
+  await page.getByRole('radio', { name: /^申请人本人/ }).check();
+  await saveAndContinue(page);
+
+  // A wrong check digit is explained beside the field; the typed value stays.
+  await expect(heading(page)).toHaveText('申请人是谁？');
+  await page.getByLabel('申请人身份证号').fill('110105194912310021');
+  await saveAndContinue(page);
+  await expect(page.getByRole('alert')).toContainText('有');
+  await expect(page.getByText('身份证号最后一位校验不对，请核对。').first()).toBeVisible();
+  await expect(page.getByLabel('申请人身份证号')).toHaveValue('110105194912310021');
+  await expectAccessible(page);
+  await fillApplicant(page, '张三');
+
+  await expect(heading(page)).toHaveText('要申请哪些救助？');
+  // The self-check's estimate ticked what may fit.
+  await expect(page.getByRole('checkbox', { name: /^特困人员救助供养/ })).toBeChecked();
+  await expect(page.getByText('自测估算：可能符合，每月约 ¥1,424')).toBeVisible();
+  await saveAndContinue(page);
+
+  await expect(heading(page)).toHaveText('哪些材料现在还拿不出来？');
+  await page.getByLabel('户口簿').check();
+  await saveAndContinue(page);
+
+  // Refusing a consent says what happens, and nothing goes further.
+  await expect(heading(page)).toHaveText('申请书、诚信告知和诚信承诺（三合一）');
+  await expectAccessible(page);
+  await page.getByText('阅读全文').click();
+  await expect(page.getByText(/1 倍以上 3 倍以下的罚款/)).toBeVisible();
+  await page.getByRole('radio', { name: /^不同意/ }).check();
+  await saveAndContinue(page);
+  await expect(page.getByText(/没有这项同意，网上申请不能提交/)).toBeVisible();
+  await giveConsents(page, [/^第 1 位（67 岁）/]);
+
+  await expect(page.getByText('户口簿')).toBeVisible();
+  await expect(page.getByText(/110\*{13}2X/)).toBeVisible();
+  await submitAndConfirm(page);
+});
+
+test('a daughter applies for her family, and the applicant confirms', async ({ page }) => {
+  await startFromCheck(page, RURAL_FAMILY);
+  await page.getByRole('radio', { name: /^家人代办/ }).check();
+  await page.getByLabel('代办人姓名').fill('李小红');
+  await page.getByLabel('代办人手机号').fill('13900139000');
+  await page.getByLabel('和申请人是什么关系').fill('女儿');
+  await saveAndContinue(page);
+  await fillApplicant(page, '李大山');
+  await saveAndContinue(page);
+  await expect(heading(page)).toHaveText('哪些材料现在还拿不出来？');
+  await page.getByLabel('材料都准备好了，没有缺的').check();
+  await saveAndContinue(page);
+
+  await agree(page, '申请书、诚信告知和诚信承诺（三合一）');
+  // Both adults sign; the 12-year-old does not.
+  await page.getByLabel(/^第 1 位（44 岁）/).check();
+  await saveAndContinue(page);
+  await expect(page.getByText('家里每位成年人（18 岁以上）都要签家庭经济状况核对授权。').first()).toBeVisible();
+  await page.getByLabel(/^第 2 位（41 岁）/).check();
+  await saveAndContinue(page);
+  await expect(heading(page)).toHaveText('敏感个人信息');
+  await expect(page.getByText(/有 14 岁以下的孩子/)).toBeVisible();
+  await agree(page, '敏感个人信息');
+  await agree(page, '公示');
+
+  await expect(heading(page)).toHaveText('请申请人本人确认');
+  await page.getByLabel('申请人请写下自己的姓名').fill('李大山');
+  await page.getByRole('radio', { name: '同意', exact: true }).check();
+  await saveAndContinue(page);
+  await expect(page.getByText('家人代办：李小红（女儿）')).toBeVisible();
+  await submitAndConfirm(page);
+});
+
+test('a volunteer helps a family whose home burnt down tonight', async ({ page }) => {
+  await startFromCheck(page, FIRE_TONIGHT);
+  await page.getByRole('radio', { name: /^志愿者帮助填写/ }).check();
+  await page.getByLabel('志愿者编号').fill('v-1024');
+  await page.getByLabel('活动编号').fill('RC-2026-11');
+  await saveAndContinue(page);
+  await fillApplicant(page, '王五');
+  await expect(page.getByText(/提交后 2 小时内先给予救助/)).toBeVisible();
+  await saveAndContinue(page);
+  await page.getByLabel('身份证', { exact: true }).check();
+  await saveAndContinue(page);
+  await giveConsents(page, [/^第 1 位（35 岁）/, /^第 2 位（33 岁）/]);
+  await page.getByLabel('申请人请写下自己的姓名').fill('王五');
+  await page.getByRole('radio', { name: '同意', exact: true }).check();
+  await saveAndContinue(page);
+  await expect(page.getByText('志愿者 V-1024 在活动 RC-2026-11 帮助填写')).toBeVisible();
+  await submitAndConfirm(page);
+  await expect(page.getByText(/您报告了急难情况：最晚 \d{2}:\d{2}/)).toBeVisible();
+});
+
+test('the application start page leads into the self-check', async ({ page }) => {
+  await page.goto('/apply?policy=dibao');
+  await expectAccessible(page);
+  await expect(heading(page)).toHaveText('申请救助');
+  await page.getByRole('link', { name: '先做自测，再申请' }).click();
+  await expect(page).toHaveURL(/\/check\?policy=dibao$/);
+});

@@ -1,0 +1,259 @@
+//! The application pages (`/apply/{token}/{step}`): the server keeps the draft, reads each posted
+//! page, and answers with the next page (303) or the same page with its problems (422). The
+//! finished draft is submitted through the same reader and store call as the JSON API.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+
+use app::apply::{ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt};
+use app::posted_form::Fields;
+use store::applications::{read_application, IdempotencyKey, Submitted};
+use store::DraftToken;
+
+use crate::router::{services_for_pages, AppState};
+
+/// The prefix of the pages this module serves; the Leptos route list leaves them to it.
+pub const DRAFT_PAGES: &str = "/apply/";
+
+/// `POST /apply/start`: the self-check's answers become a new draft.
+pub async fn start(State(state): State<AppState>, request: Request) -> Response {
+    let Some(fields) = posted_fields(request).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    // Without a finished self-check there is no household to apply for: start there.
+    let Some(draft) = fields
+        .get("answers")
+        .and_then(ApplicationDraft::from_self_check)
+    else {
+        return Redirect::to("/check").into_response();
+    };
+    let created = match serde_json::to_string(&draft) {
+        Ok(json) => state.store.create_draft(&json).await,
+        Err(e) => Err(store::StoreError::Corrupt(e.to_string())),
+    };
+    match created {
+        Ok(token) => see_other(&token, draft.first_unanswered()),
+        Err(e) => {
+            tracing::error!(error = %e, "could not create an application draft");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// `GET /apply/{token}/{step}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Path((token, step)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Some((token, draft)) = load(&state, &token).await else {
+        return not_found(&state, request).await;
+    };
+    let Some(step) = ApplyStep::parse(&step) else {
+        return not_found(&state, request).await;
+    };
+    // A page whose earlier pages are unanswered, or any page after sending, leads on.
+    let allowed = draft.first_unanswered();
+    if step > allowed || (draft.submitted.is_some() && step != ApplyStep::Done) {
+        return see_other(&token, allowed);
+    }
+    let data = page_data(&token, step, &draft, request.headers());
+    render(&state, request, data).await
+}
+
+/// `POST /apply/{token}/{step}`.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path((token, step)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Some((token, mut draft)) = load(&state, &token).await else {
+        return not_found(&state, request).await;
+    };
+    let Some(step) = ApplyStep::parse(&step) else {
+        return not_found(&state, request).await;
+    };
+    if draft.submitted.is_some() {
+        return see_other(&token, ApplyStep::Done);
+    }
+    let headers = request.headers().clone();
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let fields = Fields::new(form_urlencoded::parse(&bytes).into_owned().collect());
+    let request = Request::from_parts(parts, Body::empty());
+    if step == ApplyStep::Check {
+        return submit(&state, &token, draft, request).await;
+    }
+    match draft.apply(step, &fields) {
+        Ok(()) => match save(&state, &token, &draft).await {
+            Ok(()) => see_other(&token, draft.next_after(step)),
+            Err(response) => response,
+        },
+        Err(problems) => {
+            let mut data = page_data(&token, step, &draft, &headers);
+            data.shown = fields;
+            data.problems = problems;
+            render(&state, request, data).await
+        }
+    }
+}
+
+async fn submit(
+    state: &AppState,
+    token: &DraftToken,
+    mut draft: ApplicationDraft,
+    request: Request,
+) -> Response {
+    let body = draft.to_request();
+    let application = match read_application(&body) {
+        Ok(application) => application,
+        Err(problems) => {
+            // Each page checked its own answers; this is a draft from before a rule changed.
+            tracing::warn!(?problems, "a finished draft failed the application checks");
+            return see_other(token, draft.first_unanswered());
+        }
+    };
+    let key: IdempotencyKey = match format!("draft-{}", token.as_str()).parse() {
+        Ok(key) => key,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let fingerprint = crate::api::applications::fingerprint(&body);
+    let receipt = match state
+        .store
+        .submit_application(&application, &key, &fingerprint)
+        .await
+    {
+        Ok(Submitted::New(receipt) | Submitted::Replayed(receipt)) => receipt,
+        Err(e) => {
+            tracing::error!(error = %e, "could not store an application from its draft");
+            let mut data = page_data(token, ApplyStep::Check, &draft, request.headers());
+            data.submit_failed = true;
+            let mut response = render(state, request, data).await;
+            *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            return response;
+        }
+    };
+    draft.submitted = Some(SubmittedReceipt {
+        reference: receipt.reference.as_str().to_owned(),
+        access_code: receipt.access_code.as_str().to_owned(),
+        advance_due_at: receipt.advance_due_at.map(|t| t.unix_timestamp()),
+    });
+    // The application is stored whatever happens next; the draft only remembers the receipt for
+    // the confirmation page, and submitting again replays the same receipt.
+    match save(state, token, &draft).await {
+        Ok(()) => see_other(token, ApplyStep::Done),
+        Err(response) => response,
+    }
+}
+
+async fn load(state: &AppState, token: &str) -> Option<(DraftToken, ApplicationDraft)> {
+    let token: DraftToken = token.parse().ok()?;
+    let json = match state.store.load_draft(&token).await {
+        Ok(json) => json?,
+        Err(e) => {
+            tracing::error!(error = %e, "could not load an application draft");
+            return None;
+        }
+    };
+    let draft = serde_json::from_str(&json).ok()?;
+    Some((token, draft))
+}
+
+async fn save(
+    state: &AppState,
+    token: &DraftToken,
+    draft: &ApplicationDraft,
+) -> Result<(), Response> {
+    let json = serde_json::to_string(draft)
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+    state.store.save_draft(token, &json).await.map_err(|e| {
+        tracing::error!(error = %e, "could not save an application draft");
+        StatusCode::SERVICE_UNAVAILABLE.into_response()
+    })
+}
+
+fn see_other(token: &DraftToken, step: ApplyStep) -> Response {
+    Redirect::to(&format!("/apply/{}/{}", token.as_str(), step.code())).into_response()
+}
+
+fn page_data(
+    token: &DraftToken,
+    step: ApplyStep,
+    draft: &ApplicationDraft,
+    headers: &HeaderMap,
+) -> ApplyPageData {
+    ApplyPageData {
+        token: token.as_str().to_owned(),
+        step,
+        shown: draft.fields(step),
+        draft: draft.clone(),
+        problems: Vec::new(),
+        submit_failed: false,
+        tracking_url: tracking_url(headers, draft),
+    }
+}
+
+/// The absolute address of the case's tracking page, for the QR code: a phone scanning it has
+/// no page to be relative to.
+fn tracking_url(headers: &HeaderMap, draft: &ApplicationDraft) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    let reference = draft
+        .submitted
+        .as_ref()
+        .map(|r| r.reference.as_str())
+        .unwrap_or("");
+    format!("{scheme}://{host}/track?reference={reference}")
+}
+
+async fn posted_fields(request: Request) -> Option<Fields> {
+    let bytes = to_bytes(request.into_body(), usize::MAX).await.ok()?;
+    Some(Fields::new(
+        form_urlencoded::parse(&bytes).into_owned().collect(),
+    ))
+}
+
+async fn render(state: &AppState, request: Request, data: ApplyPageData) -> Response {
+    let services = services_for_pages(state);
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            services();
+            provide_context(data.clone());
+        },
+        move || app::shell(options.clone()),
+    );
+    let (parts, _) = request.into_parts();
+    handler(Request::from_parts(parts, Body::empty()))
+        .await
+        .into_response()
+}
+
+/// The app's "not found" page, for a draft link that is wrong or expired.
+async fn not_found(state: &AppState, request: Request) -> Response {
+    let services = services_for_pages(state);
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(services, move || {
+        app::shell(options.clone())
+    });
+    let (mut parts, _) = request.into_parts();
+    parts.uri = axum::http::Uri::from_static("/apply/not-found");
+    parts.method = axum::http::Method::GET;
+    let mut response = handler(Request::from_parts(parts, Body::empty()))
+        .await
+        .into_response();
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}

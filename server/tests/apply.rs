@@ -1,0 +1,160 @@
+//! `/apply` without JS: a draft kept by the server, one page per question, each consent on its
+//! own page, and a confirmation with the reference number once the application is stored.
+
+mod common;
+
+use common::{location, TestServer};
+use store::on_both_databases;
+use store::testing::TestDatabase;
+
+/// The self-check's answers for one person of 67 in town with a ¥300 pension, as the result page
+/// carries them.
+const ANSWERS: &str = r#"{"area":"urban","people":[{"age":67,"disability_grade":null,"disability_kind":null,
+"serious_illness":false,"student":false,"can_work":false,"employed":false,"has_able_supporter":false,
+"self_care":"full","incomes":[["pension",300.0]]}],"incomes_answered":true,
+"assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
+"expenses":{"medical":0.0,"education":0.0,"rehabilitation":0.0,"housing_difficulty":false,"special_hardship":false},
+"emergency":"Nothing"}"#;
+
+async fn post(server: &TestServer, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    server.post_form(path, form, None).await
+}
+
+/// Posts a page and follows the answer to the next page's address.
+async fn answer(server: &TestServer, page: &str, form: &[(&str, &str)]) -> String {
+    let response = post(server, page, form).await;
+    assert_eq!(
+        response.status(),
+        303,
+        "{page} answered {}",
+        response.status()
+    );
+    location(&response).expect("the next page")
+}
+
+async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let start = post(
+        &server,
+        "/apply/start",
+        &[("answers", ANSWERS), ("go", "apply")],
+    )
+    .await;
+    assert_eq!(start.status(), 303);
+    let who = location(&start).expect("the first page");
+    assert!(who.starts_with("/apply/") && who.ends_with("/who"), "{who}");
+    let page = server.get(&who).await.text().await.expect("page");
+    assert!(page.contains("谁在填写这份申请？"));
+
+    let applicant = answer(&server, &who, &[("who", "self")]).await;
+    // A wrong check digit comes back with the problem beside the field, and nothing is kept.
+    let refused = post(
+        &server,
+        &applicant,
+        &[
+            ("name", "张三"),
+            ("id_number", "110105194912310021"),
+            ("phone", "13800138000"),
+            ("county", "rencheng"),
+            ("address", "任城区某街道 1 号"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.expect("page");
+    assert!(text.contains("身份证号最后一位校验不对，请核对。"));
+    assert!(
+        text.contains("value=\"110105194912310021\""),
+        "what was typed stays"
+    );
+    let programmes = answer(
+        &server,
+        &applicant,
+        &[
+            ("name", "张三"),
+            ("id_number", "11010519491231002x"),
+            ("phone", "13800138000"),
+            ("county", "rencheng"),
+            ("address", "任城区某街道 1 号"),
+        ],
+    )
+    .await;
+    let page = server.get(&programmes).await.text().await.expect("page");
+    assert!(
+        page.contains("自测估算：可能符合，每月约 ¥1,424"),
+        "the estimate ticks tekun"
+    );
+    let documents = answer(&server, &programmes, &[("programme", "tekun")]).await;
+    let consent = answer(&server, &documents, &[("missing", "household_register")]).await;
+    assert!(consent.ends_with("/consent-application"));
+    // Refusing a consent keeps the page and says what happens.
+    let refusal = post(&server, &consent, &[("agree", "no")]).await;
+    assert_eq!(refusal.status(), 422);
+    assert!(refusal
+        .text()
+        .await
+        .expect("page")
+        .contains("网上申请不能提交"));
+    let verification = answer(&server, &consent, &[("agree", "yes")]).await;
+    let sensitive = answer(&server, &verification, &[("signed", "0")]).await;
+    let notice = answer(&server, &sensitive, &[("agree", "yes")]).await;
+    let check = answer(&server, &notice, &[("agree", "yes")]).await;
+    assert!(
+        check.ends_with("/check"),
+        "on their own behalf, no confirmation page: {check}"
+    );
+    let page = server.get(&check).await.text().await.expect("page");
+    assert!(
+        page.contains("110*************2X"),
+        "the ID number is shown masked"
+    );
+    let done = answer(&server, &check, &[]).await;
+    assert!(done.ends_with("/done"));
+    let page = server.get(&done).await.text().await.expect("page");
+    assert!(page.contains("申请已提交"));
+    assert!(page.contains("<svg"), "a QR code to the tracking page");
+    let references = server.store.application_references().await.expect("list");
+    assert_eq!(references.len(), 1);
+    assert!(page.contains(&references[0]));
+
+    // Sending again (a double tap, a reload) stores nothing new and shows the same receipt.
+    let again = post(&server, &check, &[]).await;
+    assert_eq!(location(&again).as_deref(), Some(done.as_str()));
+    assert_eq!(
+        server
+            .store
+            .application_references()
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+}
+
+on_both_databases!(
+    self_sqlite,
+    self_postgres,
+    a_self_application_goes_from_the_self_check_to_a_receipt
+);
+
+async fn pages_cannot_be_skipped_and_wrong_links_are_not_found(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let who = location(&post(&server, "/apply/start", &[("answers", ANSWERS)]).await).expect("who");
+    let token_path = who.trim_end_matches("/who");
+    let skipped = server.get(&format!("{token_path}/check")).await;
+    assert_eq!(skipped.status(), 303);
+    assert_eq!(location(&skipped).as_deref(), Some(who.as_str()));
+    let unknown = server
+        .get("/apply/0123456789abcdef0123456789abcdef/who")
+        .await;
+    assert_eq!(unknown.status(), 404);
+    // Without finished self-check answers, the application starts with the self-check.
+    let no_answers = post(&server, "/apply/start", &[("answers", "{}")]).await;
+    assert_eq!(location(&no_answers).as_deref(), Some("/check"));
+}
+
+on_both_databases!(
+    skip_sqlite,
+    skip_postgres,
+    pages_cannot_be_skipped_and_wrong_links_are_not_found
+);
