@@ -20,6 +20,7 @@ mod read_aloud;
 mod self_check;
 mod shell;
 pub mod staff;
+pub mod track;
 mod urgent_help;
 
 pub use shell::{shell, App};

@@ -12,6 +12,7 @@ use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{PolicyEditorListPage, PolicyEditorPage, StaffLoginPage, StaffWorkspacePage};
+use crate::track::TrackPage;
 use crate::urgent_help::UrgentHelpPage;
 
 /// The WASM bundle a page loads: the resident form journeys get the one with the rules engine,
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/help/urgent") view=UrgentHelpPage/>
                     <Route path=path!("/check") view=SelfCheckPage/>
                     <Route path=path!("/apply") view=ApplyStartPage/>
+                    <Route path=path!("/track") view=TrackPage/>
                     <Route path=path!("/apply/:token/:step") view=ApplyStepPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>

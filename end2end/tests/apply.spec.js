@@ -91,6 +91,25 @@ test('a resident applies for themselves with a document still missing', async ({
   await expect(page.getByText('户口簿')).toBeVisible();
   await expect(page.getByText(/110\*{13}2X/)).toBeVisible();
   await submitAndConfirm(page);
+
+  // The QR code's link opens the tracking page; with the access code it shows the case, and
+  // the missing document as a to-do.
+  const reference = await page.locator('#reference').innerText();
+  const code = await page.locator('#access-code').innerText();
+  await page.getByRole('link', { name: /\/track\?reference=/ }).click();
+  await expect(heading(page)).toHaveText('查办理进度');
+  await expect(page.getByLabel('受理编号')).toHaveValue(reference);
+  await page.getByLabel('查询码').fill('00000000');
+  await page.getByRole('button', { name: '查看' }).click();
+  await expect(page.getByRole('alert')).toContainText('没有找到这份申请');
+  await page.getByLabel('受理编号').fill(reference);
+  await page.getByLabel('查询码').fill(code);
+  await page.getByRole('button', { name: '查看' }).click();
+  await expect(heading(page)).toHaveText(`申请 ${reference}`);
+  await expect(page.getByText('现在：已提交')).toBeVisible();
+  await expect(page.locator('.todo')).toContainText('户口簿');
+  await expect(page.getByText(/受理：最晚/)).toBeVisible();
+  await expectAccessible(page);
 });
 
 test('a daughter applies for her family, and the applicant confirms', async ({ page }) => {

@@ -49,6 +49,11 @@ pub struct Config {
     #[arg(long, env = "PORTAL_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub login_attempts_per_minute: u32,
+
+    /// Access-code checks (tracking page and API) allowed per client address per minute.
+    #[arg(long, env = "PORTAL_ACCESS_CODE_ATTEMPTS_PER_MINUTE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub access_code_attempts_per_minute: u32,
 }
 
 /// A configured secret: never printed.
@@ -96,6 +101,7 @@ impl Config {
             data_key_file: PathBuf::from("data/data.key"),
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
+            access_code_attempts_per_minute: 10,
         }
     }
 }

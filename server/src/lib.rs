@@ -13,6 +13,7 @@ pub mod screen;
 pub mod sessions;
 pub mod static_files;
 pub mod telemetry;
+mod track_page;
 
 pub use config::Config;
 pub use router::{build_router, serve, AppState, Running};

@@ -25,7 +25,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::middleware::page_cache::{self, PageCache};
-use crate::middleware::{errors, login_throttle, same_origin, security_headers};
+use crate::middleware::{errors, login_throttle, same_origin, security_headers, throttle};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -78,6 +78,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::api::routes())
         .route("/check", post(crate::posted_pages::render))
         .route("/apply/start", post(crate::apply_pages::start))
+        .route("/track", post(crate::track_page::lookup))
         .route(
             "/apply/{token}/{step}",
             get(crate::apply_pages::show).post(crate::apply_pages::answer),
@@ -109,11 +110,16 @@ pub(crate) fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send +
 
 /// Wraps routes in the layers every request passes through. Tests add their own routes first.
 pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
-    let throttle = login_throttle::LoginThrottle::per_minute(config.login_attempts_per_minute);
+    let throttle = throttle::PerAddress::per_minute(config.login_attempts_per_minute);
+    let access_codes = throttle::PerAddress::per_minute(config.access_code_attempts_per_minute);
     routes
         .layer(axum::middleware::from_fn_with_state(
             throttle,
             login_throttle::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            access_codes,
+            throttle::access_codes,
         ))
         .layer(crate::sessions::layer(state.store.clone()))
         .layer(RequestBodyLimitLayer::new(

@@ -223,3 +223,72 @@ on_both_databases!(
     sms_postgres,
     the_receipt_sms_survives_a_gateway_outage
 );
+
+async fn a_case_opens_with_its_code_and_guessing_is_throttled(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let (_, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let reference = receipt["reference"].as_str().unwrap_or_default().to_owned();
+    let code = receipt["access_code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let get = |code: String| {
+        server
+            .client
+            .get(server.url(&format!("/api/v1/applications/{reference}")))
+            .header("x-access-code", code)
+            .send()
+    };
+    let case: Value = get(code.clone())
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(case["status"], "submitted");
+    assert_eq!(case["timeline"][0]["state"], "submitted");
+    assert_eq!(case["missing_documents"], json!(["household_register"]));
+    assert_eq!(case["next_deadline"]["kind"], "accept");
+    assert_eq!(get("00000000".into()).await.expect("GET").status(), 404);
+    let unknown = server
+        .client
+        .get(server.url("/api/v1/applications/JSJ-2026-999999"))
+        .header("x-access-code", code.clone())
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        unknown.status(),
+        404,
+        "an unknown reference looks like a wrong code"
+    );
+    // The page: the same lookup from a form, without JS.
+    let page = server
+        .post_form(
+            "/track",
+            &[
+                ("reference", reference.as_str()),
+                ("access_code", code.as_str()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("page");
+    assert!(
+        page.contains("户口簿") && page.contains("已提交"),
+        "to-do and timeline"
+    );
+    // Ten attempts a minute from one address; then 429.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(get("11111111".into()).await.expect("GET").status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+on_both_databases!(
+    track_sqlite,
+    track_postgres,
+    a_case_opens_with_its_code_and_guessing_is_throttled
+);

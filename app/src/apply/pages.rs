@@ -71,7 +71,7 @@ pub fn problem_message(lang: Lang, problem: ApplyProblem) -> &'static str {
     }
 }
 
-fn document_label(lang: Lang, document: &str) -> &'static str {
+pub fn document_label(lang: Lang, document: &str) -> &'static str {
     match document {
         "id_card" => tr::apply_document_id_card(lang),
         "household_register" => tr::apply_document_household_register(lang),

@@ -126,6 +126,27 @@ pub(crate) fn fingerprint(value: &Value) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// `GET /api/v1/applications/{reference}` with `X-Access-Code`: the case's status, timeline, next
+/// deadline and missing documents. A wrong code and an unknown reference both answer 404.
+pub async fn status(
+    State(state): State<AppState>,
+    axum::extract::Path(reference): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let code = headers
+        .get("x-access-code")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match state.store.find_case(&reference, code).await {
+        Ok(Some(case)) => Json(case).into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read a case");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,15 +20,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/policies/{slug}", get(policies::one))
         .route("/api/v1/eligibility", post(eligibility::evaluate))
         .route("/api/v1/applications", post(applications::submit))
+        .route(
+            "/api/v1/applications/{reference}",
+            get(applications::status),
+        )
 }
 
 /// Every path `routes` serves, for the test that keeps the document complete.
-pub const PATHS: [(&str, &str); 5] = [
+pub const PATHS: [(&str, &str); 6] = [
     ("/api/v1/openapi.json", "get"),
     ("/api/v1/policies", "get"),
     ("/api/v1/policies/{slug}", "get"),
     ("/api/v1/eligibility", "post"),
     ("/api/v1/applications", "post"),
+    ("/api/v1/applications/{reference}", "get"),
 ];
 
 async fn openapi() -> impl axum::response::IntoResponse {

@@ -5,3 +5,4 @@ pub mod login_throttle;
 pub mod page_cache;
 pub mod same_origin;
 pub mod security_headers;
+pub mod throttle;

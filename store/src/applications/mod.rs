@@ -2,6 +2,7 @@
 //! missing documents, first timeline entry and SMS in one transaction, answered only once that
 //! transaction is durable, and never stored twice for one idempotency key.
 
+mod case;
 mod model;
 mod receipt;
 mod request;
@@ -10,6 +11,7 @@ use rand::Rng;
 use sqlx::Row;
 use time::OffsetDateTime;
 
+pub use case::{add_working_days, CaseEvent, CaseView, Deadline, ACCEPT_WITHIN_WORKING_DAYS};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };

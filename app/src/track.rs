@@ -1,0 +1,173 @@
+//! `/track`: a resident opens their case with the reference number and the access code, and sees
+//! where it stands, what happened when, what is due next, and which documents are still missing.
+//! The form posts to the page itself; the server looks the case up and hands it to the page.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::apply::document_label;
+use crate::i18n::{format_date, tr, Lang};
+use crate::preferences::use_prefs;
+use crate::self_check::programme_name;
+
+/// A case as the tracking page shows it; times are unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedCase {
+    pub reference: String,
+    pub status: String,
+    pub submitted_at: i64,
+    pub programmes: Vec<rules::ProgrammeId>,
+    /// (state, at, note), oldest first.
+    pub timeline: Vec<(String, i64, String)>,
+    /// (kind: `advance` | `accept`, due at).
+    pub next_deadline: Option<(String, i64)>,
+    pub missing_documents: Vec<String>,
+}
+
+/// What the server found for a posted form.
+#[derive(Debug, Clone)]
+pub enum TrackLookup {
+    Found(TrackedCase),
+    /// Wrong reference or wrong code: the page does not say which.
+    NotFound {
+        reference: String,
+    },
+}
+
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let lang = use_prefs().lang;
+    let lookup = use_context::<TrackLookup>();
+    let query_reference = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("reference").unwrap_or_default());
+    match lookup {
+        Some(TrackLookup::Found(case)) => Either::Left(case_page(lang, &case)),
+        Some(TrackLookup::NotFound { reference }) => {
+            Either::Right(form_page(lang, &reference, true))
+        }
+        None => Either::Right(form_page(lang, &query_reference, false)),
+    }
+}
+
+fn form_page(lang: Lang, reference: &str, not_found: bool) -> impl IntoView {
+    let reference: String = reference
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(20)
+        .collect();
+    view! {
+        <Title text=tr::track_title(lang)/>
+        {not_found.then(|| view! {
+            <div class="error-summary" role="alert" tabindex="-1">
+                <h2>{tr::track_not_found_heading(lang)}</h2>
+                <p>{tr::track_not_found(lang)}</p>
+            </div>
+        })}
+        <h1>{tr::track_title(lang)}</h1>
+        <p class="lead">{tr::track_lead(lang)}</p>
+        <form method="post" action="/track" novalidate>
+            <div class="field">
+                <label for="reference">{tr::track_reference(lang)}</label>
+                <p class="hint" id="reference-hint">{tr::track_reference_hint(lang)}</p>
+                <input id="reference" name="reference" type="text" autocomplete="off" value=reference
+                    aria-describedby="reference-hint"/>
+            </div>
+            <div class="field">
+                <label for="access_code">{tr::track_access_code(lang)}</label>
+                <p class="hint" id="access_code-hint">{tr::track_access_code_hint(lang)}</p>
+                <input id="access_code" name="access_code" type="text" inputmode="numeric" autocomplete="off"
+                    class="input-number" aria-describedby="access_code-hint"/>
+            </div>
+            <button type="submit" class="button">{tr::track_open(lang)}</button>
+        </form>
+        <p>{tr::track_lost_code(lang)}</p>
+    }
+}
+
+fn when(lang: Lang, unix: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(t) => {
+            let local = t.to_offset(time::macros::offset!(+8));
+            format!(
+                "{} {:02}:{:02}",
+                format_date(lang, local.date()),
+                local.hour(),
+                local.minute()
+            )
+        }
+        Err(_) => String::new(),
+    }
+}
+
+pub fn status_label(lang: Lang, status: &str) -> &'static str {
+    match status {
+        "submitted" => tr::track_status_submitted(lang),
+        "accepted" => tr::track_status_accepted(lang),
+        "verifying" => tr::track_status_verifying(lang),
+        "home_visit" => tr::track_status_home_visit(lang),
+        "review" => tr::track_status_review(lang),
+        "public_notice" => tr::track_status_public_notice(lang),
+        "approved" => tr::track_status_approved(lang),
+        "rejected" => tr::track_status_rejected(lang),
+        "paying" => tr::track_status_paying(lang),
+        "closed" => tr::track_status_closed(lang),
+        "needs_documents" => tr::track_status_needs_documents(lang),
+        "advance_paid" => tr::track_status_advance_paid(lang),
+        "referred" => tr::track_status_referred(lang),
+        "deliberation" => tr::track_status_deliberation(lang),
+        _ => tr::track_status_withdrawn(lang),
+    }
+}
+
+fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
+    let deadline = case.next_deadline.as_ref().map(|(kind, at)| {
+        if kind == "advance" {
+            tr::track_deadline_advance(lang, when(lang, *at))
+        } else {
+            tr::track_deadline_accept(lang, when(lang, *at))
+        }
+    });
+    let sep = tr::check_list_separator(lang);
+    let programmes = case
+        .programmes
+        .iter()
+        .map(|p| programme_name(lang, *p))
+        .collect::<Vec<_>>()
+        .join(sep);
+    view! {
+        <Title text=tr::track_case_title(lang, case.reference.clone())/>
+        <h1>{tr::track_case_title(lang, case.reference.clone())}</h1>
+        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, &case.status))}</p>
+        {deadline.map(|d| view! { <p class="notice">{d}</p> })}
+        <dl class="summary-list">
+            <div><dt>{tr::track_submitted(lang)}</dt><dd>{when(lang, case.submitted_at)}</dd></div>
+            <div><dt>{tr::track_programmes(lang)}</dt><dd>{programmes}</dd></div>
+        </dl>
+        <h2>{tr::track_todo_heading(lang)}</h2>
+        {if case.missing_documents.is_empty() {
+            Either::Left(view! { <p>{tr::track_todo_none(lang)}</p> })
+        } else {
+            Either::Right(view! {
+                <p>{tr::track_todo_lead(lang)}</p>
+                <ul class="todo">
+                    {case.missing_documents.iter().map(|d| view! {
+                        <li><strong>{tr::track_todo_status(lang)}</strong>" "{document_label(lang, d)}</li>
+                    }).collect_view()}
+                </ul>
+            })
+        }}
+        <h2>{tr::track_timeline_heading(lang)}</h2>
+        <ol class="timeline">
+            {case.timeline.iter().map(|(state, at, note)| view! {
+                <li>
+                    <strong>{status_label(lang, state)}</strong>
+                    <span class="timeline-time">{when(lang, *at)}</span>
+                    {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}
+                </li>
+            }).collect_view()}
+        </ol>
+        <p class="urgent-banner">{tr::home_urgent_banner(lang)} " " <a href="/help/urgent">{tr::home_urgent_banner_link(lang)}</a></p>
+    }
+}

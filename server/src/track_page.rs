@@ -1,0 +1,81 @@
+//! `POST /track`: looks the case up with the reference and access code from the form and hands
+//! it to the tracking page. Attempts per address are limited (see `middleware::throttle`).
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::provide_context;
+
+use app::track::{TrackLookup, TrackedCase};
+use store::applications::CaseView;
+
+use crate::router::{services_for_pages, AppState};
+
+pub async fn lookup(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut reference = String::new();
+    let mut code = String::new();
+    for (name, value) in form_urlencoded::parse(&bytes) {
+        match name.as_ref() {
+            "reference" => reference = value.into_owned(),
+            "access_code" => code = value.into_owned(),
+            _ => {}
+        }
+    }
+    let found = match state.store.find_case(&reference, &code).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read a case");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let status = if found.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let lookup = match found {
+        Some(case) => TrackLookup::Found(tracked(case)),
+        None => TrackLookup::NotFound { reference },
+    };
+    let services = services_for_pages(&state);
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            services();
+            provide_context(lookup.clone());
+        },
+        move || app::shell(options.clone()),
+    );
+    let mut response = render(Request::from_parts(parts, Body::empty()))
+        .await
+        .into_response();
+    *response.status_mut() = status;
+    response
+}
+
+fn tracked(case: CaseView) -> TrackedCase {
+    TrackedCase {
+        reference: case.reference,
+        status: case.status,
+        submitted_at: case.submitted_at.unix_timestamp(),
+        programmes: case.programmes,
+        timeline: case
+            .timeline
+            .into_iter()
+            .map(|e| (e.state, e.at.unix_timestamp(), e.note))
+            .collect(),
+        next_deadline: case
+            .next_deadline
+            .map(|d| (d.kind.to_owned(), d.due_at.unix_timestamp())),
+        missing_documents: case
+            .missing_documents
+            .iter()
+            .map(|d| d.as_str().to_owned())
+            .collect(),
+    }
+}
