@@ -10,6 +10,8 @@ export DATABASE_URL="sqlite://$data/portal.db"
 export PORTAL_SITE_ROOT="$root/target/site"
 export PORTAL_CONTENT_DIR="$root/content"
 export PORTAL_ADDR="127.0.0.1:$port"
+export PORTAL_DATA_KEY_FILE="$data/data.key"
+export PORTAL_UPLOAD_DIR="$data/uploads"
 export PORTAL_NEW_PASSWORD="e2e-password-2026"
 server="$root/target/release/server"
 "$server" migrate >/dev/null

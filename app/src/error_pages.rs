@@ -7,6 +7,8 @@ use crate::i18n::{tr, Lang};
 pub enum ErrorPage {
     Forbidden,
     TooLarge,
+    /// A document photo over the upload limit.
+    UploadTooLarge,
     TooManyRequests,
     Internal,
 }
@@ -21,6 +23,10 @@ impl ErrorPage {
             ErrorPage::TooLarge => (
                 tr::error_too_large_title(lang),
                 tr::error_too_large_text(lang),
+            ),
+            ErrorPage::UploadTooLarge => (
+                tr::error_upload_too_large_title(lang),
+                tr::apply_upload_too_large(lang),
             ),
             ErrorPage::TooManyRequests => (
                 tr::error_too_many_title(lang),

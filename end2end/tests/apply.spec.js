@@ -1,7 +1,15 @@
-import { test, expect, expectAccessible } from './support.js';
+import { test, expect, expectAccessible, expectFailedResponse } from './support.js';
 import { POLICY_EXAMPLE, RURAL_FAMILY, FIRE_TONIGHT, openCheck, answerCheck } from './households.js';
 
 const heading = (page) => page.getByRole('heading', { level: 1 });
+
+/** A real PNG, made here so the test needs no file. */
+function photo() {
+  return Buffer.from(PNG_BASE64, 'base64');
+}
+// 2×2 pixels is enough to be a PNG the server decodes and re-encodes.
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==';
 
 async function saveAndContinue(page) {
   await page.getByRole('button', { name: '保存并继续' }).click();
@@ -78,6 +86,23 @@ test('a resident applies for themselves with a document still missing', async ({
   await page.getByLabel('户口簿').check();
   await saveAndContinue(page);
 
+  // A photo of the ID card goes up (shrunk in the browser with JS); a renamed program does not.
+  await expect(heading(page)).toHaveText('拍照上传材料');
+  await expectAccessible(page);
+  await page.getByLabel('这是什么材料').selectOption({ label: '身份证' });
+  await page.getByLabel('选择照片，或者拍一张').setInputFiles({ name: 'id.png', mimeType: 'image/png', buffer: photo() });
+  await page.getByRole('button', { name: '上传' }).click();
+  await expect(page.locator('.uploads')).toContainText('身份证');
+  expectFailedResponse(page, /\/upload$/);
+  await page.getByLabel('这是什么材料').selectOption({ label: '户口簿' });
+  await page.getByLabel('选择照片，或者拍一张').setInputFiles({
+    name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('MZ\x90\x00 this is a program, not a photo'),
+  });
+  await page.getByRole('button', { name: '上传' }).click();
+  await expect(page.getByRole('alert')).toContainText('这个文件不是照片或 PDF');
+  await expect(page.locator('.uploads li')).toHaveCount(1);
+  await saveAndContinue(page);
+
   // Refusing a consent says what happens, and nothing goes further.
   await expect(heading(page)).toHaveText('申请书、诚信告知和诚信承诺（三合一）');
   await expectAccessible(page);
@@ -124,6 +149,8 @@ test('a daughter applies for her family, and the applicant confirms', async ({ p
   await expect(heading(page)).toHaveText('哪些材料现在还拿不出来？');
   await page.getByLabel('材料都准备好了，没有缺的').check();
   await saveAndContinue(page);
+  await expect(heading(page)).toHaveText('拍照上传材料');
+  await saveAndContinue(page);
 
   await agree(page, '申请书、诚信告知和诚信承诺（三合一）');
   // Both adults sign; the 12-year-old does not.
@@ -155,6 +182,8 @@ test('a volunteer helps a family whose home burnt down tonight', async ({ page }
   await expect(page.getByText(/提交后 2 小时内先给予救助/)).toBeVisible();
   await saveAndContinue(page);
   await page.getByLabel('身份证', { exact: true }).check();
+  await saveAndContinue(page);
+  await expect(heading(page)).toHaveText('拍照上传材料');
   await saveAndContinue(page);
   await giveConsents(page, [/^第 1 位（35 岁）/, /^第 2 位（33 岁）/]);
   await page.getByLabel('申请人请写下自己的姓名').fill('王五');

@@ -3,6 +3,14 @@
 import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
+/** Responses a test expects to fail (say, a refused upload), per page: URL patterns. */
+const expectedFailures = new WeakMap();
+
+/** Tells the page's error check that a failing response to a matching URL is what the test wants. */
+export function expectFailedResponse(page, pattern) {
+  expectedFailures.set(page, [...(expectedFailures.get(page) || []), pattern]);
+}
+
 /** Pages of the no-JS project, where axe (itself a script) cannot run in the page. */
 const noScriptPages = new WeakMap();
 
@@ -17,7 +25,8 @@ export const test = base.extend({
       }
     });
     page.on('response', (response) => {
-      if (response.status() >= 400 && !response.request().isNavigationRequest()) {
+      const expected = (expectedFailures.get(page) || []).some((pattern) => pattern.test(response.url()));
+      if (response.status() >= 400 && !response.request().isNavigationRequest() && !expected) {
         errors.push(`${response.status()} ${response.url()}`);
       }
     });

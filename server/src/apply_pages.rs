@@ -3,12 +3,14 @@
 //! finished draft is submitted through the same reader and store call as the JSON API.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 
-use app::apply::{ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt};
+use app::apply::{
+    ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt, UploadProblem, DOCUMENTS,
+};
 use app::posted_form::Fields;
 use store::applications::{read_application, IdempotencyKey, Submitted};
 use store::DraftToken;
@@ -60,8 +62,120 @@ pub async fn show(
     if step > allowed || (draft.submitted.is_some() && step != ApplyStep::Done) {
         return see_other(&token, allowed);
     }
-    let data = page_data(&token, step, &draft, request.headers());
+    let mut data = page_data(&token, step, &draft, request.headers());
+    if step == ApplyStep::Photos {
+        data.uploads = uploads_of(&state, &token).await;
+    }
     render(&state, request, data).await
+}
+
+/// `POST /apply/{token}/upload`: one document photo (or PDF), checked, cleaned and stored.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let Some((token, draft)) = load(&state, &token).await else {
+        return not_found(&state, request).await;
+    };
+    if draft.submitted.is_some() {
+        return see_other(&token, ApplyStep::Done);
+    }
+    let headers = request.headers().clone();
+    let (parts, body) = request.into_parts();
+    let page_request = || Request::from_parts(parts.clone(), Body::empty());
+    let Ok(mut multipart) =
+        Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let mut document = String::new();
+    let mut file = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("document") => document = field.text().await.unwrap_or_default(),
+                Some("photo") => match field.bytes().await {
+                    Ok(bytes) => file = bytes.to_vec(),
+                    Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            // The body limit cut it off, or the client went away.
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        }
+    }
+    let refuse = |problem: UploadProblem| {
+        let mut data = page_data(&token, ApplyStep::Photos, &draft, &headers);
+        data.upload_problem = Some(problem);
+        data
+    };
+    let problem = if file.is_empty() {
+        Some(UploadProblem::ChooseFile)
+    } else if !DOCUMENTS.contains(&document.as_str()) {
+        Some(UploadProblem::ChooseDocument)
+    } else {
+        None
+    };
+    let cleaned = match problem {
+        Some(problem) => Err(problem),
+        None => {
+            let policy = state.upload_policy;
+            tokio::task::spawn_blocking(move || uploads::sanitize(&file, &policy))
+                .await
+                .map_err(|_| UploadProblem::Unreadable)
+                .and_then(|result| {
+                    result.map_err(|e| match e {
+                        uploads::UploadError::TooLarge { .. } => UploadProblem::TooLarge,
+                        uploads::UploadError::NotAllowed { .. } => UploadProblem::NotAllowed,
+                        uploads::UploadError::Unreadable => UploadProblem::Unreadable,
+                    })
+                })
+        }
+    };
+    let clean = match cleaned {
+        Ok(clean) => clean,
+        Err(problem) => {
+            let mut data = refuse(problem);
+            data.uploads = uploads_of(&state, &token).await;
+            let mut response = render(&state, page_request(), data).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return response;
+        }
+    };
+    let key = uploads::StorageKey::new_for(clean.kind, state.store.clock().now());
+    if let Err(e) = state.files.put(&key, &clean.bytes).await {
+        tracing::error!(error = %e, "could not store an uploaded document");
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
+    let stored = store::StoredFile {
+        document: &document,
+        storage_key: key.as_str(),
+        content_type: clean.kind.content_type(),
+        size: i64::try_from(clean.bytes.len()).unwrap_or(i64::MAX),
+        sha256: &clean.sha256,
+    };
+    match state.store.record_upload(&token, stored).await {
+        Ok(()) => see_other(&token, ApplyStep::Photos),
+        Err(e) => {
+            tracing::error!(error = %e, "could not record an uploaded document");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+async fn uploads_of(state: &AppState, token: &DraftToken) -> Vec<(String, String, i64)> {
+    match state.store.draft_uploads(token).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|u| (u.document, u.content_type, u.size))
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not list a draft's uploads");
+            Vec::new()
+        }
+    }
 }
 
 /// `POST /apply/{token}/{step}`.
@@ -145,6 +259,14 @@ async fn submit(
     });
     // The application is stored whatever happens next; the draft only remembers the receipt for
     // the confirmation page, and submitting again replays the same receipt.
+    if let Err(e) = state
+        .store
+        .attach_uploads(token, receipt.reference.as_str())
+        .await
+    {
+        // The uploads stay with the draft, and sending again attaches them.
+        tracing::error!(error = %e, "could not link a draft's uploads to its application");
+    }
     match save(state, token, &draft).await {
         Ok(()) => see_other(token, ApplyStep::Done),
         Err(response) => response,
@@ -195,6 +317,8 @@ fn page_data(
         problems: Vec::new(),
         submit_failed: false,
         tracking_url: tracking_url(headers, draft),
+        uploads: Vec::new(),
+        upload_problem: None,
     }
 }
 

@@ -45,6 +45,15 @@ pub struct Config {
     #[arg(long, env = "PORTAL_DATA_KEY_FILE", default_value = "data/data.key")]
     pub data_key_file: PathBuf,
 
+    /// Folder where uploaded document photos are kept (the local-disk file store).
+    #[arg(long, env = "PORTAL_UPLOAD_DIR", default_value = "data/uploads")]
+    pub upload_dir: PathBuf,
+
+    /// Largest document photo or PDF accepted, in bytes (after the browser has shrunk a photo).
+    #[arg(long, env = "PORTAL_MAX_UPLOAD_BYTES", default_value_t = 10 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
+    pub max_upload_bytes: u64,
+
     /// Staff sign-in attempts allowed per client address per minute.
     #[arg(long, env = "PORTAL_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -99,6 +108,8 @@ impl Config {
             standards_file: None,
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
+            upload_dir: std::env::temp_dir().join("portal-test-uploads"),
+            max_upload_bytes: 10 * 1024 * 1024,
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
             access_code_attempts_per_minute: 10,

@@ -18,7 +18,6 @@ use store::{Clock, Store};
 use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -36,6 +35,9 @@ pub struct AppState {
     pub handbook: Arc<LiveHandbook>,
     /// The year's standards for the rules engine (POLICY.md §3.1).
     pub standards: Arc<rules::Standards>,
+    /// Where uploaded document photos are kept.
+    pub files: Arc<dyn uploads::FileStore>,
+    pub upload_policy: uploads::UploadPolicy,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -65,6 +67,10 @@ impl AppState {
             page_cache: PageCache::default(),
             handbook: Arc::new(LiveHandbook::new(handbook)),
             standards: Arc::new(standards),
+            files: Arc::new(uploads::LocalDiskStore::new(config.upload_dir.clone())),
+            upload_policy: uploads::UploadPolicy {
+                max_bytes: config.max_upload_bytes,
+            },
         }
     }
 }
@@ -79,6 +85,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/check", post(crate::posted_pages::render))
         .route("/apply/start", post(crate::apply_pages::start))
         .route("/track", post(crate::track_page::lookup))
+        .route(
+            "/apply/{token}/upload",
+            // The body-limit middleware caps uploads; axum's own 2 MB default would cut photos.
+            post(crate::apply_pages::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route(
             "/apply/{token}/{step}",
             get(crate::apply_pages::show).post(crate::apply_pages::answer),
@@ -122,8 +133,9 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
             throttle::access_codes,
         ))
         .layer(crate::sessions::layer(state.store.clone()))
-        .layer(RequestBodyLimitLayer::new(
-            usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX),
+        .layer(axum::middleware::from_fn_with_state(
+            crate::middleware::body_limit::BodyLimits::from_config(config),
+            crate::middleware::body_limit::limit,
         ))
         .layer(axum::middleware::from_fn(errors::explain_too_large))
         .layer(axum::middleware::from_fn(same_origin::check))

@@ -85,7 +85,9 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
         "the estimate ticks tekun"
     );
     let documents = answer(&server, &programmes, &[("programme", "tekun")]).await;
-    let consent = answer(&server, &documents, &[("missing", "household_register")]).await;
+    let photos = answer(&server, &documents, &[("missing", "household_register")]).await;
+    assert!(photos.ends_with("/photos"));
+    let consent = answer(&server, &photos, &[]).await;
     assert!(consent.ends_with("/consent-application"));
     // Refusing a consent keeps the page and says what happens.
     let refusal = post(&server, &consent, &[("agree", "no")]).await;
@@ -157,4 +159,89 @@ on_both_databases!(
     skip_sqlite,
     skip_postgres,
     pages_cannot_be_skipped_and_wrong_links_are_not_found
+);
+
+/// A multipart upload of one file to a draft, as a browser without JS sends it.
+async fn upload(
+    server: &TestServer,
+    token_path: &str,
+    document: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("document", document.to_owned())
+        .part(
+            "photo",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    server
+        .client
+        .post(server.url(&format!("{token_path}/upload")))
+        .header("origin", server.origin())
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let image = image::RgbImage::from_pixel(40, 30, image::Rgb([200, 10, 10]));
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("a PNG");
+    bytes
+}
+
+async fn photos_are_kept_and_bad_files_refused_with_a_reason(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let who = location(&post(&server, "/apply/start", &[("answers", ANSWERS)]).await).expect("who");
+    let token_path = who.trim_end_matches("/who").to_owned();
+    let stored = upload(&server, &token_path, "id_card", "id.png", png()).await;
+    assert_eq!(stored.status(), 303);
+    let renamed = upload(
+        &server,
+        &token_path,
+        "id_card",
+        "photo.jpg",
+        b"MZ\x90\x00program".to_vec(),
+    )
+    .await;
+    assert_eq!(renamed.status(), 422);
+    assert!(renamed
+        .text()
+        .await
+        .expect("page")
+        .contains("这个文件不是照片或 PDF"));
+    let huge = upload(
+        &server,
+        &token_path,
+        "id_card",
+        "big.jpg",
+        vec![0xFF; 30 * 1024 * 1024],
+    )
+    .await;
+    assert_eq!(huge.status(), 413);
+    assert!(huge
+        .text()
+        .await
+        .expect("page")
+        .contains("这个文件超过 10 MB"));
+    let token: store::DraftToken = token_path
+        .trim_start_matches("/apply/")
+        .parse()
+        .expect("token");
+    let kept = server.store.draft_uploads(&token).await.expect("uploads");
+    assert_eq!(kept.len(), 1, "only the photo");
+    assert_eq!(kept[0].content_type, "image/png");
+}
+
+on_both_databases!(
+    photos_sqlite,
+    photos_postgres,
+    photos_are_kept_and_bad_files_refused_with_a_reason
 );

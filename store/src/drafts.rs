@@ -99,3 +99,102 @@ impl Store {
         Ok(done.rows_affected())
     }
 }
+
+/// A document uploaded with a draft, as its pages list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftUpload {
+    pub document: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Where an uploaded file is kept and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile<'a> {
+    pub document: &'a str,
+    pub storage_key: &'a str,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+}
+
+impl Store {
+    pub async fn record_upload(
+        &self,
+        token: &DraftToken,
+        file: StoredFile<'_>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO uploads (draft_token_index, document, storage_key, content_type, size, sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(self.data_key().index(token.as_str()))
+        .bind(file.document)
+        .bind(file.storage_key)
+        .bind(file.content_type)
+        .bind(file.size)
+        .bind(file.sha256)
+        .bind(self.now_unix())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn draft_uploads(&self, token: &DraftToken) -> Result<Vec<DraftUpload>, StoreError> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT document, content_type, size FROM uploads WHERE draft_token_index = $1 ORDER BY id",
+        )
+        .bind(self.data_key().index(token.as_str()))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DraftUpload {
+                    document: r.try_get("document")?,
+                    content_type: r.try_get("content_type")?,
+                    size: r.try_get("size")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Links a sent draft's uploads to its application. Safe to repeat.
+    pub async fn attach_uploads(
+        &self,
+        token: &DraftToken,
+        reference: &str,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE uploads SET application_reference = $1 WHERE draft_token_index = $2",
+        )
+        .bind(reference)
+        .bind(self.data_key().index(token.as_str()))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The uploads of an application: (document, storage key, content type).
+    pub async fn application_uploads(
+        &self,
+        reference: &str,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT document, storage_key, content_type FROM uploads WHERE application_reference = $1 ORDER BY id",
+        )
+        .bind(reference)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("document")?,
+                    r.try_get("storage_key")?,
+                    r.try_get("content_type")?,
+                ))
+            })
+            .collect()
+    }
+}

@@ -21,6 +21,6 @@ pub mod testing;
 pub use clock::{Clock, SystemClock};
 pub use county::County;
 pub use db::{Backend, DatabaseUrl, Store};
-pub use drafts::{DraftToken, NotADraftToken};
+pub use drafts::{DraftToken, DraftUpload, NotADraftToken, StoredFile};
 pub use error::StoreError;
 pub use sealed::DataKey;

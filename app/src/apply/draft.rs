@@ -17,6 +17,7 @@ pub enum ApplyStep {
     Applicant,
     Programmes,
     Documents,
+    Photos,
     ConsentApplication,
     ConsentVerification,
     ConsentSensitive,
@@ -27,11 +28,12 @@ pub enum ApplyStep {
 }
 
 impl ApplyStep {
-    pub const ALL: [ApplyStep; 11] = [
+    pub const ALL: [ApplyStep; 12] = [
         ApplyStep::Who,
         ApplyStep::Applicant,
         ApplyStep::Programmes,
         ApplyStep::Documents,
+        ApplyStep::Photos,
         ApplyStep::ConsentApplication,
         ApplyStep::ConsentVerification,
         ApplyStep::ConsentSensitive,
@@ -47,6 +49,7 @@ impl ApplyStep {
             ApplyStep::Applicant => "applicant",
             ApplyStep::Programmes => "programmes",
             ApplyStep::Documents => "documents",
+            ApplyStep::Photos => "photos",
             ApplyStep::ConsentApplication => "consent-application",
             ApplyStep::ConsentVerification => "consent-verification",
             ApplyStep::ConsentSensitive => "consent-sensitive",
@@ -137,6 +140,9 @@ pub struct ApplicationDraft {
     pub applicant: Option<ApplicantAnswers>,
     pub programmes: Option<Vec<ProgrammeId>>,
     pub missing_documents: Option<Vec<String>>,
+    /// The photos page was passed (uploading is optional).
+    #[serde(default)]
+    pub photos_done: bool,
     pub consents: ConsentAnswers,
     pub submitted: Option<SubmittedReceipt>,
 }
@@ -319,6 +325,7 @@ impl ApplicationDraft {
             ApplyStep::Applicant => self.applicant.is_some(),
             ApplyStep::Programmes => self.programmes.is_some(),
             ApplyStep::Documents => self.missing_documents.is_some(),
+            ApplyStep::Photos => self.photos_done,
             ApplyStep::ConsentApplication => c.application == Some(true),
             ApplyStep::ConsentVerification => c.verification.is_some(),
             ApplyStep::ConsentSensitive => c.sensitive == Some(true),
@@ -387,6 +394,7 @@ impl ApplicationDraft {
                 }
                 next.missing_documents = Some(missing);
             }
+            ApplyStep::Photos => next.photos_done = true,
             ApplyStep::ConsentApplication => next.consents.application = r.consent(),
             ApplyStep::ConsentSensitive => next.consents.sensitive = r.consent(),
             ApplyStep::ConsentPublicNotice => next.consents.public_notice = r.consent(),
@@ -471,6 +479,7 @@ impl ApplicationDraft {
                 Some(missing) => missing.iter().for_each(|d| out.push(field::MISSING, d)),
                 None => {}
             },
+            ApplyStep::Photos => {}
             ApplyStep::ConsentApplication => consent_field(&mut out, self.consents.application),
             ApplyStep::ConsentSensitive => consent_field(&mut out, self.consents.sensitive),
             ApplyStep::ConsentPublicNotice => consent_field(&mut out, self.consents.public_notice),

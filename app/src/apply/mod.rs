@@ -16,7 +16,7 @@ pub use draft::{
     field, ApplicantAnswers, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep,
     SubmittedReceipt, Who, DOCUMENTS,
 };
-pub use pages::{document_label, ApplyPageData};
+pub use pages::{document_label, ApplyPageData, UploadProblem};
 
 use crate::i18n::tr;
 use crate::not_found::NotFoundPage;

@@ -30,6 +30,30 @@ pub struct ApplyPageData {
     pub submit_failed: bool,
     /// The address the QR code on the confirmation page opens.
     pub tracking_url: String,
+    /// Documents uploaded so far: (document, content type, bytes).
+    pub uploads: Vec<(String, String, i64)>,
+    /// What was wrong with the last upload.
+    pub upload_problem: Option<UploadProblem>,
+}
+
+/// Why an uploaded file was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadProblem {
+    ChooseFile,
+    ChooseDocument,
+    TooLarge,
+    NotAllowed,
+    Unreadable,
+}
+
+fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static str {
+    match problem {
+        UploadProblem::ChooseFile => tr::apply_upload_choose_file(lang),
+        UploadProblem::ChooseDocument => tr::apply_upload_choose_document(lang),
+        UploadProblem::TooLarge => tr::apply_upload_too_large(lang),
+        UploadProblem::NotAllowed => tr::apply_upload_not_allowed(lang),
+        UploadProblem::Unreadable => tr::apply_upload_unreadable(lang),
+    }
 }
 
 pub fn title(lang: Lang, step: ApplyStep) -> &'static str {
@@ -38,6 +62,7 @@ pub fn title(lang: Lang, step: ApplyStep) -> &'static str {
         ApplyStep::Applicant => tr::apply_applicant_title(lang),
         ApplyStep::Programmes => tr::apply_programmes_title(lang),
         ApplyStep::Documents => tr::apply_documents_title(lang),
+        ApplyStep::Photos => tr::apply_photos_title(lang),
         ApplyStep::ConsentApplication => tr::apply_consent_application_title(lang),
         ApplyStep::ConsentVerification => tr::apply_consent_verification_title(lang),
         ApplyStep::ConsentSensitive => tr::apply_consent_sensitive_title(lang),
@@ -114,7 +139,8 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
         ApplyStep::Who => EitherOf6::A(page.who()),
         ApplyStep::Applicant => EitherOf6::B(page.applicant()),
         ApplyStep::Programmes => EitherOf6::C(page.programmes(draft, standards)),
-        ApplyStep::Documents => EitherOf6::D(page.documents()),
+        ApplyStep::Documents => EitherOf6::D(Either::Left(page.documents())),
+        ApplyStep::Photos => EitherOf6::D(Either::Right(())),
         ApplyStep::Check => EitherOf6::E(check_answers(lang, data)),
         consent => EitherOf6::F(page.consent(consent, draft)),
     };
@@ -131,6 +157,7 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
         {back.map(|href| view! { <p class="breadcrumb"><a href=href>{tr::apply_back(lang)}</a></p> })}
         <p class="step-count">{tr::apply_step_count(lang, position + 1, steps.len() - 1)}</p>
         <h1 id="apply-heading" tabindex="-1">{title(lang, step)}</h1>
+        {(step == ApplyStep::Photos).then(|| photos(lang, data))}
         <form method="post" action=format!("/apply/{}/{}", data.token, step.code()) novalidate>
             {content}
             <button type="submit" class="button">{button}</button>
@@ -425,6 +452,55 @@ impl Page<'_> {
                 </fieldset>
             </div>
         }
+    }
+}
+
+/// The photos page: what was uploaded, and a form to upload one more (its own form: forms do
+/// not nest). With JS, `upload.js` shrinks a photo before sending it and shows the progress.
+fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
+    let problem = data.upload_problem.map(|p| upload_problem_message(lang, p));
+    let documents = std::iter::once(Choice::new("", tr::apply_county_choose(lang)))
+        .chain(
+            DOCUMENTS
+                .iter()
+                .map(|d| Choice::new(*d, document_label(lang, d))),
+        )
+        .collect();
+    view! {
+        <p class="lead">{tr::apply_photos_lead(lang)}</p>
+        {problem.map(|p| view! {
+            <div class="error-summary" role="alert" tabindex="-1">
+                <h2>{tr::apply_upload_refused(lang)}</h2>
+                <p><a href="#photo">{p}</a></p>
+            </div>
+        })}
+        {(!data.uploads.is_empty()).then(|| view! {
+            <h2>{tr::apply_photos_uploaded(lang)}</h2>
+            <ul class="uploads">
+                {data.uploads.iter().map(|(document, kind, size)| view! {
+                    <li>{tr::apply_photos_item(lang, document_label(lang, document), kind.clone(), format!("{:.1}", *size as f64 / 1024.0 / 1024.0))}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        <form method="post" action=format!("/apply/{}/upload", data.token) enctype="multipart/form-data"
+            class="upload-form" data-upload="" data-network-error=tr::apply_photos_network_error(lang)>
+            {select_field(lang, "document".to_owned(), tr::apply_photos_which(lang).to_owned(), documents, None, None)}
+            <div class="field" class:field-error=problem.is_some()>
+                <label for="photo">{tr::apply_photos_file(lang)}</label>
+                <p class="hint" id="photo-hint">{tr::apply_photos_file_hint(lang)}</p>
+                {problem.map(|p| view! { <p class="field-message" id="photo-error">{p}</p> })}
+                <input type="file" id="photo" name="photo" accept="image/jpeg,image/png,image/webp,application/pdf"
+                    aria-describedby="photo-hint"/>
+            </div>
+            <div class="upload-progress" hidden>
+                <label for="upload-progress">{tr::apply_photos_sending(lang)}</label>
+                <progress id="upload-progress" max="100" value="0"></progress>
+            </div>
+            <p class="hint" role="status" id="upload-status"></p>
+            <button type="submit" class="button button-secondary">{tr::apply_photos_upload(lang)}</button>
+        </form>
+        <script src="/upload.js" defer></script>
+        <p>{tr::apply_photos_skip(lang)}</p>
     }
 }
 

@@ -32,9 +32,15 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
 
 /// Replaces the bare 413 of the body limit with a page that says what to do.
 pub async fn explain_too_large(request: Request, next: Next) -> Response {
+    let upload = request.uri().path().ends_with("/upload");
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return error_page_response(StatusCode::PAYLOAD_TOO_LARGE, ErrorPage::TooLarge);
+        let page = if upload {
+            ErrorPage::UploadTooLarge
+        } else {
+            ErrorPage::TooLarge
+        };
+        return error_page_response(StatusCode::PAYLOAD_TOO_LARGE, page);
     }
     response
 }

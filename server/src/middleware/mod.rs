@@ -1,5 +1,6 @@
 //! The layers every request passes through, outermost first in [`crate::router::build_router`].
 
+pub mod body_limit;
 pub mod errors;
 pub mod login_throttle;
 pub mod page_cache;
