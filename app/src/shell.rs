@@ -19,7 +19,7 @@ use crate::urgent_help::UrgentHelpPage;
 /// every other page the small one (see README, "Two bundles").
 #[cfg(feature = "ssr")]
 pub fn bundle_for(path: &str) -> &'static str {
-    if path == "/check" || path.starts_with("/check/") {
+    if path == "/check" || path.starts_with("/check/") || path.starts_with("/apply/") {
         "portal-forms"
     } else {
         "portal"

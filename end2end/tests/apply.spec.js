@@ -61,7 +61,7 @@ async function submitAndConfirm(page) {
   await expectAccessible(page);
 }
 
-test('a resident applies for themselves with a document still missing', async ({ page }) => {
+test('a resident applies for themselves with a document still missing', async ({ page, javaScriptEnabled }) => {
   await startFromCheck(page, POLICY_EXAMPLE);
   await page.getByRole('radio', { name: /^申请人本人/ }).check();
   await saveAndContinue(page);
@@ -69,6 +69,12 @@ test('a resident applies for themselves with a document still missing', async ({
   // A wrong check digit is explained beside the field; the typed value stays.
   await expect(heading(page)).toHaveText('申请人是谁？');
   await page.getByLabel('申请人身份证号').fill('110105194912310021');
+  if (javaScriptEnabled) {
+    // With WASM the check digit is checked on leaving the box, before anything is sent.
+    await page.waitForLoadState('networkidle');
+    await page.getByLabel('申请人身份证号').blur();
+    await expect(page.locator('#id_number-error')).toHaveText('身份证号最后一位校验不对，请核对。');
+  }
   await saveAndContinue(page);
   await expect(page.getByRole('alert')).toContainText('有');
   await expect(page.getByText('身份证号最后一位校验不对，请核对。').first()).toBeVisible();

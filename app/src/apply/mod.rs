@@ -7,6 +7,7 @@
 //! page's data; the pages here only render it.
 
 mod draft;
+mod live_checks;
 mod pages;
 
 use leptos::prelude::*;

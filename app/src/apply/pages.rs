@@ -8,6 +8,7 @@ use rules::{ProgrammeId, Standards, Status};
 use super::draft::{
     field, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep, Who, DOCUMENTS,
 };
+use super::live_checks::ApplyLiveChecks;
 use crate::counties::{county_name, COUNTY_IDS};
 use crate::form_fields::{
     error_summary, field_id, radio_field, select_field, tick_box, Choice, SummaryLine,
@@ -160,8 +161,10 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
         {(step == ApplyStep::Photos).then(|| photos(lang, data))}
         <form method="post" action=format!("/apply/{}/{}", data.token, step.code()) novalidate>
             {content}
+            <p class="field-message" role="status" id="offline-status"></p>
             <button type="submit" class="button">{button}</button>
         </form>
+        <ApplyLiveChecks lang/>
         <p class="hint">{tr::apply_saved_note(lang)}</p>
     })
 }
@@ -199,10 +202,11 @@ impl Page<'_> {
             <div class="field" class:field-error=problem.is_some()>
                 <label for=id.clone()>{label}</label>
                 {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
-                {problem.map(|p| view! { <p class="field-message" id=format!("{id}-error")>{p}</p> })}
+                // Always there, so the live checks only fill it in.
+                <p class="field-message" id=format!("{id}-error") hidden=problem.is_none()>{problem}</p>
                 <input id=id.clone() name=name.to_owned() type="text" inputmode=kind autocomplete=autocomplete
                     value=self.shown.text(name) aria-invalid=problem.map(|_| "true")
-                    aria-describedby=problem.map(|_| format!("{id}-error"))/>
+                    aria-describedby=format!("{id}-error")/>
             </div>
         }
     }
