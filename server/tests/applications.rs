@@ -292,3 +292,84 @@ on_both_databases!(
     track_postgres,
     a_case_opens_with_its_code_and_guessing_is_throttled
 );
+
+async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestDatabase) {
+    use store::staff::Role;
+    use store::County;
+    let server = TestServer::start(db).await;
+    let keys = [
+        "11111111-1111-4111-8111-111111111111",
+        "22222222-2222-4222-8222-222222222222",
+        "33333333-3333-4333-8333-333333333333",
+        "44444444-4444-4444-8444-444444444444",
+    ];
+    let mut plain = policy_example();
+    plain["applicant"]["name"] = json!("先来的");
+    submit(&server, Some(keys[0]), &plain).await;
+    let mut urgent = policy_example();
+    urgent["applicant"]["name"] = json!("比较急");
+    urgent["emergency"] = json!({"kind":"illness","urgency":"urgent"});
+    submit(&server, Some(keys[1]), &urgent).await;
+    let mut critical = policy_example();
+    critical["applicant"]["name"] = json!("非常急");
+    critical["emergency"] = json!({"kind":"fire","urgency":"critical"});
+    submit(&server, Some(keys[2]), &critical).await;
+    let mut elsewhere = policy_example();
+    elsewhere["applicant"]["name"] = json!("曲阜的");
+    elsewhere["applicant"]["county"] = json!("曲阜市");
+    submit(&server, Some(keys[3]), &elsewhere).await;
+
+    server
+        .create_staff("wang.li", Role::Caseworker, County::Rencheng)
+        .await;
+    let signed_in = server
+        .post_form(
+            "/api/staff/login",
+            &[("username", "wang.li"), ("password", common::PASSWORD)],
+            None,
+        )
+        .await;
+    let cookie = common::cookie(&signed_in, server::sessions::COOKIE_NAME).expect("a session");
+    let session = cookie.split(';').next().unwrap_or_default().to_owned();
+    let page = server
+        .get_with_cookie("/staff", &session)
+        .await
+        .text()
+        .await
+        .expect("page");
+    let at = |name: &str| page.find(name);
+    assert!(
+        at("非常急") < at("比较急") && at("比较急") < at("先来的"),
+        "emergencies first, the most urgent on top"
+    );
+    assert!(at("非常急").is_some());
+    assert!(at("曲阜的").is_none(), "another county's case is not shown");
+    assert!(page.contains("急难：2 小时内先行救助"));
+
+    // A volunteer sees no cases.
+    server
+        .create_staff("zhao.v", Role::Volunteer, County::Rencheng)
+        .await;
+    let signed_in = server
+        .post_form(
+            "/api/staff/login",
+            &[("username", "zhao.v"), ("password", common::PASSWORD)],
+            None,
+        )
+        .await;
+    let cookie = common::cookie(&signed_in, server::sessions::COOKIE_NAME).expect("a session");
+    let session = cookie.split(';').next().unwrap_or_default().to_owned();
+    let page = server
+        .get_with_cookie("/staff", &session)
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(!page.contains("非常急") && !page.contains("待办申请"));
+}
+
+on_both_databases!(
+    queue_sqlite,
+    queue_postgres,
+    caseworkers_see_their_countys_cases_with_emergencies_first
+);

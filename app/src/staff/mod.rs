@@ -2,6 +2,7 @@
 
 mod login;
 mod policy_editor;
+mod queue;
 #[cfg(feature = "ssr")]
 pub mod session;
 mod session_warning;

@@ -42,6 +42,7 @@ pub async fn current_staff_summary() -> Result<Option<StaffSummary>, ServerFnErr
 pub fn StaffWorkspacePage() -> impl IntoView {
     let lang = use_prefs().lang;
     let staff = Resource::new_blocking(|| (), |_| current_staff_summary());
+    let queue = Resource::new_blocking(|| (), |_| super::queue::case_queue());
     view! {
         <Title text=tr::staff_home_title(lang)/>
         <super::session_warning::SessionWarning/>
@@ -58,6 +59,11 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
                         })}
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                queue.await.ok().flatten().map(|entries| super::queue::queue_view(lang, entries))
+                            })}
+                        </Suspense>
                         <p>{tr::staff_session_note(lang)}</p>
                         <form method="post" action=StaffLogout::url()>
                             <button type="submit" class="button button-secondary">{tr::staff_sign_out(lang)}</button>

@@ -4,6 +4,7 @@
 
 mod case;
 mod model;
+mod queue;
 mod receipt;
 mod request;
 
@@ -15,6 +16,7 @@ pub use case::{add_working_days, CaseEvent, CaseView, Deadline, ACCEPT_WITHIN_WO
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
+pub use queue::{QueueError, QueueItem, QUEUE_PAGE};
 pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
 pub use request::{read_application, FieldProblem};
 
