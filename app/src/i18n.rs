@@ -92,6 +92,22 @@ pub fn format_date(lang: Lang, date: time::Date) -> String {
     tr::date_full(lang, date.year(), month, date.day())
 }
 
+/// A moment as people in Jining read it (Beijing time): 2026年12月3日 14:05.
+pub fn format_date_time(lang: Lang, unix_seconds: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(unix_seconds) {
+        Ok(t) => {
+            let local = t.to_offset(time::macros::offset!(+8));
+            format!(
+                "{} {:02}:{:02}",
+                format_date(lang, local.date()),
+                local.hour(),
+                local.minute()
+            )
+        }
+        Err(_) => String::new(),
+    }
+}
+
 /// Money as people read it, the same in both languages: ¥1,274 or ¥326.67.
 pub fn format_yuan(yuan: f64) -> String {
     let fen = (yuan * 100.0).round();

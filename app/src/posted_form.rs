@@ -13,6 +13,16 @@ impl Fields {
         Fields(pairs)
     }
 
+    /// Fields from literal pairs, as a test or a default states them.
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> Fields {
+        Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The first value of a field.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::apply::document_label;
-use crate::i18n::{format_date, tr, Lang};
+use crate::i18n::{format_date_time, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::programme_name;
 
@@ -86,21 +86,6 @@ fn form_page(lang: Lang, reference: &str, not_found: bool) -> impl IntoView {
     }
 }
 
-fn when(lang: Lang, unix: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(unix) {
-        Ok(t) => {
-            let local = t.to_offset(time::macros::offset!(+8));
-            format!(
-                "{} {:02}:{:02}",
-                format_date(lang, local.date()),
-                local.hour(),
-                local.minute()
-            )
-        }
-        Err(_) => String::new(),
-    }
-}
-
 pub fn status_label(lang: Lang, status: &str) -> &'static str {
     match status {
         "submitted" => tr::track_status_submitted(lang),
@@ -124,9 +109,9 @@ pub fn status_label(lang: Lang, status: &str) -> &'static str {
 fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
     let deadline = case.next_deadline.as_ref().map(|(kind, at)| {
         if kind == "advance" {
-            tr::track_deadline_advance(lang, when(lang, *at))
+            tr::track_deadline_advance(lang, format_date_time(lang, *at))
         } else {
-            tr::track_deadline_accept(lang, when(lang, *at))
+            tr::track_deadline_accept(lang, format_date_time(lang, *at))
         }
     });
     let sep = tr::check_list_separator(lang);
@@ -142,7 +127,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, &case.status))}</p>
         {deadline.map(|d| view! { <p class="notice">{d}</p> })}
         <dl class="summary-list">
-            <div><dt>{tr::track_submitted(lang)}</dt><dd>{when(lang, case.submitted_at)}</dd></div>
+            <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>
             <div><dt>{tr::track_programmes(lang)}</dt><dd>{programmes}</dd></div>
         </dl>
         <h2>{tr::track_todo_heading(lang)}</h2>
@@ -163,7 +148,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
             {case.timeline.iter().map(|(state, at, note)| view! {
                 <li>
                     <strong>{status_label(lang, state)}</strong>
-                    <span class="timeline-time">{when(lang, *at)}</span>
+                    <span class="timeline-time">{format_date_time(lang, *at)}</span>
                     {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}
                 </li>
             }).collect_view()}

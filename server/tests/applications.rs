@@ -319,18 +319,9 @@ async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestData
     elsewhere["applicant"]["county"] = json!("曲阜市");
     submit(&server, Some(keys[3]), &elsewhere).await;
 
-    server
-        .create_staff("wang.li", Role::Caseworker, County::Rencheng)
+    let session = server
+        .staff_session("wang.li", Role::Caseworker, County::Rencheng)
         .await;
-    let signed_in = server
-        .post_form(
-            "/api/staff/login",
-            &[("username", "wang.li"), ("password", common::PASSWORD)],
-            None,
-        )
-        .await;
-    let cookie = common::cookie(&signed_in, server::sessions::COOKIE_NAME).expect("a session");
-    let session = cookie.split(';').next().unwrap_or_default().to_owned();
     let page = server
         .get_with_cookie("/staff", &session)
         .await
@@ -347,18 +338,9 @@ async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestData
     assert!(page.contains("急难：2 小时内先行救助"));
 
     // A volunteer sees no cases.
-    server
-        .create_staff("zhao.v", Role::Volunteer, County::Rencheng)
+    let session = server
+        .staff_session("zhao.v", Role::Volunteer, County::Rencheng)
         .await;
-    let signed_in = server
-        .post_form(
-            "/api/staff/login",
-            &[("username", "zhao.v"), ("password", common::PASSWORD)],
-            None,
-        )
-        .await;
-    let cookie = common::cookie(&signed_in, server::sessions::COOKIE_NAME).expect("a session");
-    let session = cookie.split(';').next().unwrap_or_default().to_owned();
     let page = server
         .get_with_cookie("/staff", &session)
         .await

@@ -136,33 +136,32 @@ on_both_databases!(
     identifying_columns_are_sealed
 );
 
+/// Submits a body that must be stored as new, and returns its receipt.
+async fn stored(store: &store::Store, body: &Value, n: u32) -> store::applications::Receipt {
+    let application = read_application(body).expect("valid");
+    match store
+        .submit_application(&application, &key(n), &n.to_string())
+        .await
+        .expect("stored")
+    {
+        Submitted::New(receipt) => receipt,
+        Submitted::Replayed(_) => panic!("a new key must store a new application"),
+    }
+}
+
 async fn an_emergency_gets_its_advance_deadline(db: TestDatabase) {
     let start = time::macros::datetime!(2026-12-03 08:00 UTC);
     let store = db.store_with_clock(Arc::new(ManualClock::new(start))).await;
     let mut critical = body();
     critical["emergency"] = json!({"kind":"fire","urgency":"critical"});
-    let application = read_application(&critical).expect("valid");
-    let Submitted::New(receipt) = store
-        .submit_application(&application, &key(4), "c")
-        .await
-        .expect("stored")
-    else {
-        panic!("new")
-    };
+    let receipt = stored(&store, &critical, 4).await;
     assert_eq!(
         receipt.advance_due_at,
         Some(start + time::Duration::hours(2))
     );
     let mut urgent = body();
     urgent["emergency"] = json!({"kind":"illness","urgency":"urgent"});
-    let application = read_application(&urgent).expect("valid");
-    let Submitted::New(receipt) = store
-        .submit_application(&application, &key(5), "u")
-        .await
-        .expect("stored")
-    else {
-        panic!("new")
-    };
+    let receipt = stored(&store, &urgent, 5).await;
     assert_eq!(
         receipt.advance_due_at,
         Some(start + time::Duration::hours(24))

@@ -610,11 +610,7 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> Fields {
-        let mut f = Fields::default();
-        for (k, v) in pairs {
-            f.push(k, v);
-        }
-        f
+        Fields::from_pairs(pairs)
     }
 
     fn household(ages: &[u8]) -> Answers {

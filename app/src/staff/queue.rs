@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{format_date, tr, Lang};
+use crate::i18n::{format_date_time, tr, Lang};
 use crate::track::status_label;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,20 +53,6 @@ pub async fn case_queue() -> Result<Option<Vec<QueueEntry>>, ServerFnError> {
     }
 }
 
-fn when(lang: Lang, unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| {
-            let local = t.to_offset(time::macros::offset!(+8));
-            format!(
-                "{} {:02}:{:02}",
-                format_date(lang, local.date()),
-                local.hour(),
-                local.minute()
-            )
-        })
-        .unwrap_or_default()
-}
-
 pub fn queue_view(lang: Lang, entries: Vec<QueueEntry>) -> impl IntoView {
     view! {
         <h2>{tr::staff_queue_heading(lang)}</h2>
@@ -78,7 +64,7 @@ pub fn queue_view(lang: Lang, entries: Vec<QueueEntry>) -> impl IntoView {
                     {entries.into_iter().map(|e| {
                         let emergency = e.emergency.clone().map(|(urgency, due)| {
                             let hours = if urgency == "critical" { 2 } else { 24 };
-                            tr::staff_queue_emergency(lang, hours, when(lang, due))
+                            tr::staff_queue_emergency(lang, hours, format_date_time(lang, due))
                         });
                         let urgent = emergency.is_some();
                         view! {
@@ -86,7 +72,7 @@ pub fn queue_view(lang: Lang, entries: Vec<QueueEntry>) -> impl IntoView {
                                 <strong>{e.reference.clone()}</strong>" "{e.applicant_name.clone()}
                                 {emergency.map(|text| view! { <span class="tag tag-urgent">{text}</span> })}
                                 <span class="queue-detail">
-                                    {tr::staff_queue_detail(lang, status_label(lang, &e.status), when(lang, e.submitted_at), e.missing_documents)}
+                                    {tr::staff_queue_detail(lang, status_label(lang, &e.status), format_date_time(lang, e.submitted_at), e.missing_documents)}
                                 </span>
                             </li>
                         }

@@ -101,6 +101,21 @@ impl TestServer {
         request.send().await.expect("POST")
     }
 
+    /// Creates a staff account, signs it in, and returns the session cookie (`name=value`).
+    pub async fn staff_session(&self, username: &str, role: Role, county: County) -> String {
+        self.create_staff(username, role, county).await;
+        let signed_in = self
+            .post_form(
+                "/api/staff/login",
+                &[("username", username), ("password", PASSWORD)],
+                None,
+            )
+            .await;
+        let set_cookie =
+            cookie(&signed_in, server::sessions::COOKIE_NAME).expect("a session cookie");
+        set_cookie.split(';').next().unwrap_or_default().to_owned()
+    }
+
     pub async fn create_staff(&self, username: &str, role: Role, county: County) {
         self.store
             .create_staff_user(NewStaffUser {
