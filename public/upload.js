@@ -16,6 +16,11 @@
       if (!file) return; // the server says what is missing
       event.preventDefault();
       shrink(file).then(function (body) {
+        // Said at once, rather than after sending megabytes that the server would refuse.
+        if (body.size > Number(form.getAttribute('data-max-bytes') || Infinity)) {
+          document.getElementById('upload-status').textContent = form.getAttribute('data-too-large');
+          return;
+        }
         var data = new FormData(form);
         data.set('photo', body, body === file ? file.name : 'photo.jpg');
         send(form, data);

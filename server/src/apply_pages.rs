@@ -65,6 +65,7 @@ pub async fn show(
     let mut data = page_data(&token, step, &draft, request.headers());
     if step == ApplyStep::Photos {
         data.uploads = uploads_of(&state, &token).await;
+        data.max_upload_bytes = state.upload_policy.max_bytes;
     }
     render(&state, request, data).await
 }
@@ -109,6 +110,7 @@ pub async fn upload(
     let refuse = |problem: UploadProblem| {
         let mut data = page_data(&token, ApplyStep::Photos, &draft, &headers);
         data.upload_problem = Some(problem);
+        data.max_upload_bytes = state.upload_policy.max_bytes;
         data
     };
     let problem = if file.is_empty() {
@@ -319,6 +321,7 @@ fn page_data(
         tracking_url: tracking_url(headers, draft),
         uploads: Vec::new(),
         upload_problem: None,
+        max_upload_bytes: 0,
     }
 }
 

@@ -35,6 +35,8 @@ pub struct ApplyPageData {
     pub uploads: Vec<(String, String, i64)>,
     /// What was wrong with the last upload.
     pub upload_problem: Option<UploadProblem>,
+    /// The largest file the server takes, so the browser can say so before sending.
+    pub max_upload_bytes: u64,
 }
 
 /// Why an uploaded file was refused.
@@ -487,7 +489,8 @@ fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
             </ul>
         })}
         <form method="post" action=format!("/apply/{}/upload", data.token) enctype="multipart/form-data"
-            class="upload-form" data-upload="" data-network-error=tr::apply_photos_network_error(lang)>
+            class="upload-form" data-upload="" data-network-error=tr::apply_photos_network_error(lang)
+            data-too-large=tr::apply_upload_too_large(lang) data-max-bytes=data.max_upload_bytes.to_string()>
             {select_field(lang, "document".to_owned(), tr::apply_photos_which(lang).to_owned(), documents, None, None)}
             <div class="field" class:field-error=problem.is_some()>
                 <label for="photo">{tr::apply_photos_file(lang)}</label>

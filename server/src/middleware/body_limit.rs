@@ -7,11 +7,15 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
 
 use crate::config::Config;
 
 /// Multipart framing and the form's other fields, on top of the file itself.
 const UPLOAD_FORM_OVERHEAD: u64 = 64 * 1024;
+/// A too-large photo up to this size is read to its end before the refusal is sent: a browser
+/// still sending when the connection closes shows a network error instead of the explanation.
+const DRAIN_TOO_LARGE_UPLOADS_UP_TO: u64 = 64 * 1024 * 1024;
 
 #[derive(Clone, Copy)]
 pub struct BodyLimits {
@@ -28,12 +32,16 @@ impl BodyLimits {
     }
 
     fn for_path(self, path: &str) -> u64 {
-        if path.starts_with("/apply/") && path.ends_with("/upload") {
+        if is_upload(path) {
             self.upload
         } else {
             self.default
         }
     }
+}
+
+fn is_upload(path: &str) -> bool {
+    path.starts_with("/apply/") && path.ends_with("/upload")
 }
 
 pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Next) -> Response {
@@ -43,7 +51,15 @@ pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Nex
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > cap) {
+    if let Some(size) = announced.filter(|n| *n > cap) {
+        if is_upload(request.uri().path()) && size <= DRAIN_TOO_LARGE_UPLOADS_UP_TO {
+            let mut body = request.into_body();
+            while let Some(frame) = body.frame().await {
+                if frame.is_err() {
+                    break;
+                }
+            }
+        }
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
