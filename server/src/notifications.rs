@@ -101,6 +101,11 @@ pub fn render(lang: Lang, message: &PendingMessage) -> Option<String> {
                 text
             })
         }
+        "case_state" => {
+            let reference = body["reference"].as_str()?;
+            let state = app::track::status_label(lang, body["state"].as_str()?);
+            Some(tr::sms_case_state(lang, reference, state))
+        }
         _ => None,
     }
 }
@@ -134,6 +139,15 @@ mod tests {
             "{text}"
         );
         assert!(render(Lang::Zh, &message(serde_json::json!({"template":"nope"}))).is_none());
+        let step = render(
+            Lang::Zh,
+            &message(serde_json::json!({"template":"case_state","reference":"JSJ-2026-000001","state":"accepted"})),
+        )
+        .unwrap_or_default();
+        assert!(
+            step.contains("JSJ-2026-000001") && step.contains("已受理"),
+            "{step}"
+        );
     }
 
     #[test]

@@ -174,3 +174,127 @@ on_both_databases!(
     emergency_postgres,
     an_emergency_gets_its_advance_deadline
 );
+
+async fn staff(
+    store: &store::Store,
+    username: &str,
+    role: store::staff::Role,
+    county: store::County,
+) -> store::staff::StaffUser {
+    store
+        .create_staff_user(store::staff::NewStaffUser {
+            username: username.parse().expect("a username"),
+            display_name: username.into(),
+            role,
+            county,
+            password: "correct horse battery".parse().expect("a password"),
+        })
+        .await
+        .expect("a staff account")
+}
+
+async fn a_case_moves_only_by_allowed_actions_of_its_own_countys_staff(db: TestDatabase) {
+    use store::applications::{ActError, CaseAction as A, CaseState as S};
+    use store::staff::Role;
+    use store::County;
+    let store = db.store().await;
+    let reference = stored(&store, &body(), 9).await.reference;
+    let reference = reference.as_str();
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let supervisor = staff(&store, "li.na", Role::Supervisor, County::Rencheng).await;
+    let elsewhere = staff(&store, "zhou.qu", Role::Caseworker, County::Qufu).await;
+    let volunteer = staff(&store, "zhao.v", Role::Volunteer, County::Rencheng).await;
+
+    assert!(matches!(
+        store
+            .act_on_case(&elsewhere, reference, A::Accept, "")
+            .await,
+        Err(ActError::OtherCounty)
+    ));
+    assert!(matches!(
+        store
+            .act_on_case(&volunteer, reference, A::Accept, "")
+            .await,
+        Err(ActError::Volunteer)
+    ));
+    assert!(matches!(
+        store
+            .act_on_case(&caseworker, reference, A::StartPublicNotice, "")
+            .await,
+        Err(ActError::NotAllowed(_))
+    ));
+    for (who, action, note, expected) in [
+        (&caseworker, A::Accept, "材料容缺受理", S::Accepted),
+        (&caseworker, A::StartVerification, "", S::Verifying),
+        (&caseworker, A::StartHomeVisit, "", S::HomeVisit),
+        (&caseworker, A::RecordHomeVisit, "王丽、刘强入户", S::Review),
+        (&caseworker, A::StartPublicNotice, "", S::PublicNotice),
+    ] {
+        assert_eq!(
+            store
+                .act_on_case(who, reference, action, note)
+                .await
+                .expect("allowed"),
+            expected
+        );
+    }
+    assert!(matches!(
+        store
+            .act_on_case(&caseworker, reference, A::Approve, "")
+            .await,
+        Err(ActError::NeedsSupervisor)
+    ));
+    assert!(matches!(
+        store
+            .act_on_case(&supervisor, reference, A::Reject, " ")
+            .await,
+        Err(ActError::ReasonRequired)
+    ));
+    assert_eq!(
+        store
+            .act_on_case(&supervisor, reference, A::Approve, "")
+            .await
+            .expect("decided"),
+        S::Approved
+    );
+
+    // Not a single refused action left a trace; every allowed one did, with its SMS.
+    let code = {
+        let messages = store.due_messages(100).await.expect("outbox");
+        assert_eq!(messages.len(), 7, "the receipt and one per step");
+        let receipt: serde_json::Value = serde_json::from_str(&messages[0].body).expect("json");
+        receipt["access_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let case = store
+        .find_case(reference, &code)
+        .await
+        .expect("read")
+        .expect("the case");
+    let states: Vec<&str> = case.timeline.iter().map(|e| e.state.as_str()).collect();
+    assert_eq!(
+        states,
+        [
+            "submitted",
+            "accepted",
+            "verifying",
+            "home_visit",
+            "review",
+            "public_notice",
+            "approved"
+        ]
+    );
+    assert_eq!(case.timeline[1].note, "材料容缺受理");
+    assert!(matches!(
+        store.verify_audit_log().await,
+        Ok(store::audit::AuditVerification::Intact { .. })
+    ));
+}
+
+on_both_databases!(
+    workflow_sqlite,
+    workflow_postgres,
+    a_case_moves_only_by_allowed_actions_of_its_own_countys_staff
+);

@@ -7,6 +7,7 @@ mod model;
 mod queue;
 mod receipt;
 mod request;
+mod workflow;
 
 use rand::Rng;
 use sqlx::Row;
@@ -19,6 +20,7 @@ pub use model::{
 pub use queue::{QueueError, QueueItem, QUEUE_PAGE};
 pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
 pub use request::{read_application, FieldProblem};
+pub use workflow::{next_state, ActError, CaseAction, CaseState, NotAllowed};
 
 use crate::audit::AuditEntry;
 use crate::db::Store;
