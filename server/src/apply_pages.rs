@@ -2,27 +2,26 @@
 //! page, and answers with the next page (303) or the same page with its problems (422). The
 //! finished draft is submitted through the same reader and store call as the JSON API.
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
 
 use app::apply::{
     ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt, UploadProblem, DOCUMENTS,
 };
-use app::posted_form::Fields;
 use store::applications::{read_application, IdempotencyKey, Submitted};
 use store::DraftToken;
 
-use crate::router::{services_for_pages, AppState};
+use crate::posted_pages::{read_form, render_page, render_page_with};
+use crate::router::AppState;
 
 /// The prefix of the pages this module serves; the Leptos route list leaves them to it.
 pub const DRAFT_PAGES: &str = "/apply/";
 
 /// `POST /apply/start`: the self-check's answers become a new draft.
 pub async fn start(State(state): State<AppState>, request: Request) -> Response {
-    let Some(fields) = posted_fields(request).await else {
+    let Some(fields) = read_form(request.into_body()).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     // Without a finished self-check there is no household to apply for: start there.
@@ -197,10 +196,9 @@ pub async fn answer(
     }
     let headers = request.headers().clone();
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+    let Some(fields) = read_form(body).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    let fields = Fields::new(form_urlencoded::parse(&bytes).into_owned().collect());
     let request = Request::from_parts(parts, Body::empty());
     if step == ApplyStep::Check {
         return submit(&state, &token, draft, request).await;
@@ -345,42 +343,17 @@ fn tracking_url(headers: &HeaderMap, draft: &ApplicationDraft) -> String {
     format!("{scheme}://{host}/track?reference={reference}")
 }
 
-async fn posted_fields(request: Request) -> Option<Fields> {
-    let bytes = to_bytes(request.into_body(), usize::MAX).await.ok()?;
-    Some(Fields::new(
-        form_urlencoded::parse(&bytes).into_owned().collect(),
-    ))
-}
-
 async fn render(state: &AppState, request: Request, data: ApplyPageData) -> Response {
-    let services = services_for_pages(state);
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
-        move || {
-            services();
-            provide_context(data.clone());
-        },
-        move || app::shell(options.clone()),
-    );
     let (parts, _) = request.into_parts();
-    handler(Request::from_parts(parts, Body::empty()))
-        .await
-        .into_response()
+    render_page_with(state, parts, data).await
 }
 
 /// The app's "not found" page, for a draft link that is wrong or expired.
 async fn not_found(state: &AppState, request: Request) -> Response {
-    let services = services_for_pages(state);
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(services, move || {
-        app::shell(options.clone())
-    });
     let (mut parts, _) = request.into_parts();
     parts.uri = axum::http::Uri::from_static("/apply/not-found");
     parts.method = axum::http::Method::GET;
-    let mut response = handler(Request::from_parts(parts, Body::empty()))
-        .await
-        .into_response();
+    let mut response = render_page(state, parts).await;
     *response.status_mut() = StatusCode::NOT_FOUND;
     response
 }

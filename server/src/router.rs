@@ -193,14 +193,7 @@ async fn file_or_not_found(State(state): State<AppState>, request: Request) -> R
             }
             return response;
         }
-        let options = state.leptos_options.clone();
-        let render =
-            leptos_axum::render_app_to_stream_with_context(services_for_pages(&state), move || {
-                app::shell(options.clone())
-            });
-        return render(Request::from_parts(parts, Body::empty()))
-            .await
-            .into_response();
+        return crate::posted_pages::render_page(&state, parts).await;
     }
     StatusCode::NOT_FOUND.into_response()
 }

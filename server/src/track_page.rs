@@ -1,31 +1,23 @@
 //! `POST /track`: looks the case up with the reference and access code from the form and hands
 //! it to the tracking page. Attempts per address are limited (see `middleware::throttle`).
 
-use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::provide_context;
 
 use app::track::{TrackLookup, TrackedCase};
 use store::applications::CaseView;
 
-use crate::router::{services_for_pages, AppState};
+use crate::posted_pages::{read_form, render_page_with};
+use crate::router::AppState;
 
 pub async fn lookup(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+    let Some(fields) = read_form(body).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    let mut reference = String::new();
-    let mut code = String::new();
-    for (name, value) in form_urlencoded::parse(&bytes) {
-        match name.as_ref() {
-            "reference" => reference = value.into_owned(),
-            "access_code" => code = value.into_owned(),
-            _ => {}
-        }
-    }
+    let reference = fields.text("reference");
+    let code = fields.text("access_code");
     let found = match state.store.find_case(&reference, &code).await {
         Ok(found) => found,
         Err(e) => {
@@ -42,18 +34,7 @@ pub async fn lookup(State(state): State<AppState>, request: Request) -> Response
         Some(case) => TrackLookup::Found(tracked(case)),
         None => TrackLookup::NotFound { reference },
     };
-    let services = services_for_pages(&state);
-    let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
-        move || {
-            services();
-            provide_context(lookup.clone());
-        },
-        move || app::shell(options.clone()),
-    );
-    let mut response = render(Request::from_parts(parts, Body::empty()))
-        .await
-        .into_response();
+    let mut response = render_page_with(&state, parts, lookup).await;
     *response.status_mut() = status;
     response
 }

@@ -174,27 +174,4 @@ impl Store {
         .await?;
         Ok(done.rows_affected())
     }
-
-    /// The uploads of an application: (document, storage key, content type).
-    pub async fn application_uploads(
-        &self,
-        reference: &str,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
-        use sqlx::Row;
-        let rows = sqlx::query(
-            "SELECT document, storage_key, content_type FROM uploads WHERE application_reference = $1 ORDER BY id",
-        )
-        .bind(reference)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("document")?,
-                    r.try_get("storage_key")?,
-                    r.try_get("content_type")?,
-                ))
-            })
-            .collect()
-    }
 }

@@ -40,7 +40,8 @@ impl BodyLimits {
     }
 }
 
-fn is_upload(path: &str) -> bool {
+/// The document-upload endpoint, which has its own limit and its own "too large" page.
+pub fn is_upload(path: &str) -> bool {
     path.starts_with("/apply/") && path.ends_with("/upload")
 }
 

@@ -32,7 +32,7 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
 
 /// Replaces the bare 413 of the body limit with a page that says what to do.
 pub async fn explain_too_large(request: Request, next: Next) -> Response {
-    let upload = request.uri().path().ends_with("/upload");
+    let upload = super::body_limit::is_upload(request.uri().path());
     let response = next.run(request).await;
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
         let page = if upload {

@@ -224,16 +224,6 @@ impl Store {
         Ok(receipt)
     }
 
-    /// How many applications are stored with this reference (0 or 1); for tests and checks.
-    pub async fn application_exists(&self, reference: &str) -> Result<bool, StoreError> {
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE reference = $1")
-                .bind(reference)
-                .fetch_one(self.pool())
-                .await?;
-        Ok(count > 0)
-    }
-
     /// Every stored reference, oldest first.
     pub async fn application_references(&self) -> Result<Vec<String>, StoreError> {
         Ok(
