@@ -18,4 +18,6 @@ server="$root/target/release/server"
 for role in volunteer caseworker supervisor admin; do
   "$server" create-user --username "e2e.$role" --display-name "测试$role" --role "$role" --county rencheng >/dev/null
 done
+# A caseworker of another county, who must not see Rencheng's cases.
+"$server" create-user --username "e2e.other-county" --display-name "测试other" --role caseworker --county qufu >/dev/null
 "$server" serve
