@@ -86,6 +86,20 @@ impl Store {
         Ok(())
     }
 
+    /// The (action, detail) of every entry about one subject, oldest first.
+    pub async fn audit_entries_of(
+        &self,
+        subject: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        sqlx::query("SELECT action, detail FROM audit_log WHERE subject = $1 ORDER BY id")
+            .bind(subject)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("action")?, row.try_get("detail")?)))
+            .collect()
+    }
+
     /// Recomputes the chain from the first entry.
     pub async fn verify_audit_log(&self) -> Result<AuditVerification, StoreError> {
         let rows = sqlx::query("SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id")

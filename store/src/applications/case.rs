@@ -2,15 +2,15 @@
 
 use rules::ProgrammeId;
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::Row;
-use time::{Duration, OffsetDateTime, Weekday};
+use time::OffsetDateTime;
 
+use super::deadline::{CaseTimes, Deadline, NextActor};
 use super::model::DocumentKind;
+use super::workflow::CaseState;
 use crate::db::Store;
 use crate::error::StoreError;
-
-/// An application is accepted (受理) within this many working days (POLICY.md §4).
-pub const ACCEPT_WITHIN_WORKING_DAYS: i64 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseEvent {
@@ -20,13 +20,12 @@ pub struct CaseEvent {
     pub note: String,
 }
 
-/// What is due next and by when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Deadline {
-    /// `advance` (先行救助 for an emergency) or `accept` (受理).
-    pub kind: &'static str,
+/// A message from the caseworker to the applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseMessage {
     #[serde(with = "time::serde::rfc3339")]
-    pub due_at: OffsetDateTime,
+    pub at: OffsetDateTime,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +37,35 @@ pub struct CaseView {
     pub programmes: Vec<ProgrammeId>,
     pub timeline: Vec<CaseEvent>,
     pub next_deadline: Option<Deadline>,
+    /// Who has to act next: `staff`, `supervisor`, `applicant`, `partner`, or null when nobody does.
+    pub next_actor: Option<NextActor>,
+    /// Whether the deadline being worked to has passed.
+    pub overdue: bool,
     pub missing_documents: Vec<DocumentKind>,
+    pub messages: Vec<CaseMessage>,
+}
+
+/// The columns [`case_times`] reads.
+pub(crate) const TIME_COLUMNS: &str =
+    "status, submitted_at, advance_due_at, advance_paid_at, decision_due_at, notice_ends_at";
+
+/// A case's state and the times its deadlines follow from, from a row with [`TIME_COLUMNS`].
+pub(crate) fn case_times(row: &AnyRow) -> Result<CaseTimes, StoreError> {
+    let optional = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
+        row.try_get::<Option<i64>, _>(column)?
+            .map(timestamp)
+            .transpose()
+    };
+    let status: String = row.try_get("status")?;
+    Ok(CaseTimes {
+        state: CaseState::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown case state {status:?}")))?,
+        submitted_at: timestamp(row.try_get("submitted_at")?)?,
+        advance_due_at: optional("advance_due_at")?,
+        advance_paid_at: optional("advance_paid_at")?,
+        decision_due_at: optional("decision_due_at")?,
+        notice_ends_at: optional("notice_ends_at")?,
+    })
 }
 
 impl Store {
@@ -49,10 +76,11 @@ impl Store {
         reference: &str,
         access_code: &str,
     ) -> Result<Option<CaseView>, StoreError> {
-        let Some(row) = sqlx::query(
-            "SELECT id, access_code_hash, status, submitted_at, advance_due_at, programmes FROM applications WHERE reference = $1",
-        )
-        .bind(reference.trim().to_ascii_uppercase())
+        let reference = reference.trim().to_ascii_uppercase();
+        let Some(row) = sqlx::query(&format!(
+            "SELECT id, access_code_hash, programmes, {TIME_COLUMNS} FROM applications WHERE reference = $1"
+        ))
+        .bind(&reference)
         .fetch_optional(self.pool())
         .await?
         else {
@@ -64,103 +92,60 @@ impl Store {
             return Ok(None);
         }
         let id: i64 = row.try_get("id")?;
-        let status: String = row.try_get("status")?;
-        let submitted_at = timestamp(row.try_get("submitted_at")?)?;
-        let advance_due_at = row
-            .try_get::<Option<i64>, _>("advance_due_at")?
-            .map(timestamp)
-            .transpose()?;
+        let times = case_times(&row)?;
         let programmes: Vec<String> =
             serde_json::from_str(&row.try_get::<String, _>("programmes")?)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let timeline = sqlx::query(
-            "SELECT state, at, note FROM application_events WHERE application_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(CaseEvent {
-                state: r.try_get("state")?,
-                at: timestamp(r.try_get("at")?)?,
-                note: r.try_get("note")?,
+        let timeline = self
+            .case_events(id)
+            .await?
+            .into_iter()
+            .map(|e| CaseEvent {
+                state: e.state,
+                at: e.at,
+                note: e.note,
             })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let missing_documents = sqlx::query_scalar::<_, String>(
-            "SELECT document FROM application_documents WHERE application_id = $1 AND status = 'missing' ORDER BY document",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .filter_map(|d| DocumentKind::parse(d))
-        .collect();
-        let next_deadline = match (advance_due_at, status.as_str()) {
-            (Some(due_at), "submitted" | "accepted") => Some(Deadline {
-                kind: "advance",
-                due_at,
-            }),
-            (_, "submitted") => Some(Deadline {
-                kind: "accept",
-                due_at: add_working_days(submitted_at, ACCEPT_WITHIN_WORKING_DAYS),
-            }),
-            _ => None,
-        };
+            .collect();
+        let missing_documents = self
+            .case_documents(id)
+            .await?
+            .into_iter()
+            .filter(|(_, status)| status == "missing")
+            .map(|(document, _)| document)
+            .collect();
+        let messages = self
+            .case_messages(id)
+            .await?
+            .into_iter()
+            .map(|m| CaseMessage {
+                at: m.at,
+                text: m.text,
+            })
+            .collect();
+        let next = times.next_step();
         Ok(Some(CaseView {
-            reference: reference.trim().to_ascii_uppercase(),
-            status,
-            submitted_at,
+            reference,
+            status: times.state.as_str().to_owned(),
+            submitted_at: times.submitted_at,
             programmes: programmes
                 .iter()
                 .filter_map(|p| ProgrammeId::parse(p))
                 .collect(),
             timeline,
-            next_deadline,
+            next_deadline: next.deadline,
+            next_actor: next.actor,
+            overdue: times.overdue(self.clock().now()),
             missing_documents,
+            messages,
         }))
     }
 }
 
-fn timestamp(seconds: i64) -> Result<OffsetDateTime, StoreError> {
+pub(crate) fn timestamp(seconds: i64) -> Result<OffsetDateTime, StoreError> {
     OffsetDateTime::from_unix_timestamp(seconds).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Equal, in time that does not depend on where two hashes first differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Working days skip Saturdays and Sundays. Public holidays are not known here yet; a deadline
-/// over a holiday comes out early, never late.
-pub fn add_working_days(from: OffsetDateTime, days: i64) -> OffsetDateTime {
-    let mut at = from;
-    let mut left = days;
-    while left > 0 {
-        at += Duration::days(1);
-        if !matches!(at.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            left -= 1;
-        }
-    }
-    at
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn working_days_skip_the_weekend() {
-        let friday = time::macros::datetime!(2026-12-04 10:00 UTC);
-        assert_eq!(
-            add_working_days(friday, 1),
-            time::macros::datetime!(2026-12-07 10:00 UTC)
-        );
-        let monday = time::macros::datetime!(2026-12-07 10:00 UTC);
-        assert_eq!(
-            add_working_days(monday, 1),
-            time::macros::datetime!(2026-12-08 10:00 UTC)
-        );
-    }
 }

@@ -2,7 +2,10 @@
 //! missing documents, first timeline entry and SMS in one transaction, answered only once that
 //! transaction is durable, and never stored twice for one idempotency key.
 
+mod act;
 mod case;
+mod case_file;
+mod deadline;
 mod model;
 mod queue;
 mod receipt;
@@ -13,14 +16,23 @@ use rand::Rng;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-pub use case::{add_working_days, CaseEvent, CaseView, Deadline, ACCEPT_WITHIN_WORKING_DAYS};
+pub use act::{ActError, CaseStep};
+pub use case::{CaseEvent, CaseMessage, CaseView};
+pub use case_file::{
+    CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
+    MESSAGE_MAX_CHARS,
+};
+pub use deadline::{
+    add_working_days, decision_due, CaseTimes, Deadline, NextActor, NextStep, WorkflowLimits,
+    LIMITS,
+};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
 pub use queue::{QueueError, QueueItem, QUEUE_PAGE};
 pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
 pub use request::{read_application, FieldProblem};
-pub use workflow::{next_state, ActError, CaseAction, CaseState, NotAllowed};
+pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};
 
 use crate::audit::AuditEntry;
 use crate::db::Store;

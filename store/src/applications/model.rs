@@ -65,6 +65,9 @@ pub enum ConsentKind {
     PublicNotice,
     /// The applicant's own confirmation of an application made on their behalf.
     ApplicantConfirmed,
+    /// PIPL Art. 23: passing the case to a named charity or department, recorded by the caseworker
+    /// when a referral is proposed and agreed.
+    Referral,
 }
 
 impl ConsentKind {
@@ -76,6 +79,7 @@ impl ConsentKind {
             ConsentKind::GuardianForChild => "guardian_for_child",
             ConsentKind::PublicNotice => "public_notice",
             ConsentKind::ApplicantConfirmed => "applicant_confirmed",
+            ConsentKind::Referral => "referral",
         }
     }
 

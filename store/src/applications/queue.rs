@@ -3,8 +3,9 @@
 
 use rules::Urgency;
 use sqlx::Row;
-use time::OffsetDateTime;
 
+use super::case::{case_times, TIME_COLUMNS};
+use super::deadline::CaseTimes;
 use crate::audit::AuditEntry;
 use crate::county::County;
 use crate::db::Store;
@@ -15,10 +16,10 @@ use crate::staff::{Role, StaffUser};
 pub struct QueueItem {
     pub reference: String,
     pub applicant_name: String,
-    pub status: String,
-    pub submitted_at: OffsetDateTime,
-    /// The emergency's urgency and when advance assistance is due.
-    pub emergency: Option<(Urgency, OffsetDateTime)>,
+    /// The state and the times its deadline follows from (`times.next_step()`, `times.overdue(now)`).
+    pub times: CaseTimes,
+    /// The emergency's urgency, while advance help is still owed.
+    pub emergency: Option<Urgency>,
     pub missing_documents: i64,
 }
 
@@ -41,41 +42,32 @@ impl Store {
         }
         let county: County = staff.county;
         let rows = sqlx::query(
-            "SELECT a.reference, a.applicant_name_sealed, a.status, a.submitted_at, a.emergency_urgency, a.advance_due_at, \
+            &format!("SELECT a.reference, a.applicant_name_sealed, a.emergency_urgency, {TIME_COLUMNS}, \
              (SELECT COUNT(*) FROM application_documents d WHERE d.application_id = a.id AND d.status = 'missing') AS missing \
              FROM applications a WHERE a.county = $1 AND a.status NOT IN ('closed', 'withdrawn', 'rejected') \
-             ORDER BY CASE WHEN a.advance_due_at IS NULL THEN 1 ELSE 0 END, a.advance_due_at, a.submitted_at, a.id LIMIT $2",
+             ORDER BY CASE WHEN a.advance_due_at IS NULL OR a.advance_paid_at IS NOT NULL THEN 1 ELSE 0 END, \
+             a.advance_due_at, a.submitted_at, a.id LIMIT $2"),
         )
         .bind(county.id())
         .bind(QUEUE_PAGE)
         .fetch_all(self.pool())
         .await
         .map_err(StoreError::from)?;
-        let time = |seconds: i64| {
-            OffsetDateTime::from_unix_timestamp(seconds)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))
-        };
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
-            let urgency = row
+            let times = case_times(row)?;
+            let emergency = row
                 .try_get::<Option<String>, _>("emergency_urgency")
                 .map_err(StoreError::from)?
-                .and_then(|u| Urgency::parse(&u));
-            let due = row
-                .try_get::<Option<i64>, _>("advance_due_at")
-                .map_err(StoreError::from)?;
-            let emergency = match (urgency, due) {
-                (Some(urgency), Some(due)) => Some((urgency, time(due)?)),
-                _ => None,
-            };
+                .and_then(|u| Urgency::parse(&u))
+                .filter(|_| times.advance_owed());
             items.push(QueueItem {
                 reference: row.try_get("reference").map_err(StoreError::from)?,
                 applicant_name: self.data_key().open(
                     &row.try_get::<String, _>("applicant_name_sealed")
                         .map_err(StoreError::from)?,
                 )?,
-                status: row.try_get("status").map_err(StoreError::from)?,
-                submitted_at: time(row.try_get("submitted_at").map_err(StoreError::from)?)?,
+                times,
                 emergency,
                 missing_documents: row.try_get("missing").map_err(StoreError::from)?,
             });

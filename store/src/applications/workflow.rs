@@ -124,11 +124,37 @@ impl CaseAction {
         }
     }
 
-    /// Actions whose note is the written reason the law asks for (a rejection, a referral).
+    pub const ALL: [CaseAction; 15] = [
+        CaseAction::Accept,
+        CaseAction::RequestDocuments,
+        CaseAction::DocumentsReceived,
+        CaseAction::StartVerification,
+        CaseAction::StartHomeVisit,
+        CaseAction::RecordHomeVisit,
+        CaseAction::StartPublicNotice,
+        CaseAction::Approve,
+        CaseAction::Reject,
+        CaseAction::StartPaying,
+        CaseAction::Close,
+        CaseAction::RecordAdvance,
+        CaseAction::Refer,
+        CaseAction::SendToDeliberation,
+        CaseAction::Withdraw,
+    ];
+
+    pub fn parse(text: &str) -> Option<CaseAction> {
+        CaseAction::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    /// Actions whose note is the written reason the law asks for: a decision either way, a
+    /// referral, a deliberation.
     pub fn needs_reason(self) -> bool {
         matches!(
             self,
-            CaseAction::Reject | CaseAction::Refer | CaseAction::SendToDeliberation
+            CaseAction::Approve
+                | CaseAction::Reject
+                | CaseAction::Refer
+                | CaseAction::SendToDeliberation
         )
     }
 
@@ -166,7 +192,8 @@ pub fn next_state(state: CaseState, action: CaseAction) -> Result<CaseState, Not
         (S::Verifying, A::StartHomeVisit) => S::HomeVisit,
         (S::HomeVisit, A::RecordHomeVisit) => S::Review,
         (S::Review, A::StartPublicNotice) => S::PublicNotice,
-        (S::PublicNotice | S::Review | S::Deliberation, A::Approve) => S::Approved,
+        // Approval follows the public notice (whose 7 days the store checks) or a deliberation.
+        (S::PublicNotice | S::Deliberation, A::Approve) => S::Approved,
         (S::PublicNotice | S::Review | S::Deliberation, A::Reject) => S::Rejected,
         (S::Approved, A::StartPaying) => S::Paying,
         (S::Paying | S::Rejected | S::Referred, A::Close) => S::Closed,
@@ -227,160 +254,29 @@ mod tests {
         assert!(next_state(S::Closed, A::Accept).is_err());
         assert!(next_state(S::Approved, A::Withdraw).is_err());
         assert!(next_state(S::Deliberation, A::SendToDeliberation).is_err());
+        assert!(
+            next_state(S::Review, A::Approve).is_err(),
+            "approval waits for the public notice"
+        );
+    }
+
+    #[test]
+    fn actions_read_back_from_their_names() {
+        for action in CaseAction::ALL {
+            assert_eq!(CaseAction::parse(action.as_str()), Some(action));
+        }
     }
 
     #[test]
     fn no_open_state_is_a_dead_end() {
         for state in CaseState::ALL.into_iter().filter(|s| !s.is_final()) {
-            let actions = [
-                A::Accept,
-                A::RequestDocuments,
-                A::DocumentsReceived,
-                A::StartVerification,
-                A::StartHomeVisit,
-                A::RecordHomeVisit,
-                A::StartPublicNotice,
-                A::Approve,
-                A::Reject,
-                A::StartPaying,
-                A::Close,
-                A::RecordAdvance,
-                A::Refer,
-                A::SendToDeliberation,
-                A::Withdraw,
-            ];
             assert!(
-                actions.iter().any(|a| next_state(state, *a).is_ok()),
+                CaseAction::ALL
+                    .iter()
+                    .any(|a| next_state(state, *a).is_ok()),
                 "{state:?} leads nowhere"
             );
             assert_eq!(CaseState::parse(state.as_str()), Some(state));
-        }
-    }
-}
-
-pub use act::ActError;
-
-mod act {
-    use sqlx::Row;
-
-    use super::{next_state, CaseAction, CaseState, NotAllowed};
-    use crate::audit::AuditEntry;
-    use crate::db::Store;
-    use crate::error::StoreError;
-    use crate::staff::{Role, StaffUser};
-
-    #[derive(Debug, thiserror::Error)]
-    pub enum ActError {
-        #[error("no case has this reference")]
-        NotFound,
-        #[error("the case belongs to another county")]
-        OtherCounty,
-        #[error("volunteers do not act on cases")]
-        Volunteer,
-        #[error("only a supervisor or an administrator decides")]
-        NeedsSupervisor,
-        #[error("this action needs a written reason")]
-        ReasonRequired,
-        #[error("someone else changed the case at the same moment")]
-        Conflict,
-        #[error(transparent)]
-        NotAllowed(#[from] NotAllowed),
-        #[error(transparent)]
-        Store(#[from] StoreError),
-    }
-
-    impl From<sqlx::Error> for ActError {
-        fn from(e: sqlx::Error) -> Self {
-            ActError::Store(StoreError::from(e))
-        }
-    }
-
-    impl Store {
-        /// Moves a case on by one action of a staff member of its county: the new state, a
-        /// timeline entry with the note, the SMS to the applicant and an audit entry, all in one
-        /// transaction. Anything refused changes nothing.
-        pub async fn act_on_case(
-            &self,
-            staff: &StaffUser,
-            reference: &str,
-            action: CaseAction,
-            note: &str,
-        ) -> Result<CaseState, ActError> {
-            if staff.role == Role::Volunteer {
-                return Err(ActError::Volunteer);
-            }
-            if action.is_decision() && !matches!(staff.role, Role::Supervisor | Role::Admin) {
-                return Err(ActError::NeedsSupervisor);
-            }
-            let note = note.trim();
-            if action.needs_reason() && note.is_empty() {
-                return Err(ActError::ReasonRequired);
-            }
-            let mut tx = self.write_tx().await?;
-            let row = sqlx::query(
-                "SELECT id, county, status, phone_sealed FROM applications WHERE reference = $1",
-            )
-            .bind(reference)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(ActError::NotFound)?;
-            let county: String = row.try_get("county")?;
-            if county != staff.county.id() {
-                return Err(ActError::OtherCounty);
-            }
-            let id: i64 = row.try_get("id")?;
-            let current: String = row.try_get("status")?;
-            let state = CaseState::parse(&current)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown case state {current:?}")))?;
-            let next = next_state(state, action)?;
-            let now = self.now_unix();
-            let changed =
-                sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
-                    .bind(next.as_str())
-                    .bind(id)
-                    .bind(state.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            if changed.rows_affected() != 1 {
-                return Err(ActError::Conflict);
-            }
-            sqlx::query(
-                "INSERT INTO application_events (application_id, state, at, note, actor) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(next.as_str())
-            .bind(now)
-            .bind(note)
-            .bind(&staff.username)
-            .execute(&mut *tx)
-            .await?;
-            if action == CaseAction::DocumentsReceived {
-                sqlx::query("UPDATE application_documents SET status = 'supplied', updated_at = $1 WHERE application_id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let phone = self
-                .data_key()
-                .open(&row.try_get::<String, _>("phone_sealed")?)?;
-            let sms = serde_json::json!({"template": "case_state", "reference": reference, "state": next.as_str()})
-                .to_string();
-            self.queue_message(&mut tx, &phone, &sms).await?;
-            let detail =
-                serde_json::json!({"action": action.as_str(), "from": state.as_str(), "to": next.as_str()}).to_string();
-            self.append_audit(
-                &mut tx,
-                AuditEntry {
-                    actor: Some(staff.id),
-                    action: "case.act",
-                    subject: reference,
-                    detail: &detail,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(next)
         }
     }
 }

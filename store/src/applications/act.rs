@@ -1,0 +1,318 @@
+//! Staff moving a case on by one step of the workflow: the new state, what the step records
+//! (deadlines, documents asked for, the second visitor, the advance paid, the referral), a
+//! timeline entry, the SMS to the applicant and an audit entry, in one transaction. A step that is
+//! refused changes nothing.
+
+use sqlx::{Any, Row, Transaction};
+use time::OffsetDateTime;
+
+use super::case::{case_times, TIME_COLUMNS};
+use super::deadline::{decision_due, LIMITS};
+use super::model::{ConsentKind, DocumentKind};
+use super::workflow::{next_state, CaseAction, CaseState, NotAllowed};
+use crate::audit::AuditEntry;
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::staff::{Role, StaffUser};
+
+/// One step with what it needs besides its note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseStep {
+    /// 受理; a complex case gets 30 working days for the decision instead of 20.
+    Accept { complex: bool },
+    /// The documents the applicant is asked to supply.
+    RequestDocuments(Vec<DocumentKind>),
+    /// The home visit is recorded by two staff: the signed-in one and this colleague, whose
+    /// password the caller has checked.
+    RecordHomeVisit { second_visitor: StaffUser },
+    /// 先行救助 given, in fen.
+    RecordAdvance { amount_fen: i64 },
+    /// Referral to a named charity or department; the applicant's consent to it (PIPL Art. 23)
+    /// must have been given.
+    Refer {
+        organisation: String,
+        consent_given: bool,
+    },
+    /// A step that needs only its note.
+    Plain(CaseAction),
+}
+
+impl CaseStep {
+    pub fn action(&self) -> CaseAction {
+        match self {
+            CaseStep::Accept { .. } => CaseAction::Accept,
+            CaseStep::RequestDocuments(_) => CaseAction::RequestDocuments,
+            CaseStep::RecordHomeVisit { .. } => CaseAction::RecordHomeVisit,
+            CaseStep::RecordAdvance { .. } => CaseAction::RecordAdvance,
+            CaseStep::Refer { .. } => CaseAction::Refer,
+            CaseStep::Plain(action) => *action,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActError {
+    #[error("no case has this reference")]
+    NotFound,
+    #[error("the case belongs to another county")]
+    OtherCounty,
+    #[error("volunteers do not act on cases")]
+    Volunteer,
+    #[error("only a supervisor or an administrator decides")]
+    NeedsSupervisor,
+    #[error("this action needs a written reason")]
+    ReasonRequired,
+    #[error("this action needs its details")]
+    DetailsMissing,
+    #[error("choose at least one document")]
+    NoDocuments,
+    #[error("the second visitor must be another caseworker or supervisor of the same county")]
+    SecondVisitor,
+    #[error("the amount must be more than zero")]
+    NoAmount,
+    #[error("name the charity or department")]
+    NoOrganisation,
+    #[error("the applicant has not agreed to the referral")]
+    NoReferralConsent,
+    #[error("the public notice runs until {ends_at}")]
+    NoticeRunning { ends_at: OffsetDateTime },
+    #[error("someone else changed the case at the same moment")]
+    Conflict,
+    #[error(transparent)]
+    NotAllowed(#[from] NotAllowed),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ActError {
+    fn from(e: sqlx::Error) -> Self {
+        ActError::Store(StoreError::from(e))
+    }
+}
+
+/// Whether a member of staff may see and act on a case of this county (POLICY.md §5).
+pub(crate) fn may_handle(staff: &StaffUser, county: &str) -> Result<(), ActError> {
+    if staff.role == Role::Volunteer {
+        return Err(ActError::Volunteer);
+    }
+    if county != staff.county.id() {
+        return Err(ActError::OtherCounty);
+    }
+    Ok(())
+}
+
+fn check_step(staff: &StaffUser, step: &CaseStep, note: &str) -> Result<(), ActError> {
+    let action = step.action();
+    if action.is_decision() && !matches!(staff.role, Role::Supervisor | Role::Admin) {
+        return Err(ActError::NeedsSupervisor);
+    }
+    if action.needs_reason() && note.is_empty() {
+        return Err(ActError::ReasonRequired);
+    }
+    match step {
+        CaseStep::Plain(
+            CaseAction::Accept
+            | CaseAction::RequestDocuments
+            | CaseAction::RecordHomeVisit
+            | CaseAction::RecordAdvance
+            | CaseAction::Refer,
+        ) => Err(ActError::DetailsMissing),
+        CaseStep::RequestDocuments(documents) if documents.is_empty() => Err(ActError::NoDocuments),
+        CaseStep::RecordHomeVisit { second_visitor }
+            if second_visitor.id == staff.id
+                || second_visitor.county != staff.county
+                || second_visitor.role == Role::Volunteer =>
+        {
+            Err(ActError::SecondVisitor)
+        }
+        CaseStep::RecordAdvance { amount_fen } if *amount_fen <= 0 => Err(ActError::NoAmount),
+        CaseStep::Refer { organisation, .. } if organisation.trim().is_empty() => {
+            Err(ActError::NoOrganisation)
+        }
+        CaseStep::Refer {
+            consent_given: false,
+            ..
+        } => Err(ActError::NoReferralConsent),
+        _ => Ok(()),
+    }
+}
+
+impl Store {
+    /// Moves a case on by one step of a staff member of its county. Anything refused changes
+    /// nothing.
+    pub async fn act_on_case(
+        &self,
+        staff: &StaffUser,
+        reference: &str,
+        step: &CaseStep,
+        note: &str,
+    ) -> Result<CaseState, ActError> {
+        let note = note.trim();
+        if staff.role == Role::Volunteer {
+            return Err(ActError::Volunteer);
+        }
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "SELECT id, county, phone_sealed, {TIME_COLUMNS} FROM applications WHERE reference = $1"
+        ))
+        .bind(reference)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(ActError::NotFound)?;
+        may_handle(staff, &row.try_get::<String, _>("county")?)?;
+        check_step(staff, step, note)?;
+        let id: i64 = row.try_get("id")?;
+        let times = case_times(&row)?;
+        let action = step.action();
+        let next = next_state(times.state, action)?;
+        let now = self.clock().now();
+        if let (CaseAction::Approve, Some(ends_at)) = (action, times.notice_ends_at) {
+            if times.state == CaseState::PublicNotice && now < ends_at {
+                return Err(ActError::NoticeRunning { ends_at });
+            }
+        }
+        let changed =
+            sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(next.as_str())
+                .bind(id)
+                .bind(times.state.as_str())
+                .execute(&mut *tx)
+                .await?;
+        if changed.rows_affected() != 1 {
+            return Err(ActError::Conflict);
+        }
+        let second_actor = match step {
+            CaseStep::RecordHomeVisit { second_visitor } => {
+                Some(second_visitor.username.as_str().to_owned())
+            }
+            _ => None,
+        };
+        sqlx::query(
+            "INSERT INTO application_events (application_id, state, at, note, actor, second_actor) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(next.as_str())
+        .bind(now.unix_timestamp())
+        .bind(note)
+        .bind(staff.username.as_str())
+        .bind(second_actor)
+        .execute(&mut *tx)
+        .await?;
+        self.record_step(&mut tx, staff, id, step, now).await?;
+        let phone = self
+            .data_key()
+            .open(&row.try_get::<String, _>("phone_sealed")?)?;
+        let sms = serde_json::json!({"template": "case_state", "reference": reference, "state": next.as_str()})
+            .to_string();
+        self.queue_message(&mut tx, &phone, &sms).await?;
+        let detail =
+            serde_json::json!({"action": action.as_str(), "from": times.state.as_str(), "to": next.as_str()}).to_string();
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: Some(staff.id),
+                action: "case.act",
+                subject: reference,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// What a step records besides the state and the timeline entry.
+    async fn record_step(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        staff: &StaffUser,
+        id: i64,
+        step: &CaseStep,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let at = now.unix_timestamp();
+        match step {
+            CaseStep::Accept { complex } => {
+                sqlx::query(
+                    "UPDATE applications SET accepted_at = $1, decision_due_at = $2, complex_case = $3 WHERE id = $4",
+                )
+                .bind(at)
+                .bind(decision_due(now, *complex).unix_timestamp())
+                .bind(i64::from(*complex))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            CaseStep::RequestDocuments(documents) => {
+                for document in documents {
+                    sqlx::query(
+                        "INSERT INTO application_documents (application_id, document, status, updated_at) VALUES ($1, $2, 'missing', $3) \
+                         ON CONFLICT (application_id, document) DO UPDATE SET status = 'missing', updated_at = $3",
+                    )
+                    .bind(id)
+                    .bind(document.as_str())
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+            CaseStep::RecordAdvance { amount_fen } => {
+                sqlx::query(
+                    "UPDATE applications SET advance_paid_at = $1, advance_paid_fen = $2 WHERE id = $3",
+                )
+                .bind(at)
+                .bind(*amount_fen)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            CaseStep::Refer { organisation, .. } => {
+                sqlx::query(
+                    "INSERT INTO application_referrals (application_id, organisation, at, referred_by) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(organisation.trim())
+                .bind(at)
+                .bind(staff.id)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO application_consents (application_id, kind, member, text_version, given_by, given_at) \
+                     VALUES ($1, $2, NULL, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(ConsentKind::Referral.as_str())
+                .bind(ConsentKind::Referral.text_version())
+                .bind(format!("recorded_by:{}", staff.username.as_str()))
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            }
+            CaseStep::Plain(CaseAction::DocumentsReceived) => {
+                sqlx::query(
+                    "UPDATE application_documents SET status = 'supplied', updated_at = $1 WHERE application_id = $2",
+                )
+                .bind(at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            CaseStep::Plain(CaseAction::StartPublicNotice) => {
+                sqlx::query("UPDATE applications SET notice_ends_at = $1 WHERE id = $2")
+                    .bind(at + LIMITS.notice_days * 24 * 3600)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            CaseStep::Plain(CaseAction::Approve | CaseAction::Reject) => {
+                sqlx::query("UPDATE applications SET decided_at = $1 WHERE id = $2")
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            CaseStep::RecordHomeVisit { .. } | CaseStep::Plain(_) => {}
+        }
+        Ok(())
+    }
+}

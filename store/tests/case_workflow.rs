@@ -1,0 +1,438 @@
+//! The caseworkers' workflow on a stored case: steps allowed by state, role and county, what each
+//! step records, deadlines, messages, and that a refused step leaves no trace.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use store::applications::{
+    read_application, ActError, CaseAction as A, CaseState as S, CaseStep, DocumentKind,
+    IdempotencyKey, MessageError, Submitted,
+};
+use store::clock::ManualClock;
+use store::on_both_databases;
+use store::staff::{NewStaffUser, Role, StaffUser};
+use store::testing::TestDatabase;
+use store::{County, Store};
+
+fn body(emergency: Value) -> Value {
+    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
+                        "county":"任城区","address":"任城区某街道 1 号"},
+           "submitted_by":{"type":"self"},
+           "household":{"area":"urban","members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
+               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
+           "programmes":["dibao"],
+           "emergency":emergency,
+           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
+                       "public_notice":true},
+           "missing_documents":["household_register"]})
+}
+
+async fn submit(store: &Store, emergency: Value, n: u32) -> (String, String) {
+    let key: IdempotencyKey = format!("00000000-0000-4000-8000-{n:012}")
+        .parse()
+        .expect("a key");
+    let application = read_application(&body(emergency)).expect("valid");
+    match store
+        .submit_application(&application, &key, &n.to_string())
+        .await
+        .expect("stored")
+    {
+        Submitted::New(r) => (
+            r.reference.as_str().to_owned(),
+            r.access_code.as_str().to_owned(),
+        ),
+        Submitted::Replayed(_) => panic!("a new key stores a new application"),
+    }
+}
+
+async fn staff(store: &Store, username: &str, role: Role, county: County) -> StaffUser {
+    store
+        .create_staff_user(NewStaffUser {
+            username: username.parse().expect("a username"),
+            display_name: format!("{username}名"),
+            role,
+            county,
+            password: "correct horse battery".parse().expect("a password"),
+        })
+        .await
+        .expect("a staff account")
+}
+
+/// A Thursday morning, Beijing time, so the working days are easy to count.
+const START: time::OffsetDateTime = time::macros::datetime!(2026-12-03 01:00 UTC);
+
+async fn a_case_goes_from_submitted_to_closed(db: TestDatabase) {
+    let clock = ManualClock::new(START);
+    let store = db.store_with_clock(Arc::new(clock.clone())).await;
+    let (reference, code) = submit(&store, Value::Null, 1).await;
+    let r = reference.as_str();
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let colleague = staff(&store, "liu.qiang", Role::Caseworker, County::Rencheng).await;
+    let supervisor = staff(&store, "li.na", Role::Supervisor, County::Rencheng).await;
+
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    assert_eq!(case.next_deadline.map(|d| d.kind), Some("accept"));
+
+    let act = |who: &StaffUser, step: CaseStep, note: &'static str| {
+        let store = store.clone();
+        let who = who.clone();
+        let reference = reference.clone();
+        async move { store.act_on_case(&who, &reference, &step, note).await }
+    };
+    assert_eq!(
+        act(
+            &caseworker,
+            CaseStep::Accept { complex: false },
+            "材料容缺受理"
+        )
+        .await
+        .unwrap(),
+        S::Accepted
+    );
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    let decision = case.next_deadline.expect("a decision deadline");
+    assert_eq!(decision.kind, "decision");
+    assert_eq!(
+        decision.due_at,
+        START + time::Duration::days(28),
+        "20 working days"
+    );
+    assert_eq!(
+        act(&caseworker, CaseStep::Plain(A::StartVerification), "")
+            .await
+            .unwrap(),
+        S::Verifying
+    );
+    assert_eq!(
+        act(&caseworker, CaseStep::Plain(A::StartHomeVisit), "")
+            .await
+            .unwrap(),
+        S::HomeVisit
+    );
+    // The second visitor is another member of staff: not oneself.
+    assert!(matches!(
+        act(
+            &caseworker,
+            CaseStep::RecordHomeVisit {
+                second_visitor: caseworker.clone()
+            },
+            ""
+        )
+        .await,
+        Err(ActError::SecondVisitor)
+    ));
+    assert_eq!(
+        act(
+            &caseworker,
+            CaseStep::RecordHomeVisit {
+                second_visitor: colleague.clone()
+            },
+            "家中无劳动力"
+        )
+        .await
+        .unwrap(),
+        S::Review
+    );
+    // Approval waits for the public notice.
+    assert!(matches!(
+        act(&supervisor, CaseStep::Plain(A::Approve), "符合低保").await,
+        Err(ActError::NotAllowed(_))
+    ));
+    assert_eq!(
+        act(&caseworker, CaseStep::Plain(A::StartPublicNotice), "")
+            .await
+            .unwrap(),
+        S::PublicNotice
+    );
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    assert_eq!(case.next_deadline.map(|d| d.kind), Some("notice_ends"));
+    assert!(matches!(
+        act(&supervisor, CaseStep::Plain(A::Approve), "符合低保").await,
+        Err(ActError::NoticeRunning { .. })
+    ));
+    clock.advance(time::Duration::days(7));
+    assert!(matches!(
+        act(&caseworker, CaseStep::Plain(A::Approve), "符合低保").await,
+        Err(ActError::NeedsSupervisor)
+    ));
+    assert!(matches!(
+        act(&supervisor, CaseStep::Plain(A::Approve), " ").await,
+        Err(ActError::ReasonRequired)
+    ));
+    assert_eq!(
+        act(&supervisor, CaseStep::Plain(A::Approve), "符合低保条件")
+            .await
+            .unwrap(),
+        S::Approved
+    );
+    assert_eq!(
+        act(&caseworker, CaseStep::Plain(A::StartPaying), "")
+            .await
+            .unwrap(),
+        S::Paying
+    );
+    assert_eq!(
+        act(&caseworker, CaseStep::Plain(A::Close), "")
+            .await
+            .unwrap(),
+        S::Closed
+    );
+
+    let file = store
+        .case_file(&caseworker, r)
+        .await
+        .expect("the case file");
+    let visit = file
+        .events
+        .iter()
+        .find(|e| e.state == "review")
+        .expect("the visit");
+    assert_eq!(
+        (visit.actor.as_str(), visit.second_actor.as_deref()),
+        ("wang.li", Some("liu.qiang"))
+    );
+    assert!(file.decided_at.is_some() && file.accepted_at.is_some());
+    assert_eq!(file.applicant_name, "张三");
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    let states: Vec<&str> = case.timeline.iter().map(|e| e.state.as_str()).collect();
+    assert_eq!(
+        states,
+        [
+            "submitted",
+            "accepted",
+            "verifying",
+            "home_visit",
+            "review",
+            "public_notice",
+            "approved",
+            "paying",
+            "closed"
+        ]
+    );
+    assert_eq!(case.next_actor, None);
+    // The receipt and one SMS per step taken; none for the refused ones.
+    assert_eq!(store.due_messages(100).await.unwrap().len(), 9);
+    assert!(matches!(
+        store.verify_audit_log().await,
+        Ok(store::audit::AuditVerification::Intact { .. })
+    ));
+}
+
+on_both_databases!(
+    main_line_sqlite,
+    main_line_postgres,
+    a_case_goes_from_submitted_to_closed
+);
+
+async fn only_staff_of_the_county_see_or_touch_a_case(db: TestDatabase) {
+    let store = db.store().await;
+    let (reference, code) = submit(&store, Value::Null, 2).await;
+    let r = reference.as_str();
+    let elsewhere = staff(&store, "zhou.qu", Role::Supervisor, County::Qufu).await;
+    let volunteer = staff(&store, "zhao.v", Role::Volunteer, County::Rencheng).await;
+    let accept = CaseStep::Accept { complex: false };
+    assert!(matches!(
+        store.act_on_case(&elsewhere, r, &accept, "").await,
+        Err(ActError::OtherCounty)
+    ));
+    assert!(matches!(
+        store.act_on_case(&volunteer, r, &accept, "").await,
+        Err(ActError::Volunteer)
+    ));
+    assert!(matches!(
+        store.case_file(&elsewhere, r).await,
+        Err(ActError::OtherCounty)
+    ));
+    assert!(matches!(
+        store.case_file(&volunteer, r).await,
+        Err(ActError::Volunteer)
+    ));
+    assert!(matches!(
+        store.send_case_message(&elsewhere, r, "您好").await,
+        Err(MessageError::Access(ActError::OtherCounty))
+    ));
+    assert!(matches!(
+        store
+            .act_on_case(&elsewhere, "JSJ-2026-999999", &accept, "")
+            .await,
+        Err(ActError::NotFound)
+    ));
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    assert_eq!(case.timeline.len(), 1, "nothing refused left a trace");
+    assert_eq!(store.due_messages(100).await.unwrap().len(), 1);
+}
+
+on_both_databases!(
+    access_sqlite,
+    access_postgres,
+    only_staff_of_the_county_see_or_touch_a_case
+);
+
+async fn an_emergency_is_helped_first_then_documents_and_referral(db: TestDatabase) {
+    let clock = ManualClock::new(START);
+    let store = db.store_with_clock(Arc::new(clock.clone())).await;
+    let (reference, code) = submit(&store, json!({"kind":"fire","urgency":"critical"}), 3).await;
+    let r = reference.as_str();
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let queue = store.case_queue(&caseworker).await.unwrap();
+    assert_eq!(
+        queue[0].times.next_step().deadline.map(|d| d.kind),
+        Some("advance")
+    );
+    clock.advance(time::Duration::minutes(150));
+    assert!(
+        queue[0].times.overdue(clock_now(&store)),
+        "2 hours have passed"
+    );
+    assert!(matches!(
+        store
+            .act_on_case(
+                &caseworker,
+                r,
+                &CaseStep::RecordAdvance { amount_fen: 0 },
+                ""
+            )
+            .await,
+        Err(ActError::NoAmount)
+    ));
+    assert_eq!(
+        store
+            .act_on_case(
+                &caseworker,
+                r,
+                &CaseStep::RecordAdvance { amount_fen: 80_000 },
+                "送去棉被和 800 元"
+            )
+            .await
+            .unwrap(),
+        S::AdvancePaid
+    );
+    let file = store.case_file(&caseworker, r).await.unwrap();
+    assert_eq!(file.advance_paid_fen, Some(80_000));
+    assert_eq!(
+        file.times.next_step().deadline.map(|d| d.kind),
+        Some("accept")
+    );
+    store
+        .act_on_case(&caseworker, r, &CaseStep::Accept { complex: true }, "")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .act_on_case(&caseworker, r, &CaseStep::RequestDocuments(vec![]), "")
+            .await,
+        Err(ActError::NoDocuments)
+    ));
+    store
+        .act_on_case(
+            &caseworker,
+            r,
+            &CaseStep::RequestDocuments(vec![DocumentKind::MedicalRecords]),
+            "请补病历",
+        )
+        .await
+        .unwrap();
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    assert_eq!(case.status, "needs_documents");
+    assert_eq!(
+        case.next_actor,
+        Some(store::applications::NextActor::Applicant)
+    );
+    assert_eq!(
+        case.missing_documents,
+        vec![
+            DocumentKind::HouseholdRegister,
+            DocumentKind::MedicalRecords
+        ]
+    );
+    store
+        .act_on_case(&caseworker, r, &CaseStep::Plain(A::DocumentsReceived), "")
+        .await
+        .unwrap();
+    assert!(store
+        .find_case(r, &code)
+        .await
+        .unwrap()
+        .unwrap()
+        .missing_documents
+        .is_empty());
+    let refer = |consent_given| CaseStep::Refer {
+        organisation: "济宁市慈善总会".into(),
+        consent_given,
+    };
+    assert!(matches!(
+        store
+            .act_on_case(&caseworker, r, &refer(false), "需要长期帮扶")
+            .await,
+        Err(ActError::NoReferralConsent)
+    ));
+    assert!(matches!(
+        store.act_on_case(&caseworker, r, &refer(true), "").await,
+        Err(ActError::ReasonRequired)
+    ));
+    assert_eq!(
+        store
+            .act_on_case(&caseworker, r, &refer(true), "需要长期帮扶")
+            .await
+            .unwrap(),
+        S::Referred
+    );
+    let file = store.case_file(&caseworker, r).await.unwrap();
+    assert_eq!(file.referrals[0].organisation, "济宁市慈善总会");
+    assert!(file
+        .consents
+        .iter()
+        .any(|c| c.kind == "referral" && c.given_by == "recorded_by:wang.li"));
+    assert!(file.complex);
+}
+
+fn clock_now(store: &Store) -> time::OffsetDateTime {
+    store.clock().now()
+}
+
+on_both_databases!(
+    emergency_sqlite,
+    emergency_postgres,
+    an_emergency_is_helped_first_then_documents_and_referral
+);
+
+async fn messages_reach_the_tracking_page_and_the_phone(db: TestDatabase) {
+    let store = db.store().await;
+    let (reference, code) = submit(&store, Value::Null, 4).await;
+    let r = reference.as_str();
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    assert!(matches!(
+        store.send_case_message(&caseworker, r, "  ").await,
+        Err(MessageError::Empty)
+    ));
+    assert!(matches!(
+        store
+            .send_case_message(&caseworker, r, &"长".repeat(501))
+            .await,
+        Err(MessageError::TooLong)
+    ));
+    store
+        .send_case_message(&caseworker, r, "请周三上午在家，我们来入户。")
+        .await
+        .unwrap();
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    assert_eq!(case.messages.len(), 1);
+    assert_eq!(case.messages[0].text, "请周三上午在家，我们来入户。");
+    let file = store.case_file(&caseworker, r).await.unwrap();
+    assert_eq!(file.messages[0].author, "wang.li名");
+    let sms = store.due_messages(100).await.unwrap();
+    assert_eq!(sms.len(), 2);
+    assert!(sms[1].body.contains("case_message"));
+    assert!(
+        db.raw_texts("SELECT body_sealed FROM application_messages")
+            .await[0]
+            != "请周三上午在家，我们来入户。",
+        "messages are sealed"
+    );
+}
+
+on_both_databases!(
+    messages_sqlite,
+    messages_postgres,
+    messages_reach_the_tracking_page_and_the_phone
+);
