@@ -6,6 +6,8 @@ use crate::i18n::{tr, Lang};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorPage {
     Forbidden,
+    /// A case of another county, or a volunteer's look at a case.
+    CaseForbidden,
     TooLarge,
     /// A document photo over the upload limit.
     UploadTooLarge,
@@ -20,6 +22,7 @@ impl ErrorPage {
                 tr::error_forbidden_title(lang),
                 tr::error_forbidden_text(lang),
             ),
+            ErrorPage::CaseForbidden => (tr::error_case_title(lang), tr::error_case_text(lang)),
             ErrorPage::TooLarge => (
                 tr::error_too_large_title(lang),
                 tr::error_too_large_text(lang),

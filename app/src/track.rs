@@ -21,9 +21,14 @@ pub struct TrackedCase {
     pub programmes: Vec<rules::ProgrammeId>,
     /// (state, at, note), oldest first.
     pub timeline: Vec<(String, i64, String)>,
-    /// (kind: `advance` | `accept`, due at).
+    /// (kind: `advance` | `accept` | `decision` | `notice_ends`, due at).
     pub next_deadline: Option<(String, i64)>,
+    /// `staff` | `supervisor` | `applicant` | `partner`.
+    pub next_actor: Option<String>,
+    pub overdue: bool,
     pub missing_documents: Vec<String>,
+    /// (at, text) from the caseworker, oldest first.
+    pub messages: Vec<(i64, String)>,
 }
 
 /// What the server found for a posted form.
@@ -107,13 +112,10 @@ pub fn status_label(lang: Lang, status: &str) -> &'static str {
 }
 
 fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
-    let deadline = case.next_deadline.as_ref().map(|(kind, at)| {
-        if kind == "advance" {
-            tr::track_deadline_advance(lang, format_date_time(lang, *at))
-        } else {
-            tr::track_deadline_accept(lang, format_date_time(lang, *at))
-        }
-    });
+    let deadline = case
+        .next_deadline
+        .as_ref()
+        .map(|(kind, at)| crate::staff::deadline_text(lang, kind, *at));
     let sep = tr::check_list_separator(lang);
     let programmes = case
         .programmes
@@ -126,6 +128,9 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         <h1>{tr::track_case_title(lang, case.reference.clone())}</h1>
         <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, &case.status))}</p>
         {deadline.map(|d| view! { <p class="notice">{d}</p> })}
+        {case.overdue.then(|| view! { <p class="notice notice-late"><strong>{tr::track_step_overdue(lang)}</strong></p> })}
+        {case.next_actor.as_deref().map(|actor| view! { <p>{crate::staff::actor_text(lang, actor)}</p> })}
+        {messages_section(lang, &case.messages)}
         <dl class="summary-list">
             <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>
             <div><dt>{tr::track_programmes(lang)}</dt><dd>{programmes}</dd></div>
@@ -155,4 +160,17 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         </ol>
         <p class="urgent-banner">{tr::home_urgent_banner(lang)} " " <a href="/help/urgent">{tr::home_urgent_banner_link(lang)}</a></p>
     }
+}
+
+fn messages_section(lang: Lang, messages: &[(i64, String)]) -> impl IntoView {
+    (!messages.is_empty()).then(|| {
+        view! {
+            <h2>{tr::track_step_messages_heading(lang)}</h2>
+            <ul class="messages">
+                {messages.iter().map(|(at, text)| view! {
+                    <li><span class="timeline-time">{format_date_time(lang, *at)}</span>{text.clone()}</li>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }

@@ -68,10 +68,12 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# Chromium for the browser tests, PostgreSQL for the second database run.
+# Chromium for the browser tests, PostgreSQL for the second database run, sqlite3 for the test
+# that tampers with the audit log behind the portal's back.
 ensure_test_packages() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  have sqlite3 || missing+=(sqlite3)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }

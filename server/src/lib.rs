@@ -2,6 +2,7 @@
 
 pub mod api;
 mod apply_pages;
+mod case_pages;
 pub mod cli;
 pub mod config;
 pub mod content;

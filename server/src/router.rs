@@ -85,6 +85,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/check", post(crate::posted_pages::render))
         .route("/apply/start", post(crate::apply_pages::start))
         .route("/track", post(crate::track_page::lookup))
+        .route("/staff/cases/{reference}", get(crate::case_pages::show))
+        .route("/staff/cases/{reference}/act", post(crate::case_pages::act))
+        .route(
+            "/staff/cases/{reference}/message",
+            post(crate::case_pages::message),
+        )
         .route(
             "/apply/{token}/upload",
             // The body-limit middleware caps uploads; axum's own 2 MB default would cut photos.
@@ -98,7 +104,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             state,
             generate_route_list(app::App)
                 .into_iter()
-                .filter(|route| !route.path().starts_with(crate::apply_pages::DRAFT_PAGES))
+                .filter(|route| {
+                    !route.path().starts_with(crate::apply_pages::DRAFT_PAGES)
+                        && !route.path().starts_with(crate::case_pages::CASE_PAGES)
+                })
                 .collect(),
             services_for_pages(state),
             move || app::shell(options.clone()),

@@ -53,10 +53,17 @@ fn tracked(case: CaseView) -> TrackedCase {
         next_deadline: case
             .next_deadline
             .map(|d| (d.kind.to_owned(), d.due_at.unix_timestamp())),
+        next_actor: case.next_actor.map(|a| a.as_str().to_owned()),
+        overdue: case.overdue,
         missing_documents: case
             .missing_documents
             .iter()
             .map(|d| d.as_str().to_owned())
+            .collect(),
+        messages: case
+            .messages
+            .into_iter()
+            .map(|m| (m.at.unix_timestamp(), m.text))
             .collect(),
     }
 }

@@ -500,7 +500,7 @@ fn problem(field: &str, problem: Problem) -> FieldProblem {
 
 /// Full-width digits and separators, spaces, thousands commas and a 元 or ¥ are what people type
 /// on a Chinese keyboard; they all mean the plain number.
-fn normalise_number(text: &str) -> String {
+pub(crate) fn normalise_number(text: &str) -> String {
     text.chars()
         .filter_map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),

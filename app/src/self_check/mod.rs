@@ -20,9 +20,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rules::{ProgrammeId, Standards};
 
-pub(crate) use self::answers::{Answers, EmergencyAnswer, Step};
-pub(crate) use self::explain::programme_name;
+pub(crate) use self::answers::{normalise_number, Answers, EmergencyAnswer, Step};
+pub(crate) use self::explain::{
+    check_sentence, met_label, programme_name, status_label as programme_status_label,
+};
 use self::flow::Flow;
+pub(crate) use self::questions::emergency_label;
 use self::result::PolicyLink;
 
 use self::flow::{ANSWERS_FIELD, FOCUS_FIELD, GO_FIELD, GO_NEXT, STEP_FIELD};

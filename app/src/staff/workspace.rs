@@ -61,7 +61,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         })}
                         <Suspense>
                             {move || Suspend::new(async move {
-                                queue.await.ok().flatten().map(|entries| super::queue::queue_view(lang, entries))
+                                queue.await.ok().flatten().map(|queue| super::queue::queue_view(lang, queue))
                             })}
                         </Suspense>
                         <p>{tr::staff_session_note(lang)}</p>

@@ -16,7 +16,8 @@ pub struct TestServer {
     pub store: Store,
     pub clock: ManualClock,
     pub client: reqwest::Client,
-    _db: TestDatabase,
+    /// The database itself, for tests that change it behind the portal's back.
+    pub db: TestDatabase,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -54,7 +55,7 @@ impl TestServer {
             store,
             clock,
             client,
-            _db: db,
+            db,
             _shutdown: tx,
         }
     }
@@ -104,6 +105,11 @@ impl TestServer {
     /// Creates a staff account, signs it in, and returns the session cookie (`name=value`).
     pub async fn staff_session(&self, username: &str, role: Role, county: County) -> String {
         self.create_staff(username, role, county).await;
+        self.sign_in(username).await
+    }
+
+    /// Signs an existing staff account in; the session cookie (`name=value`).
+    pub async fn sign_in(&self, username: &str) -> String {
         let signed_in = self
             .post_form(
                 "/api/staff/login",

@@ -1,0 +1,465 @@
+//! The caseworkers' case page (`/staff/cases/{reference}`): the server opens the case for the
+//! signed-in member of staff (their own county only; each opening is audited), recomputes the
+//! household with the rules engine, and renders the page. Steps and messages post back and
+//! answer with 303 to the page, or the page again with the problems (422).
+
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use app::error_pages::ErrorPage;
+use app::posted_form::Fields;
+use app::staff::{parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused, Submitter};
+use store::applications::{
+    next_state, ActError, CaseAction, CaseFile, CaseStep, DocumentKind, MessageError, SubmittedBy,
+};
+use store::staff::{Role, StaffUser};
+
+use crate::middleware::errors::error_page_response;
+use crate::posted_pages::{read_form, render_page, render_page_with};
+use crate::router::AppState;
+
+/// The prefix of the pages this module serves; the Leptos route list leaves them to it.
+pub const CASE_PAGES: &str = "/staff/cases/";
+
+/// `GET /staff/cases/{reference}` (`?done=` after a step).
+pub async fn show(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let staff = match signed_in(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    let done = request.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| v == "message" || CaseAction::parse(v).is_some())
+    });
+    respond(&state, &staff, &reference, request, None, done).await
+}
+
+/// `POST /staff/cases/{reference}/act`: one step of the workflow.
+pub async fn act(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let staff = match signed_in(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    let (parts, body) = request.into_parts();
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let request = Request::from_parts(parts, axum::body::Body::empty());
+    let Some(action) = fields.get("action").and_then(CaseAction::parse) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let refuse = |problems: Vec<(&'static str, CaseProblem)>| Refused {
+        form: action.as_str().to_owned(),
+        fields: fields.clone(),
+        problems,
+    };
+    let step = match read_step(&state, &staff, &reference, action, &fields).await {
+        Ok(step) => step,
+        Err(Reading::Problems(problems)) => {
+            return respond(
+                &state,
+                &staff,
+                &reference,
+                request,
+                Some(refuse(problems)),
+                None,
+            )
+            .await
+        }
+        Err(Reading::Failed(denied)) => return denied.into_response(),
+    };
+    let note = fields.text("note");
+    match state
+        .store
+        .act_on_case(&staff, &reference, &step, &note)
+        .await
+    {
+        Ok(_) => done_redirect(&reference, action.as_str()),
+        Err(e) => match refusal(e) {
+            Ok(problem) => {
+                respond(
+                    &state,
+                    &staff,
+                    &reference,
+                    request,
+                    Some(refuse(vec![problem])),
+                    None,
+                )
+                .await
+            }
+            Err(denied) => denied.into_response(),
+        },
+    }
+}
+
+/// `POST /staff/cases/{reference}/message`: a message to the applicant.
+pub async fn message(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let staff = match signed_in(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    let (parts, body) = request.into_parts();
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let request = Request::from_parts(parts, axum::body::Body::empty());
+    let sent = state
+        .store
+        .send_case_message(&staff, &reference, &fields.text("message"))
+        .await;
+    let problem = match sent {
+        Ok(()) => return done_redirect(&reference, "message"),
+        Err(MessageError::Empty) => CaseProblem::MessageEmpty,
+        Err(MessageError::TooLong) => CaseProblem::MessageTooLong,
+        Err(MessageError::Access(e)) => match refusal(e) {
+            Ok((_, problem)) => problem,
+            Err(denied) => return denied.into_response(),
+        },
+    };
+    let refused = Refused {
+        form: "message".to_owned(),
+        fields,
+        problems: vec![("message", problem)],
+    };
+    respond(&state, &staff, &reference, request, Some(refused), None).await
+}
+
+fn done_redirect(reference: &str, done: &str) -> Response {
+    let reference: String = form_urlencoded::byte_serialize(reference.as_bytes()).collect();
+    Redirect::to(&format!("{CASE_PAGES}{reference}?done={done}")).into_response()
+}
+
+/// The signed-in member of staff, or the answer for anyone else.
+async fn signed_in(state: &AppState, session: &Session) -> Result<StaffUser, Response> {
+    match app::staff::session::current_staff(session, &state.store).await {
+        Ok(Some(staff)) => Ok(staff),
+        Ok(None) => Err(Redirect::to("/staff/login").into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the staff session");
+            Err(StatusCode::SERVICE_UNAVAILABLE.into_response())
+        }
+    }
+}
+
+enum Reading {
+    Problems(Vec<(&'static str, CaseProblem)>),
+    Failed(Denied),
+}
+
+/// The step a posted form asks for, with its details read and checked.
+async fn read_step(
+    state: &AppState,
+    staff: &StaffUser,
+    reference: &str,
+    action: CaseAction,
+    fields: &Fields,
+) -> Result<CaseStep, Reading> {
+    Ok(match action {
+        CaseAction::Accept => CaseStep::Accept {
+            complex: fields.ticked("complex"),
+        },
+        CaseAction::RequestDocuments => {
+            let documents: Vec<DocumentKind> = fields
+                .all("documents")
+                .filter_map(DocumentKind::parse)
+                .collect();
+            if documents.is_empty() {
+                return Err(Reading::Problems(vec![(
+                    "documents",
+                    CaseProblem::Documents,
+                )]));
+            }
+            CaseStep::RequestDocuments(documents)
+        }
+        CaseAction::RecordHomeVisit => {
+            let second = state
+                .store
+                .authenticate(
+                    &fields.text("second_username"),
+                    &fields.text("second_password"),
+                )
+                .await;
+            match second {
+                Ok(second_visitor) => CaseStep::RecordHomeVisit { second_visitor },
+                Err(store::staff::LoginError::Store(e)) => {
+                    tracing::error!(error = %e, "could not check the second visitor");
+                    return Err(Reading::Failed(Denied::Unavailable));
+                }
+                Err(_) => {
+                    return Err(Reading::Problems(vec![(
+                        "second_password",
+                        CaseProblem::SecondLogin,
+                    )]))
+                }
+            }
+        }
+        CaseAction::RecordAdvance => {
+            let Some(amount_fen) = parse_amount_fen(&fields.text("amount")) else {
+                return Err(Reading::Problems(vec![("amount", CaseProblem::Amount)]));
+            };
+            let cap = match state.store.case_file(staff, reference).await {
+                Ok(file) => advance_cap(assessment(state, &file).as_ref()),
+                Err(e) => {
+                    return Err(Reading::Failed(
+                        refusal(e).err().unwrap_or(Denied::Unavailable),
+                    ))
+                }
+            };
+            if let Some(cap) = cap.filter(|cap| amount_fen > cap * 100) {
+                return Err(Reading::Problems(vec![(
+                    "amount",
+                    CaseProblem::AmountOver(cap),
+                )]));
+            }
+            CaseStep::RecordAdvance { amount_fen }
+        }
+        CaseAction::Refer => CaseStep::Refer {
+            organisation: fields.text("organisation"),
+            consent_given: fields.ticked("referral_consent"),
+        },
+        other => CaseStep::Plain(other),
+    })
+}
+
+/// A case that cannot be shown to this member of staff, or a store that failed.
+#[derive(Debug, Clone, Copy)]
+enum Denied {
+    NotFound,
+    Forbidden,
+    Unavailable,
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        match self {
+            Denied::NotFound => StatusCode::NOT_FOUND.into_response(),
+            Denied::Forbidden => {
+                error_page_response(StatusCode::FORBIDDEN, ErrorPage::CaseForbidden)
+            }
+            Denied::Unavailable => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        }
+    }
+}
+
+/// A refused step as a problem beside the form, or why the case is not this member of staff's
+/// to see.
+fn refusal(error: ActError) -> Result<(&'static str, CaseProblem), Denied> {
+    Ok(match error {
+        ActError::ReasonRequired => ("note", CaseProblem::Reason),
+        ActError::NoDocuments => ("documents", CaseProblem::Documents),
+        ActError::SecondVisitor => ("second_username", CaseProblem::SecondVisitor),
+        ActError::NoAmount => ("amount", CaseProblem::Amount),
+        ActError::NoOrganisation => ("organisation", CaseProblem::Organisation),
+        ActError::NoReferralConsent => ("referral_consent", CaseProblem::ReferralConsent),
+        ActError::NoticeRunning { ends_at } => {
+            ("note", CaseProblem::NoticeRunning(ends_at.unix_timestamp()))
+        }
+        ActError::NeedsSupervisor => ("note", CaseProblem::NeedsSupervisor),
+        ActError::NotAllowed(_) | ActError::Conflict | ActError::DetailsMissing => {
+            ("note", CaseProblem::NotAllowed)
+        }
+        ActError::NotFound => return Err(Denied::NotFound),
+        ActError::Volunteer | ActError::OtherCounty => return Err(Denied::Forbidden),
+        ActError::Store(e) => {
+            tracing::error!(error = %e, "could not act on a case");
+            return Err(Denied::Unavailable);
+        }
+    })
+}
+
+/// The case page, or the answer when it cannot be shown.
+async fn respond(
+    state: &AppState,
+    staff: &StaffUser,
+    reference: &str,
+    request: Request,
+    refused: Option<Refused>,
+    done: Option<String>,
+) -> Response {
+    let file = match state.store.case_file(staff, reference).await {
+        Ok(file) => file,
+        Err(ActError::NotFound) => {
+            let (mut parts, _) = request.into_parts();
+            parts.uri = axum::http::Uri::from_static("/staff/case-not-found");
+            parts.method = axum::http::Method::GET;
+            let mut response = render_page(state, parts).await;
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            return response;
+        }
+        Err(e) => {
+            return refusal(e)
+                .err()
+                .unwrap_or(Denied::Unavailable)
+                .into_response()
+        }
+    };
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = case_page(state, staff, &file, refused, done);
+    // Steps post to their own URL; the page answering them is the case page.
+    let (mut parts, _) = request.into_parts();
+    if let Ok(uri) = format!("{CASE_PAGES}{}", file.reference).parse() {
+        parts.uri = uri;
+    }
+    parts.method = axum::http::Method::GET;
+    let mut response = render_page_with(state, parts, page).await;
+    *response.status_mut() = status;
+    response
+}
+
+/// The household recomputed by the rules engine with this year's standards, the emergency of
+/// the application included (the §6 request may carry it beside the household rather than in it).
+fn assessment(state: &AppState, file: &CaseFile) -> Option<rules::Assessment> {
+    let mut request = file.household.clone();
+    if let (None, Some((kind, urgency))) = (&request.emergency, &file.emergency) {
+        request.emergency = Some(rules::EmergencyRequest {
+            kind: Some(kind.clone()),
+            urgency: Some(urgency.clone()),
+        });
+    }
+    let household = rules::Household::parse(&request).ok()?;
+    Some(rules::evaluate(&state.standards, &household))
+}
+
+/// The most advance assistance this household may get (小额快救), in whole yuan.
+fn advance_cap(assessment: Option<&rules::Assessment>) -> Option<i64> {
+    assessment?
+        .programme(rules::ProgrammeId::TemporaryEmergency)
+        .and_then(|p| p.advance_cap)
+}
+
+fn case_page(
+    state: &AppState,
+    staff: &StaffUser,
+    file: &CaseFile,
+    refused: Option<Refused>,
+    done: Option<String>,
+) -> CasePage {
+    let now = state.store.clock().now();
+    let step = file.times.next_step();
+    let assessment = assessment(state, file);
+    let submitted_by = match &file.submitted_by {
+        SubmittedBy::Applicant => Submitter::Applicant,
+        SubmittedBy::Family {
+            name,
+            phone,
+            relation,
+        } => Submitter::Family {
+            name: name.clone(),
+            relation: relation.clone(),
+            phone: phone.as_str().to_owned(),
+        },
+        SubmittedBy::Volunteer {
+            volunteer_code,
+            event_code,
+        } => Submitter::Volunteer {
+            volunteer: volunteer_code.clone(),
+            event: event_code.clone(),
+        },
+    };
+    let decides = matches!(staff.role, Role::Supervisor | Role::Admin);
+    CasePage {
+        reference: file.reference.clone(),
+        county: file.county.id().to_owned(),
+        status: file.times.state.as_str().to_owned(),
+        now: now.unix_timestamp(),
+        deadline: step.deadline.map(|d| {
+            (
+                d.kind.to_owned(),
+                d.due_at.unix_timestamp(),
+                file.times.overdue(now),
+            )
+        }),
+        next_actor: step.actor.map(|a| a.as_str().to_owned()),
+        applicant: ApplicantDetails {
+            name: file.applicant_name.clone(),
+            id_number: file.id_number.clone(),
+            phone: file.phone.clone(),
+            address: file.address.clone(),
+            submitted_by,
+        },
+        emergency: file.emergency.clone(),
+        programmes: file.programmes.clone(),
+        advance_cap: advance_cap(assessment.as_ref()),
+        assessment,
+        advance_paid: file.advance_paid_fen.map(|fen| fen as f64 / 100.0),
+        documents: file
+            .documents
+            .iter()
+            .map(|(d, status)| (d.as_str().to_owned(), status.clone()))
+            .collect(),
+        uploads: Vec::new(),
+        consents: file
+            .consents
+            .iter()
+            .map(|c| {
+                (
+                    c.kind.clone(),
+                    c.member,
+                    c.text_version.clone(),
+                    c.given_by.clone(),
+                    c.given_at.unix_timestamp(),
+                )
+            })
+            .collect(),
+        events: file
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.state.clone(),
+                    e.at.unix_timestamp(),
+                    e.note.clone(),
+                    e.actor.clone(),
+                    e.second_actor.clone(),
+                )
+            })
+            .collect(),
+        messages: file
+            .messages
+            .iter()
+            .map(|m| (m.at.unix_timestamp(), m.text.clone(), m.author.clone()))
+            .collect(),
+        referrals: file
+            .referrals
+            .iter()
+            .map(|r| {
+                (
+                    r.organisation.clone(),
+                    r.at.unix_timestamp(),
+                    r.referred_by.clone(),
+                )
+            })
+            .collect(),
+        actions: CaseAction::ALL
+            .into_iter()
+            .filter(|a| next_state(file.times.state, *a).is_ok())
+            .filter(|a| decides || !a.is_decision())
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        refused,
+        done,
+    }
+}
