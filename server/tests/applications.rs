@@ -158,14 +158,18 @@ struct RecordingProvider {
 
 #[async_trait::async_trait]
 impl server::notifications::SmsProvider for RecordingProvider {
-    async fn send(&self, to: &str, text: &str) -> Result<(), String> {
+    async fn send(
+        &self,
+        sms: &server::notifications::Sms<'_>,
+    ) -> Result<(), server::notifications::SendError> {
+        use server::notifications::SendError;
         if self.down.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err("gateway down".into());
+            return Err(SendError::Failed("gateway down".into()));
         }
         self.sent
             .lock()
-            .map_err(|e| e.to_string())?
-            .push((to.to_owned(), text.to_owned()));
+            .map_err(|e| SendError::Failed(e.to_string()))?
+            .push((sms.to.to_owned(), sms.text.to_owned()));
         Ok(())
     }
 }
