@@ -5,7 +5,16 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 port="$1"
 data="$(mktemp -d)"
-trap 'rm -rf "$data"' EXIT
+# The stand-in SMS gateway (sms-sink.js) on the next port; tests read it through smsTo() in support.js.
+sms_port=$((port + 1))
+node "$root/end2end/sms-sink.js" "$sms_port" &
+sink=$!
+trap 'kill "$sink" 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 50); do
+  (: >"/dev/tcp/127.0.0.1/$sms_port") 2>/dev/null && break
+  sleep 0.1
+done
+export PORTAL_SMS_WEBHOOK_URL="http://127.0.0.1:$sms_port/sms"
 export DATABASE_URL="sqlite://$data/portal.db"
 export PORTAL_SITE_ROOT="$root/target/site"
 export PORTAL_CONTENT_DIR="$root/content"

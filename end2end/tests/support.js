@@ -79,3 +79,17 @@ export async function visit(page, path) {
 }
 
 export const STAFF_PASSWORD = 'e2e-password-2026';
+
+/** The stand-in SMS gateway that start-server.sh runs on the portal's port + 1 (sms-sink.js). */
+const smsSink = `http://127.0.0.1:${Number(process.env.PORTAL_E2E_PORT || 3217) + 1}`;
+
+/**
+ * The texts the portal has sent to a phone so far, oldest first (newest last). The portal sends
+ * from its outbox every 2 seconds, so wait for a message with
+ * `await expect.poll(() => smsTo(phone)).toContainEqual(expect.stringContaining(reference))`.
+ */
+export async function smsTo(phone) {
+  const response = await fetch(`${smsSink}/messages?to=${encodeURIComponent(phone)}`);
+  if (!response.ok) throw new Error(`the SMS sink answered ${response.status}`);
+  return (await response.json()).map((message) => message.text);
+}

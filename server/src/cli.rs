@@ -86,6 +86,8 @@ pub enum CliError {
     Screen(#[from] crate::screen::ScreenError),
     #[error("invalid standards file: {0}")]
     Standards(String),
+    #[error("{0}")]
+    SmsWebhook(#[from] crate::notifications::WebhookSetupError),
     #[error("the audit log is broken at entry {entry_id}: {reason}")]
     AuditBroken { entry_id: i64, reason: &'static str },
 }
@@ -240,6 +242,7 @@ async fn verify_audit_log(config: &Config) -> Result<(), CliError> {
 
 async fn serve(config: Config) -> Result<(), CliError> {
     let standards = router::load_standards(&config)?;
+    let sms = crate::notifications::provider_from(&config)?;
     let store = router::open_store(&config, Arc::new(SystemClock)).await?;
     let handbook = router::load_handbook(&config, &store).await?;
     let state = AppState::new(&config, store.clone(), handbook, standards);
@@ -252,10 +255,7 @@ async fn serve(config: Config) -> Result<(), CliError> {
         }
     });
     router::spawn_housekeeping(store.clone());
-    crate::notifications::spawn_dispatcher(
-        store.clone(),
-        Arc::new(crate::notifications::LogProvider),
-    );
+    crate::notifications::spawn_dispatcher(store.clone(), sms);
     let app = router::build_router(router::routes(&state), state, &config);
     let running = router::serve(&config, app, shutdown_signal()).await?;
     tracing::info!(address = %running.address, database = %config.database_url, "serving");

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use store::DatabaseUrl;
 
+use crate::notifications::WebhookUrl;
+
 /// Everything the portal process needs to run. Each field is a flag and an environment variable.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -63,6 +65,15 @@ pub struct Config {
     #[arg(long, env = "PORTAL_ACCESS_CODE_ATTEMPTS_PER_MINUTE", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub access_code_attempts_per_minute: u32,
+
+    /// The SMS gateway's webhook (http:// or https://). When set, messages are posted there as
+    /// JSON; when not, they are only logged (masked, without their text).
+    #[arg(long, env = "PORTAL_SMS_WEBHOOK_URL")]
+    pub sms_webhook_url: Option<WebhookUrl>,
+
+    /// Sent to the SMS webhook as `Authorization: Bearer …`.
+    #[arg(long, env = "PORTAL_SMS_WEBHOOK_TOKEN", hide_env_values = true)]
+    pub sms_webhook_token: Option<Secret>,
 }
 
 /// A configured secret: never printed.
@@ -113,6 +124,8 @@ impl Config {
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
             access_code_attempts_per_minute: 10,
+            sms_webhook_url: None,
+            sms_webhook_token: None,
         }
     }
 }
@@ -146,6 +159,19 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("--max-body-bytes"), "{err}");
+        let err = Probe::try_parse_from(["x", "--sms-webhook-url", "ftp://gateway/sms"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("--sms-webhook-url") && err.contains("http://"),
+            "{err}"
+        );
+        let err = Probe::try_parse_from(["x", "--sms-webhook-url", "gateway/sms"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--sms-webhook-url"), "{err}");
     }
 
     #[test]
@@ -153,5 +179,6 @@ mod tests {
         let config = Probe::try_parse_from(["x"]).unwrap().config;
         assert_eq!(config.addr.port(), 3000);
         assert_eq!(config.database_url.sqlite_path(), Some("data/portal.db"));
+        assert!(config.sms_webhook_url.is_none(), "the log provider");
     }
 }

@@ -1,19 +1,40 @@
-//! Sends the messages the store queued in its outbox (SMS), through a provider: the log provider
-//! by default, which writes each message's reference to the log instead of sending it, for
-//! machines with no SMS gateway. A failed send is retried later with growing pauses; nothing is
-//! dropped.
+//! Sends the messages the store queued in its outbox (SMS), through a provider: the HTTP webhook
+//! of a real SMS gateway when one is configured, else the log provider, which writes each
+//! message's reference to the log instead of sending it, for machines with no SMS gateway. A
+//! failed send is retried later with growing pauses; nothing is dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::i18n::{tr, Lang};
+use axum::http::HeaderValue;
 use store::outbox::PendingMessage;
 use store::Store;
+
+/// One message to send. `id` is its outbox row, the same on every retry, so a gateway can drop
+/// a duplicate (say, when the answer to a delivered message was lost).
+#[derive(Clone, Copy)]
+pub struct Sms<'a> {
+    pub id: i64,
+    pub to: &'a str,
+    pub text: &'a str,
+}
+
+/// Why a message was not sent; it is tried again later. Never holds the message text.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("the SMS gateway answered HTTP {0}")]
+    Refused(u16),
+    #[error("the SMS gateway could not be reached: {0}")]
+    Unreachable(String),
+    #[error("{0}")]
+    Failed(String),
+}
 
 /// Where messages go.
 #[async_trait::async_trait]
 pub trait SmsProvider: Send + Sync {
-    async fn send(&self, to: &str, text: &str) -> Result<(), String>;
+    async fn send(&self, sms: &Sms<'_>) -> Result<(), SendError>;
 }
 
 /// Logs that a message would be sent, with the number masked and without the text (which holds
@@ -22,14 +43,183 @@ pub struct LogProvider;
 
 #[async_trait::async_trait]
 impl SmsProvider for LogProvider {
-    async fn send(&self, to: &str, text: &str) -> Result<(), String> {
-        let masked = to
-            .parse::<identity::MobileNumber>()
-            .map(|m| m.masked())
-            .unwrap_or_else(|_| "***".to_owned());
-        tracing::info!(to = %masked, chars = text.chars().count(), "SMS (log provider: not sent)");
+    async fn send(&self, sms: &Sms<'_>) -> Result<(), SendError> {
+        tracing::info!(id = sms.id, to = %masked(sms.to), chars = sms.text.chars().count(), "SMS (log provider: not sent)");
         Ok(())
     }
+}
+
+fn masked(to: &str) -> String {
+    to.parse::<identity::MobileNumber>()
+        .map(|m| m.masked())
+        .unwrap_or_else(|_| "***".to_owned())
+}
+
+/// The address of the SMS gateway's webhook: an absolute `http://` or `https://` URL with a host.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl(reqwest::Url);
+
+/// Scheme and host only: a gateway may take a key in the path or query.
+impl std::fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "WebhookUrl({}://{}/…)",
+            self.0.scheme(),
+            self.0.host_str().unwrap_or_default()
+        )
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookUrlError {
+    #[error("not a URL ({0}); expected e.g. https://sms.example.gov.cn/send")]
+    Malformed(String),
+    #[error("the SMS webhook must be an http:// or https:// address")]
+    Scheme,
+    #[error("the SMS webhook address has no host")]
+    NoHost,
+}
+
+impl std::str::FromStr for WebhookUrl {
+    type Err = WebhookUrlError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let url =
+            reqwest::Url::parse(s.trim()).map_err(|e| WebhookUrlError::Malformed(e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(WebhookUrlError::Scheme);
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(WebhookUrlError::NoHost);
+        }
+        Ok(Self(url))
+    }
+}
+
+impl WebhookUrl {
+    /// Plain http to another machine: the texts (with access codes) would cross the network
+    /// unencrypted.
+    pub fn is_plain_http_off_machine(&self) -> bool {
+        let host = self.0.host_str().unwrap_or_default();
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        self.0.scheme() == "http" && !loopback
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookSetupError {
+    #[error("PORTAL_SMS_WEBHOOK_TOKEN is not usable in an HTTP header (control characters or non-ASCII)")]
+    Token,
+    #[error("cannot set up the HTTP client for the SMS webhook: {0}")]
+    Client(String),
+}
+
+/// Posts each message as JSON `{"to":…,"text":…,"id":…}` to the gateway's webhook, with the
+/// configured bearer token. A 2xx answer means delivered; any other answer, a timeout (10 s) or a
+/// network error means failed, and the dispatcher tries again later.
+pub struct WebhookProvider {
+    client: reqwest::Client,
+    url: WebhookUrl,
+    authorization: Option<HeaderValue>,
+}
+
+pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl WebhookProvider {
+    pub fn new(url: WebhookUrl, token: Option<&str>) -> Result<Self, WebhookSetupError> {
+        let authorization = token
+            .map(|token| {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.trim()))
+                    .map_err(|_| WebhookSetupError::Token)?;
+                value.set_sensitive(true);
+                Ok(value)
+            })
+            .transpose()?;
+        let client = reqwest::Client::builder()
+            .timeout(WEBHOOK_TIMEOUT)
+            // A redirect is not a delivery; following it would also carry the text elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| WebhookSetupError::Client(e.to_string()))?;
+        Ok(Self {
+            client,
+            url,
+            authorization,
+        })
+    }
+}
+
+#[derive(serde::Serialize)]
+struct WebhookBody<'a> {
+    to: &'a str,
+    text: &'a str,
+    id: i64,
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for WebhookProvider {
+    async fn send(&self, sms: &Sms<'_>) -> Result<(), SendError> {
+        let mut request = self.client.post(self.url.0.clone()).json(&WebhookBody {
+            to: sms.to,
+            text: sms.text,
+            id: sms.id,
+        });
+        if let Some(authorization) = &self.authorization {
+            request = request.header(reqwest::header::AUTHORIZATION, authorization.clone());
+        }
+        // The error and the gateway's answer are never logged with the URL or the body: either may
+        // echo the text or a key.
+        let response = request
+            .send()
+            .await
+            .map_err(|e| SendError::Unreachable(network_reason(&e)))?;
+        let status = response.status();
+        if status.is_success() {
+            tracing::info!(id = sms.id, to = %masked(sms.to), "SMS handed to the gateway");
+            Ok(())
+        } else {
+            Err(SendError::Refused(status.as_u16()))
+        }
+    }
+}
+
+/// Why a request got no answer, with the causes (refused, reset, DNS…) but without the URL.
+fn network_reason(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return format!("no answer within {} s", WEBHOOK_TIMEOUT.as_secs());
+    }
+    let mut reason = String::from(if error.is_connect() {
+        "cannot connect"
+    } else {
+        "the request failed"
+    });
+    let mut cause = std::error::Error::source(error);
+    while let Some(e) = cause {
+        reason.push_str(": ");
+        reason.push_str(&e.to_string());
+        cause = e.source();
+    }
+    reason
+}
+
+/// The webhook provider when a gateway is configured, else the log provider.
+pub fn provider_from(config: &crate::Config) -> Result<Arc<dyn SmsProvider>, WebhookSetupError> {
+    let Some(url) = &config.sms_webhook_url else {
+        tracing::info!(
+            "no SMS gateway configured (PORTAL_SMS_WEBHOOK_URL): messages are logged, not sent"
+        );
+        return Ok(Arc::new(LogProvider));
+    };
+    if url.is_plain_http_off_machine() {
+        tracing::warn!("the SMS webhook is plain http to another machine: message texts cross the network unencrypted");
+    }
+    let token = config.sms_webhook_token.as_ref().map(|t| t.0.as_str());
+    Ok(Arc::new(WebhookProvider::new(url.clone(), token)?))
 }
 
 /// How often the outbox is looked at.
@@ -65,7 +255,12 @@ pub async fn dispatch_due(
                 .await?;
             continue;
         };
-        match provider.send(&message.recipient, &text).await {
+        let sms = Sms {
+            id: message.id,
+            to: &message.recipient,
+            text: &text,
+        };
+        match provider.send(&sms).await {
             Ok(()) => {
                 store.mark_message_sent(message.id).await?;
                 sent += 1;
@@ -73,7 +268,7 @@ pub async fn dispatch_due(
             Err(e) => {
                 tracing::warn!(id = message.id, error = %e, "SMS not sent; will retry");
                 store
-                    .mark_message_failed(message.id, &e, retry_pause(message.attempts))
+                    .mark_message_failed(message.id, &e.to_string(), retry_pause(message.attempts))
                     .await?;
             }
         }
@@ -148,6 +343,41 @@ mod tests {
             step.contains("JSJ-2026-000001") && step.contains("已受理"),
             "{step}"
         );
+    }
+
+    #[test]
+    fn a_webhook_address_is_an_http_url_with_a_host() {
+        let url: WebhookUrl = "https://sms.example.gov.cn/send?key=k"
+            .parse()
+            .expect("https");
+        assert!(!url.is_plain_http_off_machine());
+        assert!(!format!("{url:?}").contains("key"), "{url:?}");
+        let local: WebhookUrl = "http://127.0.0.1:3218/sms".parse().expect("local http");
+        assert!(!local.is_plain_http_off_machine());
+        assert!("http://[::1]:9/sms"
+            .parse::<WebhookUrl>()
+            .is_ok_and(|u| !u.is_plain_http_off_machine()));
+        assert!("http://relay.internal/sms"
+            .parse::<WebhookUrl>()
+            .is_ok_and(|u| u.is_plain_http_off_machine()));
+        assert_eq!(
+            "ftp://sms.example/send".parse::<WebhookUrl>(),
+            Err(WebhookUrlError::Scheme)
+        );
+        assert!(matches!(
+            "sms.example/send".parse::<WebhookUrl>(),
+            Err(WebhookUrlError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_stops_the_start() {
+        let url: WebhookUrl = "http://127.0.0.1:9/sms".parse().expect("url");
+        assert!(matches!(
+            WebhookProvider::new(url.clone(), Some("bad\ntoken")),
+            Err(WebhookSetupError::Token)
+        ));
+        assert!(WebhookProvider::new(url, Some("good-token")).is_ok());
     }
 
     #[test]

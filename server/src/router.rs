@@ -131,7 +131,7 @@ pub(crate) fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send +
 /// Wraps routes in the layers every request passes through. Tests add their own routes first.
 pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     let throttle = throttle::PerAddress::per_minute(config.login_attempts_per_minute);
-    let access_codes = throttle::PerAddress::per_minute(config.access_code_attempts_per_minute);
+    let access_codes = throttle::FailedLookups::per_minute(config.access_code_attempts_per_minute);
     routes
         .layer(axum::middleware::from_fn_with_state(
             throttle,

@@ -158,14 +158,18 @@ struct RecordingProvider {
 
 #[async_trait::async_trait]
 impl server::notifications::SmsProvider for RecordingProvider {
-    async fn send(&self, to: &str, text: &str) -> Result<(), String> {
+    async fn send(
+        &self,
+        sms: &server::notifications::Sms<'_>,
+    ) -> Result<(), server::notifications::SendError> {
+        use server::notifications::SendError;
         if self.down.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err("gateway down".into());
+            return Err(SendError::Failed("gateway down".into()));
         }
         self.sent
             .lock()
-            .map_err(|e| e.to_string())?
-            .push((to.to_owned(), text.to_owned()));
+            .map_err(|e| SendError::Failed(e.to_string()))?
+            .push((sms.to.to_owned(), sms.text.to_owned()));
         Ok(())
     }
 }
@@ -279,7 +283,7 @@ async fn a_case_opens_with_its_code_and_guessing_is_throttled(db: TestDatabase) 
         page.contains("户口簿") && page.contains("已提交"),
         "to-do and timeline"
     );
-    // Ten attempts a minute from one address; then 429.
+    // Ten failed look-ups a minute from one address; then 429.
     let mut statuses = Vec::new();
     for _ in 0..12 {
         statuses.push(get("11111111".into()).await.expect("GET").status().as_u16());
@@ -291,6 +295,79 @@ on_both_databases!(
     track_sqlite,
     track_postgres,
     a_case_opens_with_its_code_and_guessing_is_throttled
+);
+
+async fn only_failed_look_ups_use_up_the_allowance(db: TestDatabase) {
+    let server = TestServer::start_with_config(db, |config| {
+        config.access_code_attempts_per_minute = 2;
+    })
+    .await;
+    let (_, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let reference = receipt["reference"].as_str().unwrap_or_default().to_owned();
+    let code = receipt["access_code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let status = |code: String| {
+        let request = server
+            .client
+            .get(server.url(&format!("/api/v1/applications/{reference}")))
+            .header("x-access-code", code)
+            .send();
+        async move { request.await.expect("GET").status().as_u16() }
+    };
+    let mut found = Vec::new();
+    for _ in 0..6 {
+        found.push(status(code.clone()).await);
+    }
+    let page = server
+        .post_form(
+            "/track",
+            &[
+                ("reference", reference.as_str()),
+                ("access_code", code.as_str()),
+            ],
+            None,
+        )
+        .await;
+    found.push(page.status().as_u16());
+    assert_eq!(
+        found,
+        vec![200; 7],
+        "a resident checking again and again is never refused"
+    );
+
+    let mut wrong = Vec::new();
+    for _ in 0..3 {
+        wrong.push(status("11111111".into()).await);
+    }
+    assert_eq!(wrong, vec![404, 404, 429], "two failures allowed a minute");
+    let refused = server
+        .client
+        .get(server.url(&format!("/api/v1/applications/{reference}")))
+        .header("x-access-code", code.clone())
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(refused.status(), 429, "then even the right code waits");
+    assert!(refused.headers().contains_key("retry-after"));
+    let page = server
+        .post_form(
+            "/track",
+            &[
+                ("reference", reference.as_str()),
+                ("access_code", code.as_str()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(page.status(), 429, "the page too");
+}
+
+on_both_databases!(
+    failures_only_sqlite,
+    failures_only_postgres,
+    only_failed_look_ups_use_up_the_allowance
 );
 
 async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestDatabase) {

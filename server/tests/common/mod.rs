@@ -31,9 +31,23 @@ impl TestServer {
         db: TestDatabase,
         extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
     ) -> Self {
+        Self::start_configured(db, |_| {}, extra).await
+    }
+
+    /// Starts with settings changed from `Config::for_tests` (e.g. a tiny allowance).
+    pub async fn start_with_config(db: TestDatabase, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_configured(db, configure, |routes| routes).await
+    }
+
+    async fn start_configured(
+        db: TestDatabase,
+        configure: impl FnOnce(&mut Config),
+        extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
+    ) -> Self {
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
         let store = db.store_with_clock(Arc::new(clock.clone())).await;
-        let config = Config::for_tests(db.url.clone());
+        let mut config = Config::for_tests(db.url.clone());
+        configure(&mut config);
         let handbook = router::load_handbook(&config, &store)
             .await
             .expect("the repository's handbook content");
