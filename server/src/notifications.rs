@@ -301,6 +301,10 @@ pub fn render(lang: Lang, message: &PendingMessage) -> Option<String> {
             let state = app::track::status_label(lang, body["state"].as_str()?);
             Some(tr::sms_case_state(lang, reference, state))
         }
+        "case_message" => Some(tr::sms_case_message_text(
+            lang,
+            body["reference"].as_str()?,
+        )),
         _ => None,
     }
 }
