@@ -6,8 +6,10 @@ use sqlx::Row;
 use time::{Duration, OffsetDateTime, Weekday};
 
 use super::model::DocumentKind;
+use super::supplied::UPLOADED;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::one_time_codes::PhoneIndex;
 
 /// An application is accepted (受理) within this many working days (POLICY.md §4).
 pub const ACCEPT_WITHIN_WORKING_DAYS: i64 = 1;
@@ -39,6 +41,21 @@ pub struct CaseView {
     pub timeline: Vec<CaseEvent>,
     pub next_deadline: Option<Deadline>,
     pub missing_documents: Vec<DocumentKind>,
+    /// Documents the resident uploaded from the to-do list, waiting for the caseworker to check.
+    pub uploaded_documents: Vec<DocumentKind>,
+}
+
+/// What shows that the person asking may see a case.
+#[derive(Debug, Clone, Copy)]
+pub enum CaseKey<'a> {
+    /// The access code of the receipt.
+    AccessCode(&'a str),
+    /// A phone verified with a one-time code: the applicant's own, or the family member's who
+    /// applied for them.
+    Phone(&'a PhoneIndex),
+    /// The caller vouches for it: this browser opened the case with one of the keys above a
+    /// short while ago (the web layer's session remembers that).
+    OpenedBefore,
 }
 
 impl Store {
@@ -49,6 +66,25 @@ impl Store {
         reference: &str,
         access_code: &str,
     ) -> Result<Option<CaseView>, StoreError> {
+        self.open_case(reference, CaseKey::AccessCode(access_code))
+            .await
+    }
+
+    /// The case, when it is on this (verified) phone; `None` when it is not or does not exist.
+    pub async fn find_case_for_phone(
+        &self,
+        reference: &str,
+        phone: &PhoneIndex,
+    ) -> Result<Option<CaseView>, StoreError> {
+        self.open_case(reference, CaseKey::Phone(phone)).await
+    }
+
+    /// The case, when the reference exists and the key opens it; `None` for either mistake alike.
+    pub async fn open_case(
+        &self,
+        reference: &str,
+        key: CaseKey<'_>,
+    ) -> Result<Option<CaseView>, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT id, access_code_hash, status, submitted_at, advance_due_at, programmes FROM applications WHERE reference = $1",
         )
@@ -58,12 +94,10 @@ impl Store {
         else {
             return Ok(None);
         };
-        let expected: String = row.try_get("access_code_hash")?;
-        let given = self.data_key().index(access_code.trim());
-        if !same(expected.as_bytes(), given.as_bytes()) {
+        let id: i64 = row.try_get("id")?;
+        if !self.key_opens(&row, id, key).await? {
             return Ok(None);
         }
-        let id: i64 = row.try_get("id")?;
         let status: String = row.try_get("status")?;
         let submitted_at = timestamp(row.try_get("submitted_at")?)?;
         let advance_due_at = row
@@ -88,15 +122,8 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-        let missing_documents = sqlx::query_scalar::<_, String>(
-            "SELECT document FROM application_documents WHERE application_id = $1 AND status = 'missing' ORDER BY document",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .filter_map(|d| DocumentKind::parse(d))
-        .collect();
+        let missing_documents = self.documents_with_status(id, "missing").await?;
+        let uploaded_documents = self.documents_with_status(id, UPLOADED).await?;
         let next_deadline = match (advance_due_at, status.as_str()) {
             (Some(due_at), "submitted" | "accepted") => Some(Deadline {
                 kind: "advance",
@@ -119,7 +146,49 @@ impl Store {
             timeline,
             next_deadline,
             missing_documents,
+            uploaded_documents,
         }))
+    }
+
+    async fn key_opens(
+        &self,
+        row: &sqlx::any::AnyRow,
+        id: i64,
+        key: CaseKey<'_>,
+    ) -> Result<bool, StoreError> {
+        Ok(match key {
+            CaseKey::AccessCode(code) => {
+                let expected: String = row.try_get("access_code_hash")?;
+                let given = self.data_key().index(code.trim());
+                same(expected.as_bytes(), given.as_bytes())
+            }
+            CaseKey::Phone(phone) => sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM application_phones WHERE application_id = $1 AND phone_index = $2",
+            )
+            .bind(id)
+            .bind(phone.as_str())
+            .fetch_one(self.pool())
+            .await?
+                > 0,
+            CaseKey::OpenedBefore => true,
+        })
+    }
+
+    async fn documents_with_status(
+        &self,
+        id: i64,
+        status: &str,
+    ) -> Result<Vec<DocumentKind>, StoreError> {
+        Ok(sqlx::query_scalar::<_, String>(
+            "SELECT document FROM application_documents WHERE application_id = $1 AND status = $2 ORDER BY document",
+        )
+        .bind(id)
+        .bind(status)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .filter_map(|d| DocumentKind::parse(d))
+        .collect())
     }
 }
 
@@ -128,7 +197,7 @@ fn timestamp(seconds: i64) -> Result<OffsetDateTime, StoreError> {
 }
 
 /// Equal, in time that does not depend on where two hashes first differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
