@@ -12,6 +12,7 @@ use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{PolicyEditorListPage, PolicyEditorPage, StaffLoginPage, StaffWorkspacePage};
+use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
 use crate::urgent_help::UrgentHelpPage;
 
@@ -95,6 +96,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/check") view=SelfCheckPage/>
                     <Route path=path!("/apply") view=ApplyStartPage/>
                     <Route path=path!("/track") view=TrackPage/>
+                    <Route path=path!("/track/phone") view=TrackPhonePage/>
+                    <Route path=path!("/track/phone/:step") view=TrackPhonePage/>
+                    <Route path=path!("/track/cases/:reference") view=TrackPage/>
                     <Route path=path!("/apply/:token/:step") view=ApplyStepPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>

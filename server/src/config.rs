@@ -63,6 +63,12 @@ pub struct Config {
     #[arg(long, env = "PORTAL_ACCESS_CODE_ATTEMPTS_PER_MINUTE", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub access_code_attempts_per_minute: u32,
+
+    /// Requests for and checks of SMS one-time codes (tracking by phone) allowed per client
+    /// address per minute; each phone also gets at most 1 code a minute and 5 an hour.
+    #[arg(long, env = "PORTAL_OTP_ATTEMPTS_PER_MINUTE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub otp_attempts_per_minute: u32,
 }
 
 /// A configured secret: never printed.
@@ -113,6 +119,7 @@ impl Config {
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
             access_code_attempts_per_minute: 10,
+            otp_attempts_per_minute: 10,
         }
     }
 }

@@ -106,6 +106,7 @@ pub fn render(lang: Lang, message: &PendingMessage) -> Option<String> {
             let state = app::track::status_label(lang, body["state"].as_str()?);
             Some(tr::sms_case_state(lang, reference, state))
         }
+        "one_time_code" => Some(tr::resident_sms_one_time_code(lang, body["code"].as_str()?)),
         _ => None,
     }
 }
@@ -148,6 +149,16 @@ mod tests {
             step.contains("JSJ-2026-000001") && step.contains("已受理"),
             "{step}"
         );
+    }
+
+    #[test]
+    fn the_one_time_code_sms_carries_the_code() {
+        let text = render(
+            Lang::Zh,
+            &message(serde_json::json!({"template":"one_time_code","code":"123456"})),
+        )
+        .unwrap_or_default();
+        assert!(text.contains("验证码：123456"), "{text}");
     }
 
     #[test]

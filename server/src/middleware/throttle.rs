@@ -1,5 +1,5 @@
 //! Attempts allowed per client address per minute, for the endpoints where guessing is the
-//! attack: staff sign-in, and the access code of a case.
+//! attack: staff sign-in, the access code of a case, and the SMS one-time codes.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -48,17 +48,41 @@ fn checks_access_code(method: &Method, path: &str) -> bool {
         || (method == Method::GET && path.starts_with("/api/v1/applications/"))
 }
 
+/// Where an SMS one-time code is asked for or checked (tracking by phone).
+fn handles_one_time_code(method: &Method, path: &str) -> bool {
+    method == Method::POST && (path == "/track/phone" || path == "/track/phone/code")
+}
+
 /// Too many access-code attempts from one address get 429.
 pub async fn access_codes(
     State(throttle): State<PerAddress>,
     request: Request,
     next: Next,
 ) -> Response {
-    if !checks_access_code(request.method(), request.uri().path())
-        || throttle.allow(client_ip(&request))
-    {
+    let guarded = checks_access_code(request.method(), request.uri().path());
+    limit(&throttle, guarded, "access-code attempts", request, next).await
+}
+
+/// Too many one-time code requests or checks from one address get 429.
+pub async fn one_time_codes(
+    State(throttle): State<PerAddress>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let guarded = handles_one_time_code(request.method(), request.uri().path());
+    limit(&throttle, guarded, "one-time code attempts", request, next).await
+}
+
+async fn limit(
+    throttle: &PerAddress,
+    guarded: bool,
+    what: &'static str,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !guarded || throttle.allow(client_ip(&request)) {
         return next.run(request).await;
     }
-    tracing::warn!(ip = %client_ip(&request), "access-code attempts throttled");
+    tracing::warn!(ip = %client_ip(&request), "{what} throttled");
     error_page_response(StatusCode::TOO_MANY_REQUESTS, ErrorPage::TooManyRequests)
 }
