@@ -57,7 +57,7 @@ async fn code_sent_to(store: &Store, to: &str) -> Option<String> {
         .filter_map(|m| serde_json::from_str::<Value>(&m.body).ok())
         .filter(|b| b["template"] == "one_time_code")
         .filter_map(|b| b["code"].as_str().map(str::to_owned))
-        .last()
+        .next_back()
 }
 
 fn clock() -> ManualClock {
