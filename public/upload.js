@@ -7,9 +7,13 @@
   var MAX_SIDE = 2000;
   var QUALITY = 0.85;
 
+  /** Every upload form of the page (the to-do list has one per missing document). */
   function bind() {
-    var form = document.querySelector('form[data-upload]');
-    if (!form || !window.FormData || !window.XMLHttpRequest) return;
+    if (!window.FormData || !window.XMLHttpRequest) return;
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-upload]'), bindForm);
+  }
+
+  function bindForm(form) {
     form.addEventListener('submit', function (event) {
       var input = form.querySelector('input[type=file]');
       var file = input && input.files && input.files[0];
@@ -18,7 +22,7 @@
       shrink(file).then(function (body) {
         // Said at once, rather than after sending megabytes that the server would refuse.
         if (body.size > Number(form.getAttribute('data-max-bytes') || Infinity)) {
-          document.getElementById('upload-status').textContent = form.getAttribute('data-too-large');
+          form.querySelector('[role=status]').textContent = form.getAttribute('data-too-large');
           return;
         }
         var data = new FormData(form);
@@ -55,7 +59,7 @@
   function send(form, data) {
     var box = form.querySelector('.upload-progress');
     var bar = form.querySelector('progress');
-    var status = document.getElementById('upload-status');
+    var status = form.querySelector('[role=status]');
     var button = form.querySelector('button[type=submit]');
     var request = new XMLHttpRequest();
     request.open('POST', form.action);

@@ -14,6 +14,7 @@ use crate::self_check::SelfCheckPage;
 use crate::staff::{
     PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffLoginPage, StaffWorkspacePage,
 };
+use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
 use crate::urgent_help::UrgentHelpPage;
 
@@ -97,6 +98,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/check") view=SelfCheckPage/>
                     <Route path=path!("/apply") view=ApplyStartPage/>
                     <Route path=path!("/track") view=TrackPage/>
+                    <Route path=path!("/track/phone") view=TrackPhonePage/>
+                    <Route path=path!("/track/phone/:step") view=TrackPhonePage/>
+                    <Route path=path!("/track/cases/:reference") view=TrackPage/>
                     <Route path=path!("/apply/:token/:step") view=ApplyStepPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>

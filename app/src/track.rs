@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use crate::apply::document_label;
 use crate::i18n::{format_date_time, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::programme_name;
+
+pub mod phone;
+pub mod todo;
 
 /// A case as the tracking page shows it; times are unix seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +31,8 @@ pub struct TrackedCase {
     pub missing_documents: Vec<String>,
     /// (at, text) from the caseworker, oldest first.
     pub messages: Vec<(i64, String)>,
+    /// Uploaded from the to-do list, waiting for the caseworker to check.
+    pub uploaded_documents: Vec<String>,
 }
 
 /// What the server found for a posted form.
@@ -87,6 +91,7 @@ fn form_page(lang: Lang, reference: &str, not_found: bool) -> impl IntoView {
             </div>
             <button type="submit" class="button">{tr::track_open(lang)}</button>
         </form>
+        <p><a href="/track/phone">{tr::resident_link_by_phone(lang)}</a></p>
         <p>{tr::track_lost_code(lang)}</p>
     }
 }
@@ -135,19 +140,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
             <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>
             <div><dt>{tr::track_programmes(lang)}</dt><dd>{programmes}</dd></div>
         </dl>
-        <h2>{tr::track_todo_heading(lang)}</h2>
-        {if case.missing_documents.is_empty() {
-            Either::Left(view! { <p>{tr::track_todo_none(lang)}</p> })
-        } else {
-            Either::Right(view! {
-                <p>{tr::track_todo_lead(lang)}</p>
-                <ul class="todo">
-                    {case.missing_documents.iter().map(|d| view! {
-                        <li><strong>{tr::track_todo_status(lang)}</strong>" "{document_label(lang, d)}</li>
-                    }).collect_view()}
-                </ul>
-            })
-        }}
+        {todo::todo_section(lang, case)}
         <h2>{tr::track_timeline_heading(lang)}</h2>
         <ol class="timeline">
             {case.timeline.iter().map(|(state, at, note)| view! {

@@ -3,16 +3,15 @@
 //! finished draft is submitted through the same reader and store call as the JSON API.
 
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use app::apply::{
-    ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt, UploadProblem, DOCUMENTS,
-};
+use app::apply::{ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt, DOCUMENTS};
 use store::applications::{read_application, IdempotencyKey, Submitted};
 use store::DraftToken;
 
+use crate::document_upload::{clean_and_keep, form_problem, read_posted_document, KeepError};
 use crate::posted_pages::{read_form, render_page, render_page_with};
 use crate::router::AppState;
 
@@ -84,80 +83,33 @@ pub async fn upload(
     let headers = request.headers().clone();
     let (parts, body) = request.into_parts();
     let page_request = || Request::from_parts(parts.clone(), Body::empty());
-    let Ok(mut multipart) =
-        Multipart::from_request(Request::from_parts(parts.clone(), body), &state).await
-    else {
-        return StatusCode::BAD_REQUEST.into_response();
+    let posted = match read_posted_document(&state, parts.clone(), body).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
     };
-    let mut document = String::new();
-    let mut file = Vec::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("document") => document = field.text().await.unwrap_or_default(),
-                Some("photo") => match field.bytes().await {
-                    Ok(bytes) => file = bytes.to_vec(),
-                    Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-                },
-                _ => {}
-            },
-            Ok(None) => break,
-            // The body limit cut it off, or the client went away.
-            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-        }
-    }
-    let refuse = |problem: UploadProblem| {
-        let mut data = page_data(&token, ApplyStep::Photos, &draft, &headers);
-        data.upload_problem = Some(problem);
-        data.max_upload_bytes = state.upload_policy.max_bytes;
-        data
+    let allowed = DOCUMENTS.contains(&posted.document.as_str());
+    let kept = match form_problem(&posted, allowed) {
+        Some(problem) => Err(KeepError::Refused(problem)),
+        None => clean_and_keep(&state, posted.file).await,
     };
-    let problem = if file.is_empty() {
-        Some(UploadProblem::ChooseFile)
-    } else if !DOCUMENTS.contains(&document.as_str()) {
-        Some(UploadProblem::ChooseDocument)
-    } else {
-        None
-    };
-    let cleaned = match problem {
-        Some(problem) => Err(problem),
-        None => {
-            let policy = state.upload_policy;
-            tokio::task::spawn_blocking(move || uploads::sanitize(&file, &policy))
-                .await
-                .map_err(|_| UploadProblem::Unreadable)
-                .and_then(|result| {
-                    result.map_err(|e| match e {
-                        uploads::UploadError::TooLarge { .. } => UploadProblem::TooLarge,
-                        uploads::UploadError::NotAllowed { .. } => UploadProblem::NotAllowed,
-                        uploads::UploadError::Unreadable => UploadProblem::Unreadable,
-                    })
-                })
-        }
-    };
-    let clean = match cleaned {
-        Ok(clean) => clean,
-        Err(problem) => {
-            let mut data = refuse(problem);
+    let kept = match kept {
+        Ok(kept) => kept,
+        Err(KeepError::Refused(problem)) => {
+            let mut data = page_data(&token, ApplyStep::Photos, &draft, &headers);
+            data.upload_problem = Some(problem);
+            data.max_upload_bytes = state.upload_policy.max_bytes;
             data.uploads = uploads_of(&state, &token).await;
             let mut response = render(&state, page_request(), data).await;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return response;
         }
+        Err(KeepError::Unavailable) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
-    let key = uploads::StorageKey::new_for(clean.kind, state.store.clock().now());
-    if let Err(e) = state.files.put(&key, &clean.bytes).await {
-        tracing::error!(error = %e, "could not store an uploaded document");
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    }
-    let stored = store::StoredFile {
-        document: &document,
-        storage_key: key.as_str(),
-        content_type: clean.kind.content_type(),
-        size: i64::try_from(clean.bytes.len()).unwrap_or(i64::MAX),
-        sha256: &clean.sha256,
-    };
-    match state.store.record_upload(&token, stored).await {
+    match state
+        .store
+        .record_upload(&token, kept.as_stored(&posted.document))
+        .await
+    {
         Ok(()) => see_other(&token, ApplyStep::Photos),
         Err(e) => {
             tracing::error!(error = %e, "could not record an uploaded document");

@@ -143,6 +143,61 @@ pub async fn message(
     respond(&state, &staff, &reference, request, Some(refused), None).await
 }
 
+/// `GET /staff/cases/{reference}/uploads/{n}`: the n-th file the applicant uploaded (from 1),
+/// for staff of the case's county; each look is audited.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path((reference, n)): Path<(String, usize)>,
+    session: Session,
+) -> Response {
+    let staff = match signed_in(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    if let Err(e) = state.store.case_file(&staff, &reference).await {
+        return refusal(e)
+            .err()
+            .unwrap_or(Denied::Unavailable)
+            .into_response();
+    }
+    let upload = match state.store.case_uploads(&reference).await {
+        Ok(uploads) => n.checked_sub(1).and_then(|i| uploads.into_iter().nth(i)),
+        Err(e) => {
+            tracing::error!(error = %e, "could not list a case's uploads");
+            return Denied::Unavailable.into_response();
+        }
+    };
+    let Some(upload) = upload else {
+        return Denied::NotFound.into_response();
+    };
+    let Ok(key) = upload.storage_key.parse::<uploads::StorageKey>() else {
+        return Denied::NotFound.into_response();
+    };
+    let bytes = match state.files.get(&key).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read an uploaded document");
+            return Denied::Unavailable.into_response();
+        }
+    };
+    if let Err(e) = state
+        .store
+        .record_staff_read(&staff, "case.upload.view", &reference)
+        .await
+    {
+        tracing::error!(error = %e, "could not audit a document view");
+        return Denied::Unavailable.into_response();
+    }
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, upload.content_type),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 fn done_redirect(reference: &str, done: &str) -> Response {
     let reference: String = form_urlencoded::byte_serialize(reference.as_bytes()).collect();
     Redirect::to(&format!("{CASE_PAGES}{reference}?done={done}")).into_response()
@@ -317,7 +372,23 @@ async fn respond(
     } else {
         StatusCode::OK
     };
-    let page = case_page(state, staff, &file, refused, done);
+    let mut page = case_page(state, staff, &file, refused, done);
+    match state.store.case_uploads(&file.reference).await {
+        Ok(uploads) => {
+            page.uploads = uploads
+                .into_iter()
+                .map(|u| {
+                    (
+                        u.document.map(|d| d.as_str()).unwrap_or("other").to_owned(),
+                        u.content_type,
+                        u.size,
+                        u.uploaded_at.unix_timestamp(),
+                    )
+                })
+                .collect();
+        }
+        Err(e) => tracing::error!(error = %e, "could not list a case's uploads"),
+    }
     // Steps post to their own URL; the page answering them is the case page.
     let (mut parts, _) = request.into_parts();
     if let Ok(uri) = format!("{CASE_PAGES}{}", file.reference).parse() {

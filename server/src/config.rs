@@ -74,6 +74,11 @@ pub struct Config {
     /// Sent to the SMS webhook as `Authorization: Bearer …`.
     #[arg(long, env = "PORTAL_SMS_WEBHOOK_TOKEN", hide_env_values = true)]
     pub sms_webhook_token: Option<Secret>,
+    /// Requests for and checks of SMS one-time codes (tracking by phone) allowed per client
+    /// address per minute; each phone also gets at most 1 code a minute and 5 an hour.
+    #[arg(long, env = "PORTAL_OTP_ATTEMPTS_PER_MINUTE", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub otp_attempts_per_minute: u32,
 }
 
 /// A configured secret: never printed.
@@ -126,6 +131,7 @@ impl Config {
             access_code_attempts_per_minute: 10,
             sms_webhook_url: None,
             sms_webhook_token: None,
+            otp_attempts_per_minute: 10,
         }
     }
 }

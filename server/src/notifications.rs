@@ -301,10 +301,8 @@ pub fn render(lang: Lang, message: &PendingMessage) -> Option<String> {
             let state = app::track::status_label(lang, body["state"].as_str()?);
             Some(tr::sms_case_state(lang, reference, state))
         }
-        "case_message" => Some(tr::sms_case_message_text(
-            lang,
-            body["reference"].as_str()?,
-        )),
+        "case_message" => Some(tr::sms_case_message_text(lang, body["reference"].as_str()?)),
+        "one_time_code" => Some(tr::resident_sms_one_time_code(lang, body["code"].as_str()?)),
         _ => None,
     }
 }
@@ -382,6 +380,16 @@ mod tests {
             Err(WebhookSetupError::Token)
         ));
         assert!(WebhookProvider::new(url, Some("good-token")).is_ok());
+    }
+
+    #[test]
+    fn the_one_time_code_sms_carries_the_code() {
+        let text = render(
+            Lang::Zh,
+            &message(serde_json::json!({"template":"one_time_code","code":"123456"})),
+        )
+        .unwrap_or_default();
+        assert!(text.contains("验证码：123456"), "{text}");
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub async fn render_page_with<C: Clone + Send + Sync + 'static>(
     render_with(state, parts, move || provide_context(context.clone())).await
 }
 
-async fn render_with(
+pub(crate) async fn render_with(
     state: &AppState,
     parts: Parts,
     extra: impl Fn() + Clone + Send + Sync + 'static,

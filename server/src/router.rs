@@ -75,6 +75,10 @@ impl AppState {
     }
 }
 
+/// The tracking pages below `/track/` (by phone, and cases opened in this browser): the server
+/// prepares each of them, so the Leptos route list leaves them to their handlers.
+const TRACK_PAGES: &str = "/track/";
+
 /// The pages, server functions, health checks and files, without the outer layers.
 pub fn routes(state: &AppState) -> Router<AppState> {
     let options = state.leptos_options.clone();
@@ -92,6 +96,21 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(crate::case_pages::message),
         )
         .route(
+            "/staff/cases/{reference}/uploads/{n}",
+            get(crate::case_pages::upload),
+        )
+        .route(
+            "/track/phone",
+            get(crate::track_phone::form).post(crate::track_phone::request_code),
+        )
+        .route("/track/phone/code", post(crate::track_phone::check_code))
+        .route("/track/phone/cases", get(crate::track_phone::cases))
+        .route("/track/cases/{reference}", get(crate::track_cases::show))
+        .route(
+            "/track/cases/{reference}/upload",
+            post(crate::track_cases::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/apply/{token}/upload",
             // The body-limit middleware caps uploads; axum's own 2 MB default would cut photos.
             post(crate::apply_pages::upload).layer(axum::extract::DefaultBodyLimit::disable()),
@@ -107,6 +126,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 .filter(|route| {
                     !route.path().starts_with(crate::apply_pages::DRAFT_PAGES)
                         && !route.path().starts_with(crate::case_pages::CASE_PAGES)
+                        && !route.path().starts_with(TRACK_PAGES)
                 })
                 .collect(),
             services_for_pages(state),
@@ -132,6 +152,7 @@ pub(crate) fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send +
 pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     let throttle = throttle::PerAddress::per_minute(config.login_attempts_per_minute);
     let access_codes = throttle::FailedLookups::per_minute(config.access_code_attempts_per_minute);
+    let one_time_codes = throttle::PerAddress::per_minute(config.otp_attempts_per_minute);
     routes
         .layer(axum::middleware::from_fn_with_state(
             throttle,
@@ -140,6 +161,10 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
         .layer(axum::middleware::from_fn_with_state(
             access_codes,
             throttle::access_codes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            one_time_codes,
+            throttle::one_time_codes,
         ))
         .layer(crate::sessions::layer(state.store.clone()))
         .layer(axum::middleware::from_fn_with_state(

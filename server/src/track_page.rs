@@ -5,11 +5,15 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use app::track::todo::TodoUploads;
 use app::track::{TrackLookup, TrackedCase};
 use store::applications::CaseView;
+use tower_sessions::Session;
 
 use crate::posted_pages::{read_form, render_page_with};
+use crate::resident_access::ResidentAccess;
 use crate::router::AppState;
+use crate::track_cases::render_case;
 
 pub async fn lookup(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
@@ -25,21 +29,25 @@ pub async fn lookup(State(state): State<AppState>, request: Request) -> Response
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let status = if found.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::NOT_FOUND
+    let Some(case) = found else {
+        let lookup = TrackLookup::NotFound { reference };
+        let mut response = render_page_with(&state, parts, lookup).await;
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        return response;
     };
-    let lookup = match found {
-        Some(case) => TrackLookup::Found(tracked(case)),
-        None => TrackLookup::NotFound { reference },
+    // This browser may now open the case again, and upload its missing documents, for a while.
+    if let Some(session) = parts.extensions.get::<Session>() {
+        let mut access = ResidentAccess::load(session, &state.store).await;
+        access.remember_case(&case.reference).await;
+    }
+    let uploads = TodoUploads {
+        max_bytes: state.upload_policy.max_bytes,
+        ..TodoUploads::default()
     };
-    let mut response = render_page_with(&state, parts, lookup).await;
-    *response.status_mut() = status;
-    response
+    render_case(&state, parts, case, uploads).await
 }
 
-fn tracked(case: CaseView) -> TrackedCase {
+pub(crate) fn tracked(case: CaseView) -> TrackedCase {
     TrackedCase {
         reference: case.reference,
         status: case.status,
@@ -64,6 +72,11 @@ fn tracked(case: CaseView) -> TrackedCase {
             .messages
             .into_iter()
             .map(|m| (m.at.unix_timestamp(), m.text))
+            .collect(),
+        uploaded_documents: case
+            .uploaded_documents
+            .iter()
+            .map(|d| d.as_str().to_owned())
             .collect(),
     }
 }

@@ -86,6 +86,28 @@ impl Store {
         Ok(())
     }
 
+    /// Records that a member of staff read something personal (a case, a document).
+    pub async fn record_staff_read(
+        &self,
+        staff: &crate::staff::StaffUser,
+        action: &str,
+        subject: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: Some(staff.id),
+                action,
+                subject,
+                detail: "{}",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The (action, detail) of every entry about one subject, oldest first.
     pub async fn audit_entries_of(
         &self,

@@ -167,6 +167,14 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        // Data a migration could not fill in by itself, since it is sealed (idempotent).
+        let indexed = self.backfill_application_phones().await?;
+        if indexed > 0 {
+            tracing::info!(
+                applications = indexed,
+                "indexed the phones of earlier applications"
+            );
+        }
         Ok(())
     }
 

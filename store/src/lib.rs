@@ -10,6 +10,7 @@ pub mod county;
 mod db;
 mod drafts;
 pub mod error;
+pub mod one_time_codes;
 pub mod outbox;
 pub mod policy_edits;
 pub mod sealed;

@@ -49,7 +49,7 @@ pub enum UploadProblem {
     Unreadable,
 }
 
-fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static str {
+pub fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static str {
     match problem {
         UploadProblem::ChooseFile => tr::apply_upload_choose_file(lang),
         UploadProblem::ChooseDocument => tr::apply_upload_choose_document(lang),

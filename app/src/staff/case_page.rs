@@ -565,8 +565,11 @@ fn documents_block(lang: Lang, page: &CasePage) -> impl IntoView {
         {(!page.uploads.is_empty()).then(|| view! {
             <h3>{tr::case_uploads_heading(lang)}</h3>
             <ul>
-                {page.uploads.iter().map(|(document, kind, size, at)| view! {
-                    <li>{tr::case_upload_line(lang, document_label(lang, document), kind, format!("{:.1}", *size as f64 / 1_048_576.0), format_date_time(lang, *at))}</li>
+                {page.uploads.iter().enumerate().map(|(i, (document, kind, size, at))| view! {
+                    <li>
+                        {tr::case_upload_line(lang, document_label(lang, document), kind, format!("{:.1}", *size as f64 / 1_048_576.0), format_date_time(lang, *at))}" "
+                        <a href=format!("/staff/cases/{}/uploads/{}", page.reference, i + 1)>{tr::case_upload_open(lang, i + 1)}</a>
+                    </li>
                 }).collect_view()}
             </ul>
         })}

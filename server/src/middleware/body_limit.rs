@@ -40,9 +40,10 @@ impl BodyLimits {
     }
 }
 
-/// The document-upload endpoint, which has its own limit and its own "too large" page.
+/// The document-upload endpoints (the application's photos page, the tracking page's to-do
+/// list), which have their own limit and their own "too large" page.
 pub fn is_upload(path: &str) -> bool {
-    path.starts_with("/apply/") && path.ends_with("/upload")
+    (path.starts_with("/apply/") || path.starts_with("/track/cases/")) && path.ends_with("/upload")
 }
 
 pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Next) -> Response {

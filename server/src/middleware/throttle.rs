@@ -1,6 +1,6 @@
 //! Attempts allowed per client address per minute, for the endpoints where guessing is the
-//! attack: staff sign-in (every attempt counts), and the access code of a case (only failed
-//! look-ups count, POLICY.md §6).
+//! attack: staff sign-in and the SMS one-time codes (every attempt counts), and the access code
+//! of a case (only failed look-ups count, POLICY.md §6).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -202,6 +202,26 @@ pub async fn access_codes(
             response
         }
     }
+}
+
+/// Where an SMS one-time code is asked for or checked (tracking by phone).
+fn handles_one_time_code(method: &Method, path: &str) -> bool {
+    method == Method::POST && (path == "/track/phone" || path == "/track/phone/code")
+}
+
+/// Too many one-time code requests or checks from one address get 429: every attempt counts.
+pub async fn one_time_codes(
+    State(throttle): State<PerAddress>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !handles_one_time_code(request.method(), request.uri().path())
+        || throttle.allow(client_ip(&request))
+    {
+        return next.run(request).await;
+    }
+    tracing::warn!(ip = %client_ip(&request), "one-time code attempts throttled");
+    error_page_response(StatusCode::TOO_MANY_REQUESTS, ErrorPage::TooManyRequests)
 }
 
 #[cfg(test)]

@@ -8,9 +8,11 @@ use time::OffsetDateTime;
 
 use super::deadline::{CaseTimes, Deadline, NextActor};
 use super::model::DocumentKind;
+use super::supplied::UPLOADED;
 use super::workflow::CaseState;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::one_time_codes::PhoneIndex;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseEvent {
@@ -42,7 +44,22 @@ pub struct CaseView {
     /// Whether the deadline being worked to has passed.
     pub overdue: bool,
     pub missing_documents: Vec<DocumentKind>,
+    /// Documents the resident uploaded from the to-do list, waiting for the caseworker to check.
+    pub uploaded_documents: Vec<DocumentKind>,
     pub messages: Vec<CaseMessage>,
+}
+
+/// What shows that the person asking may see a case.
+#[derive(Debug, Clone, Copy)]
+pub enum CaseKey<'a> {
+    /// The access code of the receipt.
+    AccessCode(&'a str),
+    /// A phone verified with a one-time code: the applicant's own, or the family member's who
+    /// applied for them.
+    Phone(&'a PhoneIndex),
+    /// The caller vouches for it: this browser opened the case with one of the keys above a
+    /// short while ago (the web layer's session remembers that).
+    OpenedBefore,
 }
 
 /// The columns [`case_times`] reads.
@@ -76,6 +93,25 @@ impl Store {
         reference: &str,
         access_code: &str,
     ) -> Result<Option<CaseView>, StoreError> {
+        self.open_case(reference, CaseKey::AccessCode(access_code))
+            .await
+    }
+
+    /// The case, when it is on this (verified) phone; `None` when it is not or does not exist.
+    pub async fn find_case_for_phone(
+        &self,
+        reference: &str,
+        phone: &PhoneIndex,
+    ) -> Result<Option<CaseView>, StoreError> {
+        self.open_case(reference, CaseKey::Phone(phone)).await
+    }
+
+    /// The case, when the reference exists and the key opens it; `None` for either mistake alike.
+    pub async fn open_case(
+        &self,
+        reference: &str,
+        key: CaseKey<'_>,
+    ) -> Result<Option<CaseView>, StoreError> {
         let reference = reference.trim().to_ascii_uppercase();
         let Some(row) = sqlx::query(&format!(
             "SELECT id, access_code_hash, programmes, {TIME_COLUMNS} FROM applications WHERE reference = $1"
@@ -86,12 +122,10 @@ impl Store {
         else {
             return Ok(None);
         };
-        let expected: String = row.try_get("access_code_hash")?;
-        let given = self.data_key().index(access_code.trim());
-        if !same(expected.as_bytes(), given.as_bytes()) {
+        let id: i64 = row.try_get("id")?;
+        if !self.key_opens(&row, id, key).await? {
             return Ok(None);
         }
-        let id: i64 = row.try_get("id")?;
         let times = case_times(&row)?;
         let programmes: Vec<String> =
             serde_json::from_str(&row.try_get::<String, _>("programmes")?)
@@ -106,13 +140,14 @@ impl Store {
                 note: e.note,
             })
             .collect();
-        let missing_documents = self
-            .case_documents(id)
-            .await?
-            .into_iter()
-            .filter(|(_, status)| status == "missing")
-            .map(|(document, _)| document)
-            .collect();
+        let documents = self.case_documents(id).await?;
+        let with_status = |wanted: &str| {
+            documents
+                .iter()
+                .filter(|(_, status)| status == wanted)
+                .map(|(document, _)| *document)
+                .collect::<Vec<_>>()
+        };
         let messages = self
             .case_messages(id)
             .await?
@@ -135,9 +170,34 @@ impl Store {
             next_deadline: next.deadline,
             next_actor: next.actor,
             overdue: times.overdue(self.clock().now()),
-            missing_documents,
+            missing_documents: with_status("missing"),
+            uploaded_documents: with_status(UPLOADED),
             messages,
         }))
+    }
+
+    async fn key_opens(
+        &self,
+        row: &sqlx::any::AnyRow,
+        id: i64,
+        key: CaseKey<'_>,
+    ) -> Result<bool, StoreError> {
+        Ok(match key {
+            CaseKey::AccessCode(code) => {
+                let expected: String = row.try_get("access_code_hash")?;
+                let given = self.data_key().index(code.trim());
+                same(expected.as_bytes(), given.as_bytes())
+            }
+            CaseKey::Phone(phone) => sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM application_phones WHERE application_id = $1 AND phone_index = $2",
+            )
+            .bind(id)
+            .bind(phone.as_str())
+            .fetch_one(self.pool())
+            .await?
+                > 0,
+            CaseKey::OpenedBefore => true,
+        })
     }
 }
 
@@ -146,6 +206,6 @@ pub(crate) fn timestamp(seconds: i64) -> Result<OffsetDateTime, StoreError> {
 }
 
 /// Equal, in time that does not depend on where two hashes first differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -172,18 +172,8 @@ impl Store {
             messages: self.case_messages(id).await?,
             referrals: self.case_referrals(id).await?,
         };
-        let mut tx = self.write_tx().await?;
-        self.append_audit(
-            &mut tx,
-            AuditEntry {
-                actor: Some(staff.id),
-                action: "case.view",
-                subject: &file.reference,
-                detail: "{}",
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        self.record_staff_read(staff, "case.view", &file.reference)
+            .await?;
         Ok(file)
     }
 

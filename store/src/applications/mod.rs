@@ -7,9 +7,11 @@ mod case;
 mod case_file;
 mod deadline;
 mod model;
+mod phones;
 mod queue;
 mod receipt;
 mod request;
+mod supplied;
 mod workflow;
 
 use rand::Rng;
@@ -17,7 +19,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 pub use act::{ActError, CaseStep};
-pub use case::{CaseEvent, CaseMessage, CaseView};
+pub use case::{CaseEvent, CaseKey, CaseMessage, CaseView};
 pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
     MESSAGE_MAX_CHARS,
@@ -29,9 +31,11 @@ pub use deadline::{
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
+pub use phones::PhoneApplication;
 pub use queue::{QueueError, QueueItem, QUEUE_PAGE};
 pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
 pub use request::{read_application, FieldProblem};
+pub use supplied::{CaseUpload, Supplied, UPLOADED};
 pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};
 
 use crate::audit::AuditEntry;
@@ -176,6 +180,8 @@ impl Store {
         .bind(submitted_at)
         .fetch_one(&mut *tx)
         .await?;
+        self.index_application_phones(&mut tx, id, application)
+            .await?;
         let given_by = application.submitted_by.kind();
         for consent in &application.consents {
             sqlx::query(
@@ -256,4 +262,9 @@ pub(crate) fn random_digits(rng: &mut impl Rng, count: usize) -> String {
     (0..count)
         .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
         .collect()
+}
+
+/// Two keyed hashes are equal, compared in constant time.
+pub(crate) fn same_hash(a: &str, b: &str) -> bool {
+    case::same(a.as_bytes(), b.as_bytes())
 }
