@@ -3,6 +3,7 @@
 //! transaction is durable, and never stored twice for one idempotency key.
 
 mod case;
+mod dashboard;
 mod model;
 mod queue;
 mod receipt;
@@ -14,6 +15,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 pub use case::{add_working_days, CaseEvent, CaseView, Deadline, ACCEPT_WITHIN_WORKING_DAYS};
+pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
