@@ -11,7 +11,9 @@ use crate::home::HomePage;
 use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
 use crate::self_check::SelfCheckPage;
-use crate::staff::{PolicyEditorListPage, PolicyEditorPage, StaffLoginPage, StaffWorkspacePage};
+use crate::staff::{
+    DashboardPage, PolicyEditorListPage, PolicyEditorPage, StaffLoginPage, StaffWorkspacePage,
+};
 use crate::track::TrackPage;
 use crate::urgent_help::UrgentHelpPage;
 
@@ -100,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/:slug") view=PolicyPage/>
                     <Route path=path!("/staff/login") view=StaffLoginPage/>
                     <Route path=path!("/staff") view=StaffWorkspacePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>
                 </Routes>

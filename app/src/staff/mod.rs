@@ -1,5 +1,6 @@
 //! Staff sign-in and the staff workspace. Residents never need an account.
 
+mod dashboard;
 mod login;
 mod policy_editor;
 mod queue;
@@ -8,6 +9,7 @@ pub mod session;
 mod session_warning;
 mod workspace;
 
+pub use dashboard::DashboardPage;
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
 pub use workspace::StaffWorkspacePage;
