@@ -68,7 +68,7 @@ pub struct DashboardData {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum DashboardAccess {
     Forbidden,
-    Allowed(DashboardData),
+    Allowed(Box<DashboardData>),
 }
 
 #[cfg(feature = "ssr")]
@@ -132,10 +132,10 @@ pub async fn load_dashboard(period: String) -> Result<DashboardAccess, ServerFnE
     };
     let period = Period::parse(&period).unwrap_or_default();
     match store.dashboard(&staff, period).await {
-        Ok(dashboard) => Ok(DashboardAccess::Allowed(ssr::data(
+        Ok(dashboard) => Ok(DashboardAccess::Allowed(Box::new(ssr::data(
             &dashboard,
             staff.county,
-        ))),
+        )))),
         Err(DashboardError::NotAllowed) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(http::StatusCode::FORBIDDEN);
@@ -637,7 +637,7 @@ pub fn DashboardPage() -> impl IntoView {
                 match data.await {
                     Ok(DashboardAccess::Allowed(data)) => Either::Left(view! {
                         <Title text=tr::dashboard_title(lang)/>
-                        {dashboard_view(lang, data)}
+                        {dashboard_view(lang, *data)}
                     }),
                     _ => Either::Right(forbidden(lang)),
                 }
