@@ -12,7 +12,8 @@ use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{
-    PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffLoginPage, StaffWorkspacePage,
+    DashboardPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffLoginPage,
+    StaffWorkspacePage,
 };
 use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/login") view=StaffLoginPage/>
                     <Route path=path!("/staff") view=StaffWorkspacePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:reference") view=StaffCasePage/>
+                    <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>
                 </Routes>

@@ -1,6 +1,7 @@
 //! Staff sign-in and the staff workspace. Residents never need an account.
 
 mod case_page;
+mod dashboard;
 mod login;
 mod policy_editor;
 mod queue;
@@ -13,6 +14,7 @@ pub use case_page::{
     actor_text, deadline_text, parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused,
     StaffCasePage, Submitter,
 };
+pub use dashboard::DashboardPage;
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
 pub use workspace::StaffWorkspacePage;

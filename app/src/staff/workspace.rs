@@ -56,6 +56,9 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                             <div><dt>{tr::staff_role_label(lang)}</dt><dd>{role_name(lang, &staff.role)}</dd></div>
                             <div><dt>{tr::staff_county_label(lang)}</dt><dd>{crate::counties::county_name(lang, &staff.county)}</dd></div>
                         </dl>
+                        {(staff.role == "supervisor" || staff.role == "admin").then(|| view! {
+                            <p><a href="/staff/dashboard">{tr::dashboard_workspace_link(lang)}</a></p>
+                        })}
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
                         })}

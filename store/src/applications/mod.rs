@@ -5,6 +5,7 @@
 mod act;
 mod case;
 mod case_file;
+mod dashboard;
 mod deadline;
 mod model;
 mod phones;
@@ -24,6 +25,7 @@ pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
     MESSAGE_MAX_CHARS,
 };
+pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
 pub use deadline::{
     add_working_days, decision_due, CaseTimes, Deadline, NextActor, NextStep, WorkflowLimits,
     LIMITS,

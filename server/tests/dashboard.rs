@@ -1,0 +1,177 @@
+//! `/staff/dashboard`: supervisors and administrators see cases and deadlines per county; other
+//! staff get 403 and the signed-out are sent to sign in. Every view is audited.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{json, Value};
+use store::audit::AuditVerification;
+use store::on_both_databases;
+use store::staff::Role;
+use store::testing::TestDatabase;
+use store::County;
+
+fn application(county: &str, urgency: Option<&str>) -> Value {
+    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
+                        "county":county,"address":"某街道 1 号"},
+           "submitted_by":{"type":"self"},
+           "household":{"area":"urban",
+               "members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
+               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
+           "programmes":["dibao"],
+           "emergency": urgency.map(|u| json!({"kind":"fire","urgency":u})),
+           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
+                       "public_notice":true,"applicant_confirmed":true},
+           "missing_documents":[]})
+}
+
+async fn submit(server: &TestServer, key: &str, body: &Value) {
+    let response = server
+        .client
+        .post(server.url("/api/v1/applications"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 201);
+}
+
+async fn audit_entries(server: &TestServer) -> u64 {
+    match server.store.verify_audit_log().await.expect("audit log") {
+        AuditVerification::Intact { entries } => entries,
+        broken => panic!("the audit log is broken: {broken:?}"),
+    }
+}
+
+async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    // Submitted three hours ago (the clock goes back to now before anyone signs in, since
+    // sessions expire by the wall clock).
+    server.clock.advance(time::Duration::hours(-3));
+    submit(
+        &server,
+        "11111111-1111-4111-8111-111111111111",
+        &application("任城区", Some("critical")),
+    )
+    .await;
+    submit(
+        &server,
+        "22222222-2222-4222-8222-222222222222",
+        &application("任城区", None),
+    )
+    .await;
+    submit(
+        &server,
+        "33333333-3333-4333-8333-333333333333",
+        &application("曲阜市", Some("urgent")),
+    )
+    .await;
+    // The 2-hour emergency is now past its deadline without help; the 24-hour one is not yet.
+    server.clock.advance(time::Duration::hours(3));
+
+    let supervisor = server
+        .staff_session("li.na", Role::Supervisor, County::Rencheng)
+        .await;
+    let workspace = server.get_with_cookie("/staff", &supervisor).await;
+    assert!(workspace
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"href="/staff/dashboard""#));
+
+    let before = audit_entries(&server).await;
+    let page = server
+        .get_with_cookie("/staff/dashboard", &supervisor)
+        .await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert_eq!(
+        audit_entries(&server).await,
+        before + 1,
+        "the view is audited"
+    );
+    assert!(page.contains("<h1>监督看板</h1>"), "{page}");
+    assert!(
+        page.contains("任城区（本县）"),
+        "the own county is marked in words"
+    );
+    assert!(page.contains("共 2 件"), "任城区's bar says its total");
+    assert!(page.contains("0% · 0/1"), "the missed 2-hour emergency");
+    assert!(
+        page.contains("本县 1 件"),
+        "one overdue now in the own county"
+    );
+    assert!(
+        page.contains("还没有可统计的"),
+        "the 24-hour one is still in its window"
+    );
+    assert!(page.contains("<caption") && page.contains("各县市区、各办理阶段的申请数"));
+    assert!(
+        page.contains("梁山县"),
+        "every county, also those without cases"
+    );
+    assert!(
+        !page.contains("张三") && !page.contains("13800138000"),
+        "no personal data"
+    );
+    assert!(page.contains(r#"<option value="30d" selected"#));
+
+    let all_time = server
+        .get_with_cookie("/staff/dashboard?period=all", &supervisor)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(all_time.contains(r#"<option value="all" selected"#));
+    let unknown = server
+        .get_with_cookie("/staff/dashboard?period=forever", &supervisor)
+        .await;
+    assert_eq!(
+        unknown.status(),
+        200,
+        "an unknown period falls back to 30 days"
+    );
+
+    let admin = server
+        .staff_session("admin.wu", Role::Admin, County::Qufu)
+        .await;
+    let page = server.get_with_cookie("/staff/dashboard", &admin).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("曲阜市（本县）") && page.contains("共 1 件"));
+
+    for (username, role) in [("wang.li", Role::Caseworker), ("zhao.v", Role::Volunteer)] {
+        let session = server.staff_session(username, role, County::Rencheng).await;
+        let workspace = server.get_with_cookie("/staff", &session).await;
+        assert!(!workspace
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"href="/staff/dashboard""#));
+        let before_refusal = audit_entries(&server).await;
+        let page = server.get_with_cookie("/staff/dashboard", &session).await;
+        assert_eq!(page.status(), 403, "{username}");
+        assert_eq!(
+            audit_entries(&server).await,
+            before_refusal,
+            "a refusal shows and records nothing"
+        );
+        let page = page.text().await.unwrap();
+        assert!(page.contains("只有监督人员和管理员可以查看监督看板"));
+        assert!(!page.contains("共 2 件"));
+    }
+
+    let anonymous = server.get("/staff/dashboard").await;
+    assert_eq!(
+        common::location(&anonymous).as_deref(),
+        Some("/staff/login")
+    );
+}
+
+on_both_databases!(
+    dashboard_sqlite,
+    dashboard_postgres,
+    supervisors_see_the_figures_and_other_staff_are_refused
+);
