@@ -38,7 +38,7 @@ pub struct TrackedCase {
 /// What the server found for a posted form.
 #[derive(Debug, Clone)]
 pub enum TrackLookup {
-    Found(TrackedCase),
+    Found(Box<TrackedCase>),
     /// Wrong reference or wrong code: the page does not say which.
     NotFound {
         reference: String,

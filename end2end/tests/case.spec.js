@@ -1,7 +1,7 @@
 // The caseworkers' console and the resident's tracking page, side by side: each step staff take
 // shows on the resident's timeline; an emergency shows its clock; other counties and volunteers
 // cannot open the case.
-import { test, expect, expectAccessible, STAFF_PASSWORD } from './support.js';
+import { test, expect, expectAccessible, STAFF_PASSWORD, signIn } from './support.js';
 
 function application(phone, emergency = null) {
   return {
@@ -26,14 +26,6 @@ async function submit(request, phone, emergency) {
   });
   expect(response.status()).toBe(201);
   return response.json();
-}
-
-async function signIn(page, username) {
-  await page.goto('/staff/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
 }
 
 /** The resident opens their case as they would from the SMS. */

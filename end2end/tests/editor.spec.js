@@ -1,12 +1,4 @@
-import { test, expect, visit, expectAccessible, STAFF_PASSWORD } from './support.js';
-
-async function signIn(page, username) {
-  await page.goto('/staff/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-}
+import { test, expect, visit, expectAccessible, signIn } from './support.js';
 
 test('an administrator edits a policy and residents see it at once', async ({ page }, testInfo) => {
   await signIn(page, 'e2e.admin');

@@ -80,6 +80,15 @@ export async function visit(page, path) {
 
 export const STAFF_PASSWORD = 'e2e-password-2026';
 
+/** Signs one of the accounts of start-server.sh in and lands on the staff workspace. */
+export async function signIn(page, username) {
+  await page.goto('/staff/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
 /** The stand-in SMS gateway that start-server.sh runs on the portal's port + 1 (sms-sink.js). */
 const smsSink = `http://127.0.0.1:${Number(process.env.PORTAL_E2E_PORT || 3217) + 1}`;
 

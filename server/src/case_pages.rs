@@ -50,15 +50,10 @@ pub async fn act(
     session: Session,
     request: Request,
 ) -> Response {
-    let staff = match signed_in(&state, &session).await {
-        Ok(staff) => staff,
+    let (staff, fields, request) = match posted(&state, &session, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let (parts, body) = request.into_parts();
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let request = Request::from_parts(parts, axum::body::Body::empty());
     let Some(action) = fields.get("action").and_then(CaseAction::parse) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -113,15 +108,10 @@ pub async fn message(
     session: Session,
     request: Request,
 ) -> Response {
-    let staff = match signed_in(&state, &session).await {
-        Ok(staff) => staff,
+    let (staff, fields, request) = match posted(&state, &session, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let (parts, body) = request.into_parts();
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let request = Request::from_parts(parts, axum::body::Body::empty());
     let sent = state
         .store
         .send_case_message(&staff, &reference, &fields.text("message"))
@@ -196,6 +186,25 @@ pub async fn upload(
         bytes,
     )
         .into_response()
+}
+
+/// A form posted by the signed-in member of staff: who, the fields, and the request (without
+/// its body) to render the answer for.
+async fn posted(
+    state: &AppState,
+    session: &Session,
+    request: Request,
+) -> Result<(StaffUser, Fields, Request), Response> {
+    let staff = signed_in(state, session).await?;
+    let (parts, body) = request.into_parts();
+    let Some(fields) = read_form(body).await else {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    };
+    Ok((
+        staff,
+        fields,
+        Request::from_parts(parts, axum::body::Body::empty()),
+    ))
 }
 
 fn done_redirect(reference: &str, done: &str) -> Response {

@@ -134,7 +134,7 @@ pub(crate) async fn render_case(
     case: CaseView,
     uploads: TodoUploads,
 ) -> Response {
-    let lookup = TrackLookup::Found(tracked(case));
+    let lookup = TrackLookup::Found(Box::new(tracked(case)));
     render_with(state, parts, move || {
         provide_context(lookup.clone());
         provide_context(uploads.clone());

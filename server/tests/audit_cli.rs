@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use store::applications::{read_application, IdempotencyKey};
-use store::testing::TestDatabase;
+use store::testing::{example_application, TestDatabase};
 
 fn verify(url: &str) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_server"))
@@ -29,15 +29,7 @@ fn verify(url: &str) -> (bool, String) {
 async fn audit_verify_catches_a_row_edited_with_sqlite3() {
     let db = TestDatabase::sqlite().await;
     let store = db.store().await;
-    let body = serde_json::json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban","members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
-           "programmes":["dibao"], "emergency":null,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true},
-           "missing_documents":[]});
+    let body = example_application("13800138000", serde_json::Value::Null);
     let application = read_application(&body).expect("valid");
     for n in 1..=3 {
         let key: IdempotencyKey = format!("00000000-0000-4000-8000-{n:012}")

@@ -7,22 +7,8 @@ use common::{location, TestServer};
 use serde_json::{json, Value};
 use store::on_both_databases;
 use store::staff::Role;
-use store::testing::TestDatabase;
+use store::testing::{example_application, TestDatabase};
 use store::County;
-
-fn application(phone: &str, emergency: Value) -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":phone,
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban",
-               "members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
-           "programmes":["dibao"],
-           "emergency":emergency,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true},
-           "missing_documents":["household_register"]})
-}
 
 /// Submits through the public API; the reference and the access code.
 async fn submit(server: &TestServer, key: &str, emergency: Value) -> (String, String) {
@@ -30,7 +16,7 @@ async fn submit(server: &TestServer, key: &str, emergency: Value) -> (String, St
         .client
         .post(server.url("/api/v1/applications"))
         .header("idempotency-key", key)
-        .json(&application("13800138000", emergency))
+        .json(&example_application("13800138000", emergency))
         .send()
         .await
         .expect("POST");

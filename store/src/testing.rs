@@ -117,3 +117,18 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// A complete application body of POLICY.md §6 for tests: a 67-year-old pensioner in 任城区 on
+/// ¥300 a month, applying for 低保 with the household register still to come.
+pub fn example_application(phone: &str, emergency: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":phone,
+                        "county":"任城区","address":"任城区某街道 1 号"},
+           "submitted_by":{"type":"self"},
+           "household":{"area":"urban","members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
+               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
+           "programmes":["dibao"],
+           "emergency":emergency,
+           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
+                       "public_notice":true},
+           "missing_documents":["household_register"]})
+}

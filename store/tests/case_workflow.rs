@@ -11,27 +11,15 @@ use store::applications::{
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::staff::{NewStaffUser, Role, StaffUser};
-use store::testing::TestDatabase;
+use store::testing::{example_application, TestDatabase};
 use store::{County, Store};
-
-fn body(emergency: Value) -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban","members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
-           "programmes":["dibao"],
-           "emergency":emergency,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true},
-           "missing_documents":["household_register"]})
-}
 
 async fn submit(store: &Store, emergency: Value, n: u32) -> (String, String) {
     let key: IdempotencyKey = format!("00000000-0000-4000-8000-{n:012}")
         .parse()
         .expect("a key");
-    let application = read_application(&body(emergency)).expect("valid");
+    let application =
+        read_application(&example_application("13800138000", emergency)).expect("valid");
     match store
         .submit_application(&application, &key, &n.to_string())
         .await
