@@ -40,7 +40,8 @@ async function residentSees(page, receipt, status) {
 async function takeStep(page, name, fill = async () => {}) {
   const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const step = page.locator('details.case-action', { has: page.locator('summary', { hasText: exact }) });
-  await step.locator('summary').click();
+  // A step that came back refused is open already.
+  if ((await step.getAttribute('open')) === null) await step.locator('summary').click();
   await fill(step);
   await step.getByRole('button', { name }).click();
   await expect(page.locator('.notice[role=status]')).toContainText(`已办理：${name}`);
