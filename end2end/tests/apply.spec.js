@@ -62,6 +62,9 @@ async function submitAndConfirm(page) {
 }
 
 test('a resident applies for themselves with a document still missing', async ({ page, javaScriptEnabled }) => {
+  // The longest journey of the suite (every page of the check and the application, an upload and
+  // the tracking page): it took 29 s of the default 30 on a loaded two-core machine.
+  test.setTimeout(90_000);
   await startFromCheck(page, POLICY_EXAMPLE);
   await page.getByRole('radio', { name: /^申请人本人/ }).check();
   await saveAndContinue(page);
