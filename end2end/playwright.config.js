@@ -5,7 +5,8 @@ const port = Number(process.env.PORTAL_E2E_PORT || 3217);
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // A guard against hangs, not a speed check: the machine may be busy with two browsers.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,
   workers: 2,

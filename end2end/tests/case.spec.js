@@ -47,13 +47,9 @@ async function takeStep(page, name, fill = async () => {}) {
   await expect(page.locator('.notice[role=status]')).toContainText(`已办理：${name}`);
 }
 
-test('a case goes from submitted to approved, and the resident sees every step', async ({ page, browser, javaScriptEnabled }) => {
-  // Without JS this journey ran into its time limit on the last run and there was no time left to
-  // find out where; the same steps are covered without JS over HTTP in server/tests/case_console.rs.
-  test.fixme(!javaScriptEnabled, 'stalls without JS: to be found');
+test('a case goes from submitted to approved, and the resident sees every step', async ({ page, secondPhone: resident }) => {
   test.setTimeout(120_000);
   const receipt = await submit(page.request, '13900000001');
-  const resident = await (await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 } })).newPage();
   await residentSees(resident, receipt, '已提交');
   await expectAccessible(resident);
 

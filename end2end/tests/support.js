@@ -1,7 +1,7 @@
 // Shared steps: visiting a page checks it with axe, and JS-on runs fail on console errors
 // (a blocked script or a failed hydration shows up there first).
 import { test as base, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import axe from 'axe-core';
 
 /** Responses a test expects to fail (say, a refused upload), per page: URL patterns. */
 const expectedFailures = new WeakMap();
@@ -11,8 +11,16 @@ export function expectFailedResponse(page, pattern) {
   expectedFailures.set(page, [...(expectedFailures.get(page) || []), pattern]);
 }
 
-/** Pages of the no-JS project, where axe (itself a script) cannot run in the page. */
+/**
+ * Pages of the no-JS project, where axe (itself a script) cannot run in the page: there its
+ * promise never settles, so every page a test makes must come from a fixture that registers it.
+ */
 const noScriptPages = new WeakMap();
+
+/** Per no-JS page, the one helper page (JS on, the portal's scripts blocked) that axe runs in. */
+const axeHelpers = new WeakMap();
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 export const test = base.extend({
   page: async ({ page, javaScriptEnabled, browser, viewport }, use) => {
@@ -37,7 +45,17 @@ export const test = base.extend({
     page.on('pageerror', (error) => errors.push(error.message));
     if (!javaScriptEnabled) noScriptPages.set(page, { browser, viewport });
     await use(page);
+    await axeHelpers.get(page)?.context().close();
     if (javaScriptEnabled) expect(errors, 'console errors').toEqual([]);
+  },
+  /** A second phone (its own cookies), with JS as the project has it: a resident beside staff. */
+  secondPhone: async ({ browser, javaScriptEnabled, viewport }, use) => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const phone = await context.newPage();
+    if (!javaScriptEnabled) noScriptPages.set(phone, { browser, viewport });
+    await use(phone);
+    await axeHelpers.get(phone)?.context().close();
+    await context.close();
   },
 });
 
@@ -46,29 +64,34 @@ export { expect };
 /**
  * Checks the page as it is now against WCAG 2.1 A and AA with axe-core. For a no-JS page, axe
  * checks the same HTML in a helper page with the portal's own scripts blocked, so it is still the
- * page a visitor without JS sees.
+ * page a visitor without JS sees. axe runs in the page itself (AxeBuilder's report step opens a
+ * new page per check, seconds each on these machines).
  */
 export async function expectAccessible(page) {
-  const noScript = noScriptPages.get(page);
-  let target = page;
-  let helper;
-  if (noScript) {
-    const html = await page.content();
-    helper = await noScript.browser.newContext({ javaScriptEnabled: true, viewport: noScript.viewport });
-    target = await helper.newPage();
-    await target.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
-    await target.goto(new URL('/robots.txt', page.url()).href);
-    await target.setContent(html, { waitUntil: 'load' });
+  const target = noScriptPages.has(page) ? await helperWith(page) : page;
+  if (!(await target.evaluate(() => typeof window.axe === 'object'))) await target.evaluate(axe.source);
+  const violations = await target.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations),
+    AXE_TAGS,
+  );
+  const summary = violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** The no-JS page's helper, now showing the page's current HTML. */
+async function helperWith(page) {
+  const html = await page.content();
+  let helper = axeHelpers.get(page);
+  if (!helper) {
+    const { browser, viewport } = noScriptPages.get(page);
+    const context = await browser.newContext({ javaScriptEnabled: true, viewport });
+    helper = await context.newPage();
+    await helper.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    await helper.goto(new URL('/robots.txt', page.url()).href);
+    axeHelpers.set(page, helper);
   }
-  try {
-    const results = await new AxeBuilder({ page: target })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-      .analyze();
-    const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
-    expect(summary, `axe violations on ${page.url()}`).toEqual([]);
-  } finally {
-    await helper?.close();
-  }
+  await helper.setContent(html, { waitUntil: 'load' });
+  return helper;
 }
 
 /** Goes to a path and checks the page with axe. */
