@@ -30,16 +30,21 @@ fn SessionTimer(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use std::time::Duration;
-        // Every request restarts the server's idle clock, so this page's load is its start.
+        // Every request restarts the server's idle clock, so this page's load is its start; on a
+        // slow network the island hydrates a while after it, and that while has already passed.
         let idle = Duration::from_secs(super::IDLE_MINUTES * 60);
         let warn_before = Duration::from_secs(120);
+        let since_load = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(Duration::ZERO, |p| Duration::from_millis(p.now() as u64));
+        let left = idle.saturating_sub(since_load);
         set_timeout(
             || reveal("[data-session=warning]", "[data-session=ended]"),
-            idle.saturating_sub(warn_before),
+            left.saturating_sub(warn_before),
         );
         set_timeout(
             || reveal("[data-session=ended]", "[data-session=warning]"),
-            idle,
+            left,
         );
     }
     view! { <div>{children()}</div> }
