@@ -86,6 +86,8 @@ pub enum CliError {
     Screen(#[from] crate::screen::ScreenError),
     #[error("invalid standards file: {0}")]
     Standards(String),
+    #[error("invalid workflow limits file: {0}")]
+    Workflow(String),
     #[error("{0}")]
     SmsWebhook(#[from] crate::notifications::WebhookSetupError),
     #[error("the audit log is broken at entry {entry_id}: {reason}")]

@@ -32,6 +32,11 @@ pub struct Config {
     #[arg(long, env = "PORTAL_STANDARDS_FILE")]
     pub standards_file: Option<PathBuf>,
 
+    /// The workflow's time limits and working-day calendar with the year's public holidays (JSON,
+    /// as store/workflow/sample-2026.json); without it the built-in 2026 sample applies.
+    #[arg(long, env = "PORTAL_WORKFLOW_FILE")]
+    pub workflow_file: Option<PathBuf>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -122,6 +127,7 @@ impl Config {
             site_root: PathBuf::from("target/site"),
             content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
             standards_file: None,
+            workflow_file: None,
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
             upload_dir: std::env::temp_dir().join("portal-test-uploads"),

@@ -14,6 +14,7 @@ use axum::Router;
 use handbook::{Handbook, LiveHandbook};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use store::applications::WorkflowLimits;
 use store::{Clock, Store};
 use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -321,12 +322,40 @@ pub fn load_standards(config: &Config) -> Result<rules::Standards, crate::cli::C
         .map_err(|e| crate::cli::CliError::Standards(format!("{}: {e}", path.display())))
 }
 
-/// Connects and migrates the database named by the configuration.
+/// The workflow limits file named by the configuration, or the sample limits built in. The
+/// operator is warned when the calendar lacks this year's public holidays.
+pub fn load_workflow_limits(
+    config: &Config,
+    today: time::Date,
+) -> Result<WorkflowLimits, crate::cli::CliError> {
+    let limits = match &config.workflow_file {
+        None => WorkflowLimits::sample_2026(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                crate::cli::CliError::Workflow(format!("cannot read {}: {e}", path.display()))
+            })?;
+            WorkflowLimits::from_json(&text)
+                .map_err(|e| crate::cli::CliError::Workflow(format!("{}: {e}", path.display())))?
+        }
+    };
+    if !limits.covers_year(today.year()) {
+        tracing::warn!(
+            year = today.year(),
+            "the workflow calendar has no public holidays for this year: deadlines skip weekends only; add the year's holidays (PORTAL_WORKFLOW_FILE)"
+        );
+    }
+    Ok(limits)
+}
+
+/// Connects and migrates the database named by the configuration, with its workflow limits.
 pub async fn open_store(
     config: &Config,
     clock: Arc<dyn Clock>,
-) -> Result<Store, store::StoreError> {
-    let store = Store::connect(&config.database_url, clock, config.load_data_key()?).await?;
+) -> Result<Store, crate::cli::CliError> {
+    let limits = load_workflow_limits(config, clock.now().date())?;
+    let store = Store::connect(&config.database_url, clock, config.load_data_key()?)
+        .await?
+        .with_workflow_limits(limits);
     store.migrate().await?;
     Ok(store)
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+use crate::applications::WorkflowLimits;
 use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::sealed::DataKey;
@@ -110,6 +111,7 @@ pub struct Store {
     backend: Backend,
     clock: Arc<dyn Clock>,
     data_key: Arc<DataKey>,
+    workflow_limits: Arc<WorkflowLimits>,
 }
 
 impl Store {
@@ -159,7 +161,19 @@ impl Store {
             backend: url.backend(),
             clock,
             data_key: Arc::new(data_key),
+            workflow_limits: Arc::new(WorkflowLimits::sample_2026()),
         })
+    }
+
+    /// The same store with these workflow limits (the bureau's file) instead of the sample's.
+    pub fn with_workflow_limits(mut self, limits: WorkflowLimits) -> Self {
+        self.workflow_limits = Arc::new(limits);
+        self
+    }
+
+    /// The time limits and the working-day calendar that deadlines are counted with.
+    pub fn workflow_limits(&self) -> &WorkflowLimits {
+        &self.workflow_limits
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

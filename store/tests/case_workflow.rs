@@ -424,3 +424,85 @@ on_both_databases!(
     messages_postgres,
     messages_reach_the_tracking_page_and_the_phone
 );
+
+/// The queue follows deadlines: an emergency still owed advance help leads, then the case whose
+/// deadline falls first, whatever order the cases came in.
+async fn the_queue_is_ordered_by_deadline(db: TestDatabase) {
+    let clock = ManualClock::new(START);
+    let store = db.store_with_clock(Arc::new(clock.clone())).await;
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let (accepted_long_ago, _) = submit(&store, Value::Null, 11).await;
+    store
+        .act_on_case(
+            &caseworker,
+            &accepted_long_ago,
+            &CaseStep::Accept { complex: true },
+            "",
+        )
+        .await
+        .unwrap();
+    clock.advance(time::Duration::hours(1));
+    let (waiting_to_be_accepted, _) = submit(&store, Value::Null, 12).await;
+    clock.advance(time::Duration::hours(1));
+    let (urgent, _) = submit(&store, json!({"kind":"fire","urgency":"urgent"}), 13).await;
+    clock.advance(time::Duration::hours(1));
+    let (critical, _) = submit(&store, json!({"kind":"fire","urgency":"critical"}), 14).await;
+    let order: Vec<String> = store
+        .case_queue(&caseworker)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|item| item.reference)
+        .collect();
+    assert_eq!(
+        order,
+        [critical, urgent, waiting_to_be_accepted, accepted_long_ago],
+        "the 2-hour emergency, the 24-hour one, acceptance due tomorrow, a decision due in 30 working days"
+    );
+}
+
+on_both_databases!(
+    queue_order_sqlite,
+    queue_order_postgres,
+    the_queue_is_ordered_by_deadline
+);
+
+/// Decision deadlines are counted in working days of the bureau's calendar: a holiday in it moves
+/// the deadline on.
+async fn deadlines_follow_the_configured_calendar(db: TestDatabase) {
+    use store::applications::WorkflowLimits;
+    let clock = ManualClock::new(START);
+    let limits = WorkflowLimits::from_json(
+        r#"{"accept_working_days":1,"decide_working_days":2,"decide_complex_working_days":30,
+            "notice_days":7,"years":[2026],"holidays":["2026-12-04"],"working_weekend_days":[]}"#,
+    )
+    .unwrap();
+    let store = db
+        .store_with_clock(Arc::new(clock.clone()))
+        .await
+        .with_workflow_limits(limits);
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let (reference, code) = submit(&store, Value::Null, 21).await;
+    let case = store.find_case(&reference, &code).await.unwrap().unwrap();
+    assert_eq!(
+        case.next_deadline.map(|d| d.due_at),
+        Some(time::macros::datetime!(2026-12-07 01:00 UTC)),
+        "submitted on Thursday; Friday is a holiday, so it is accepted by Monday"
+    );
+    store
+        .act_on_case(&caseworker, &reference, &CaseStep::Accept { complex: false }, "")
+        .await
+        .unwrap();
+    let case = store.find_case(&reference, &code).await.unwrap().unwrap();
+    assert_eq!(
+        case.next_deadline.map(|d| (d.kind, d.due_at)),
+        Some(("decision", time::macros::datetime!(2026-12-08 01:00 UTC))),
+        "two working days from Thursday: Monday and Tuesday"
+    );
+}
+
+on_both_databases!(
+    calendar_sqlite,
+    calendar_postgres,
+    deadlines_follow_the_configured_calendar
+);

@@ -7,7 +7,6 @@ use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
 use super::case::{case_times, TIME_COLUMNS};
-use super::deadline::{decision_due, LIMITS};
 use super::model::{ConsentKind, DocumentKind};
 use super::workflow::{next_state, CaseAction, CaseState, NotAllowed};
 use crate::audit::AuditEntry;
@@ -162,7 +161,7 @@ impl Store {
         may_handle(staff, &row.try_get::<String, _>("county")?)?;
         check_step(staff, step, note)?;
         let id: i64 = row.try_get("id")?;
-        let times = case_times(&row)?;
+        let times = case_times(&row, self.workflow_limits())?;
         let action = step.action();
         let next = next_state(times.state, action)?;
         let now = self.clock().now();
@@ -237,7 +236,11 @@ impl Store {
                     "UPDATE applications SET accepted_at = $1, decision_due_at = $2, complex_case = $3 WHERE id = $4",
                 )
                 .bind(at)
-                .bind(decision_due(now, *complex).unix_timestamp())
+                .bind(
+                    self.workflow_limits()
+                        .decision_due(now, *complex)
+                        .unix_timestamp(),
+                )
                 .bind(i64::from(*complex))
                 .bind(id)
                 .execute(&mut **tx)
@@ -299,7 +302,7 @@ impl Store {
             }
             CaseStep::Plain(CaseAction::StartPublicNotice) => {
                 sqlx::query("UPDATE applications SET notice_ends_at = $1 WHERE id = $2")
-                    .bind(at + LIMITS.notice_days * 24 * 3600)
+                    .bind(self.workflow_limits().notice_ends(now).unix_timestamp())
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;

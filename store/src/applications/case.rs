@@ -10,6 +10,7 @@ use super::deadline::{CaseTimes, Deadline, NextActor};
 use super::model::DocumentKind;
 use super::supplied::UPLOADED;
 use super::workflow::CaseState;
+use super::limits::WorkflowLimits;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::one_time_codes::PhoneIndex;
@@ -67,17 +68,19 @@ pub(crate) const TIME_COLUMNS: &str =
     "status, submitted_at, advance_due_at, advance_paid_at, decision_due_at, notice_ends_at";
 
 /// A case's state and the times its deadlines follow from, from a row with [`TIME_COLUMNS`].
-pub(crate) fn case_times(row: &AnyRow) -> Result<CaseTimes, StoreError> {
+pub(crate) fn case_times(row: &AnyRow, limits: &WorkflowLimits) -> Result<CaseTimes, StoreError> {
     let optional = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
         row.try_get::<Option<i64>, _>(column)?
             .map(timestamp)
             .transpose()
     };
     let status: String = row.try_get("status")?;
+    let submitted_at = timestamp(row.try_get("submitted_at")?)?;
     Ok(CaseTimes {
         state: CaseState::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown case state {status:?}")))?,
-        submitted_at: timestamp(row.try_get("submitted_at")?)?,
+        submitted_at,
+        accept_due_at: limits.add_working_days(submitted_at, limits.accept_working_days),
         advance_due_at: optional("advance_due_at")?,
         advance_paid_at: optional("advance_paid_at")?,
         decision_due_at: optional("decision_due_at")?,
@@ -126,7 +129,7 @@ impl Store {
         if !self.key_opens(&row, id, key).await? {
             return Ok(None);
         }
-        let times = case_times(&row)?;
+        let times = case_times(&row, self.workflow_limits())?;
         let programmes: Vec<String> =
             serde_json::from_str(&row.try_get::<String, _>("programmes")?)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;

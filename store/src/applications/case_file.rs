@@ -150,7 +150,7 @@ impl Store {
         let file = CaseFile {
             reference: row.try_get("reference")?,
             county,
-            times: case_times(&row)?,
+            times: case_times(&row, self.workflow_limits())?,
             applicant_name: open("applicant_name_sealed")?,
             id_number: open("id_number_sealed")?,
             phone: open("phone_sealed")?,

@@ -2,26 +2,9 @@
 //! caller brings the case's times and the clock's "now".
 
 use serde::Serialize;
-use time::{Duration, OffsetDateTime, Weekday};
+use time::OffsetDateTime;
 
 use super::workflow::CaseState;
-
-/// The time limits of the workflow. The bureau's notice may change them; these are the defaults
-/// of POLICY.md §4.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WorkflowLimits {
-    pub accept_working_days: i64,
-    pub decide_working_days: i64,
-    pub decide_complex_working_days: i64,
-    pub notice_days: i64,
-}
-
-pub const LIMITS: WorkflowLimits = WorkflowLimits {
-    accept_working_days: 1,
-    decide_working_days: 20,
-    decide_complex_working_days: 30,
-    notice_days: 7,
-};
 
 /// What is due next and by when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,6 +46,8 @@ impl NextActor {
 pub struct CaseTimes {
     pub state: CaseState,
     pub submitted_at: OffsetDateTime,
+    /// One working day after submission (by the workflow limits in force).
+    pub accept_due_at: OffsetDateTime,
     pub advance_due_at: Option<OffsetDateTime>,
     pub advance_paid_at: Option<OffsetDateTime>,
     pub decision_due_at: Option<OffsetDateTime>,
@@ -107,7 +92,7 @@ impl CaseTimes {
                 Some(NextActor::Staff),
                 Some(Deadline {
                     kind: "accept",
-                    due_at: add_working_days(self.submitted_at, LIMITS.accept_working_days),
+                    due_at: self.accept_due_at,
                 }),
             ),
             S::Accepted | S::Verifying | S::HomeVisit | S::Review => {
@@ -135,30 +120,6 @@ impl CaseTimes {
     }
 }
 
-/// The decision is due this many working days after acceptance.
-pub fn decision_due(accepted_at: OffsetDateTime, complex: bool) -> OffsetDateTime {
-    let days = if complex {
-        LIMITS.decide_complex_working_days
-    } else {
-        LIMITS.decide_working_days
-    };
-    add_working_days(accepted_at, days)
-}
-
-/// Working days skip Saturdays and Sundays. Public holidays are not known here yet; a deadline
-/// over a holiday comes out early, never late.
-pub fn add_working_days(from: OffsetDateTime, days: i64) -> OffsetDateTime {
-    let mut at = from;
-    let mut left = days;
-    while left > 0 {
-        at += Duration::days(1);
-        if !matches!(at.weekday(), Weekday::Saturday | Weekday::Sunday) {
-            left -= 1;
-        }
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,20 +129,12 @@ mod tests {
         CaseTimes {
             state,
             submitted_at: datetime!(2026-12-04 10:00 UTC),
+            accept_due_at: datetime!(2026-12-07 10:00 UTC),
             advance_due_at: None,
             advance_paid_at: None,
             decision_due_at: None,
             notice_ends_at: None,
         }
-    }
-
-    #[test]
-    fn working_days_skip_the_weekend() {
-        let friday = datetime!(2026-12-04 10:00 UTC);
-        assert_eq!(add_working_days(friday, 1), datetime!(2026-12-07 10:00 UTC));
-        let monday = datetime!(2026-12-07 10:00 UTC);
-        assert_eq!(add_working_days(monday, 1), datetime!(2026-12-08 10:00 UTC));
-        assert_eq!(decision_due(monday, false), datetime!(2027-01-04 10:00 UTC));
     }
 
     #[test]

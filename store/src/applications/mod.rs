@@ -7,6 +7,7 @@ mod case;
 mod case_file;
 mod dashboard;
 mod deadline;
+mod limits;
 mod model;
 mod phones;
 mod queue;
@@ -26,10 +27,8 @@ pub use case_file::{
     MESSAGE_MAX_CHARS,
 };
 pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
-pub use deadline::{
-    add_working_days, decision_due, CaseTimes, Deadline, NextActor, NextStep, WorkflowLimits,
-    LIMITS,
-};
+pub use deadline::{CaseTimes, Deadline, NextActor, NextStep};
+pub use limits::{LimitsError, WorkflowLimits};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };

@@ -1,8 +1,10 @@
-//! The caseworkers' queue: the applications of one county, emergencies first by their
-//! advance-assistance deadline, then the rest oldest first. Every look at it is in the audit log.
+//! The caseworkers' queue: the open applications of one county in the order their deadlines
+//! fall due, emergencies still owed advance help first, cases with no deadline of their own last.
+//! Every look at it is in the audit log.
 
 use rules::Urgency;
 use sqlx::Row;
+use time::OffsetDateTime;
 
 use super::case::{case_times, TIME_COLUMNS};
 use super::deadline::CaseTimes;
@@ -41,21 +43,26 @@ impl Store {
             return Err(QueueError::NotAllowed);
         }
         let county: County = staff.county;
-        let rows = sqlx::query(
-            &format!("SELECT a.reference, a.applicant_name_sealed, a.emergency_urgency, {TIME_COLUMNS}, \
+        // Every open case of the county is read with its times (no names yet), since the order
+        // follows deadlines computed from them; only the page shown is unsealed.
+        let rows = sqlx::query(&format!(
+            "SELECT a.reference, a.applicant_name_sealed, a.emergency_urgency, {TIME_COLUMNS}, \
              (SELECT COUNT(*) FROM application_documents d WHERE d.application_id = a.id AND d.status = 'missing') AS missing \
-             FROM applications a WHERE a.county = $1 AND a.status NOT IN ('closed', 'withdrawn', 'rejected') \
-             ORDER BY CASE WHEN a.advance_due_at IS NULL OR a.advance_paid_at IS NOT NULL THEN 1 ELSE 0 END, \
-             a.advance_due_at, a.submitted_at, a.id LIMIT $2"),
-        )
+             FROM applications a WHERE a.county = $1 AND a.status NOT IN ('closed', 'withdrawn', 'rejected')"
+        ))
         .bind(county.id())
-        .bind(QUEUE_PAGE)
         .fetch_all(self.pool())
         .await
         .map_err(StoreError::from)?;
-        let mut items = Vec::with_capacity(rows.len());
+        let mut cases = Vec::with_capacity(rows.len());
         for row in &rows {
-            let times = case_times(row)?;
+            let times = case_times(row, self.workflow_limits())?;
+            cases.push((queue_order(&times), times, row));
+        }
+        cases.sort_by(|a, b| a.0.cmp(&b.0));
+        cases.truncate(usize::try_from(QUEUE_PAGE).unwrap_or(usize::MAX));
+        let mut items = Vec::with_capacity(cases.len());
+        for (_, times, row) in cases {
             let emergency = row
                 .try_get::<Option<String>, _>("emergency_urgency")
                 .map_err(StoreError::from)?
@@ -87,4 +94,11 @@ impl Store {
         tx.commit().await.map_err(StoreError::from)?;
         Ok(items)
     }
+}
+
+/// Where a case stands in the queue: advance help still owed first, then by the deadline being
+/// worked to, then cases waiting on no deadline; the oldest first among equals.
+fn queue_order(times: &CaseTimes) -> (bool, bool, Option<OffsetDateTime>, OffsetDateTime) {
+    let due = times.next_step().deadline.map(|d| d.due_at);
+    (!times.advance_owed(), due.is_none(), due, times.submitted_at)
 }
