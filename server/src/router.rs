@@ -353,7 +353,8 @@ pub async fn open_store(
     clock: Arc<dyn Clock>,
 ) -> Result<Store, crate::cli::CliError> {
     let limits = load_workflow_limits(config, clock.now().date())?;
-    let store = Store::connect(&config.database_url, clock, config.load_data_key()?)
+    let data_key = config.load_data_key().map_err(store::StoreError::from)?;
+    let store = Store::connect(&config.database_url, clock, data_key)
         .await?
         .with_workflow_limits(limits);
     store.migrate().await?;

@@ -490,7 +490,12 @@ async fn deadlines_follow_the_configured_calendar(db: TestDatabase) {
         "submitted on Thursday; Friday is a holiday, so it is accepted by Monday"
     );
     store
-        .act_on_case(&caseworker, &reference, &CaseStep::Accept { complex: false }, "")
+        .act_on_case(
+            &caseworker,
+            &reference,
+            &CaseStep::Accept { complex: false },
+            "",
+        )
         .await
         .unwrap();
     let case = store.find_case(&reference, &code).await.unwrap().unwrap();

@@ -7,10 +7,10 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::deadline::{CaseTimes, Deadline, NextActor};
+use super::limits::WorkflowLimits;
 use super::model::DocumentKind;
 use super::supplied::UPLOADED;
 use super::workflow::CaseState;
-use super::limits::WorkflowLimits;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::one_time_codes::PhoneIndex;

@@ -68,7 +68,10 @@ impl WorkflowLimits {
         for (field, value) in [
             ("accept_working_days", file.accept_working_days),
             ("decide_working_days", file.decide_working_days),
-            ("decide_complex_working_days", file.decide_complex_working_days),
+            (
+                "decide_complex_working_days",
+                file.decide_complex_working_days,
+            ),
             ("notice_days", file.notice_days),
         ] {
             if !(1..=366).contains(&value) {
@@ -221,17 +224,18 @@ mod tests {
             limits().add_working_days(friday, 1),
             datetime!(2026-10-10 09:00 +8)
         );
-        assert!(!limits().is_working_day(date!(2026-02-17)));
-        assert!(limits().is_working_day(date!(2026-02-14)));
+        assert!(!limits().is_working_day(date!(2026 - 02 - 17)));
+        assert!(limits().is_working_day(date!(2026 - 02 - 14)));
     }
 
     #[test]
     fn days_are_beijing_days() {
-        // Friday 20:00 UTC is already Saturday in Jining: the next working day is Monday.
+        // Friday 20:00 UTC is already Saturday 04:00 in Jining: one working day on is Monday
+        // 04:00 there, which is still Sunday in UTC.
         let friday_evening_utc = datetime!(2026-12-04 20:00 UTC);
         assert_eq!(
             limits().add_working_days(friday_evening_utc, 1),
-            datetime!(2026-12-07 20:00 UTC)
+            datetime!(2026-12-06 20:00 UTC)
         );
     }
 
@@ -287,20 +291,20 @@ mod tests {
             file(|v| v["holidays"][0] = "2027-01-01".into()),
             Err(LimitsError::YearNotListed {
                 field: "holidays",
-                date: date!(2027-01-01)
+                date: date!(2027 - 01 - 01)
             })
         );
         assert_eq!(
             file(|v| v["working_weekend_days"][0] = "2026-12-02".into()),
             Err(LimitsError::NotAWeekend {
-                date: date!(2026-12-02),
+                date: date!(2026 - 12 - 02),
                 weekday: Weekday::Wednesday
             })
         );
         assert_eq!(
             file(|v| v["working_weekend_days"][0] = "2026-10-03".into()),
             Err(LimitsError::Both {
-                date: date!(2026-10-03)
+                date: date!(2026 - 10 - 03)
             })
         );
         assert!(matches!(

@@ -59,7 +59,7 @@ impl Store {
             let times = case_times(row, self.workflow_limits())?;
             cases.push((queue_order(&times), times, row));
         }
-        cases.sort_by(|a, b| a.0.cmp(&b.0));
+        cases.sort_by_key(|case| case.0);
         cases.truncate(usize::try_from(QUEUE_PAGE).unwrap_or(usize::MAX));
         let mut items = Vec::with_capacity(cases.len());
         for (_, times, row) in cases {
@@ -100,5 +100,10 @@ impl Store {
 /// worked to, then cases waiting on no deadline; the oldest first among equals.
 fn queue_order(times: &CaseTimes) -> (bool, bool, Option<OffsetDateTime>, OffsetDateTime) {
     let due = times.next_step().deadline.map(|d| d.due_at);
-    (!times.advance_owed(), due.is_none(), due, times.submitted_at)
+    (
+        !times.advance_owed(),
+        due.is_none(),
+        due,
+        times.submitted_at,
+    )
 }
