@@ -1,28 +1,15 @@
 //! `server audit verify` on a real database file: it passes while the log is untouched, and fails,
 //! naming the entry, once a row has been edited behind the portal's back with sqlite3.
 
+mod common;
+
 use std::process::Command;
 
 use store::applications::{read_application, IdempotencyKey};
 use store::testing::{example_application, TestDatabase};
 
 fn verify(url: &str) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", url)
-        // The key of every test database (store::testing::test_data_key), as base64.
-        .env(
-            "PORTAL_DATA_KEY",
-            "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
-        )
-        .output()
-        .expect("run the server binary");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+    common::run_server(&["audit", "verify"], &[("DATABASE_URL", url)])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,25 +1,15 @@
 //! The workflow limits file is checked at start, like the standards: a wrong one stops the server
 //! with the file and the field at fault, and nothing is opened.
 
-use std::process::Command;
+mod common;
 
 fn migrate_with(workflow_file: &std::path::Path, database: &std::path::Path) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("migrate")
-        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
-        .env("PORTAL_WORKFLOW_FILE", workflow_file)
-        .env(
-            "PORTAL_DATA_KEY",
-            "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
-        )
-        .output()
-        .expect("run the server binary");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
+    let url = format!("sqlite://{}", database.display());
+    let file = workflow_file.display().to_string();
+    common::run_server(
+        &["migrate"],
+        &[("DATABASE_URL", &url), ("PORTAL_WORKFLOW_FILE", &file)],
+    )
 }
 
 #[test]

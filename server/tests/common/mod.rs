@@ -170,3 +170,23 @@ pub fn location(response: &reqwest::Response) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
+
+/// Runs the server binary with these arguments and settings, under the test databases' key
+/// (store::testing::test_data_key as base64): whether it succeeded, and what it printed.
+pub fn run_server(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env(
+            "PORTAL_DATA_KEY",
+            "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=",
+        )
+        .envs(env.iter().copied())
+        .output()
+        .expect("run the server binary");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
