@@ -511,3 +511,81 @@ on_both_databases!(
     calendar_postgres,
     deadlines_follow_the_configured_calendar
 );
+
+/// A rejected case stays in the queue until someone refers it on or closes it: the loop does not
+/// end with a refusal.
+async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) {
+    let store = db.store_with_clock(Arc::new(ManualClock::new(START))).await;
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let supervisor = staff(&store, "li.na", Role::Supervisor, County::Rencheng).await;
+    let (reference, code) = submit(&store, Value::Null, 21).await;
+    let r = reference.as_str();
+    store
+        .act_on_case(&caseworker, r, &CaseStep::Accept { complex: false }, "")
+        .await
+        .unwrap();
+    store
+        .act_on_case(
+            &caseworker,
+            r,
+            &CaseStep::Plain(A::SendToDeliberation),
+            "收入情况复杂",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .act_on_case(
+                &supervisor,
+                r,
+                &CaseStep::Plain(A::Reject),
+                "收入高于低保标准"
+            )
+            .await
+            .unwrap(),
+        S::Rejected
+    );
+    let in_queue = |store: Store, staff: StaffUser, reference: String| async move {
+        store
+            .case_queue(&staff)
+            .await
+            .unwrap()
+            .iter()
+            .any(|item| item.reference == reference)
+    };
+    assert!(
+        in_queue(store.clone(), caseworker.clone(), reference.clone()).await,
+        "the rejected case is still to be followed up"
+    );
+    assert_eq!(
+        store
+            .act_on_case(
+                &caseworker,
+                r,
+                &CaseStep::Refer {
+                    organisation: "济宁市慈善总会".into(),
+                    consent_given: true,
+                },
+                "可申请慈善帮扶",
+            )
+            .await
+            .unwrap(),
+        S::Referred
+    );
+    let case = store.find_case(r, &code).await.unwrap().unwrap();
+    assert_eq!(case.status, "referred");
+    store
+        .act_on_case(&caseworker, r, &CaseStep::Plain(A::Close), "")
+        .await
+        .unwrap();
+    assert!(
+        !in_queue(store.clone(), caseworker.clone(), reference.clone()).await,
+        "a closed case leaves the queue"
+    );
+}
+
+on_both_databases!(
+    rejected_then_referred_sqlite,
+    rejected_then_referred_postgres,
+    a_rejected_case_waits_in_the_queue_to_be_referred_on
+);

@@ -43,12 +43,13 @@ impl Store {
             return Err(QueueError::NotAllowed);
         }
         let county: County = staff.county;
-        // Every open case of the county is read with its times (no names yet), since the order
-        // follows deadlines computed from them; only the page shown is unsealed.
+        // Every case of the county still in someone's hands is read with its times (no names
+        // yet), since the order follows deadlines computed from them; only the page shown is
+        // unsealed. A rejected case stays until it is referred on or closed.
         let rows = sqlx::query(&format!(
             "SELECT a.reference, a.applicant_name_sealed, a.emergency_urgency, {TIME_COLUMNS}, \
              (SELECT COUNT(*) FROM application_documents d WHERE d.application_id = a.id AND d.status = 'missing') AS missing \
-             FROM applications a WHERE a.county = $1 AND a.status NOT IN ('closed', 'withdrawn', 'rejected')"
+             FROM applications a WHERE a.county = $1 AND a.status NOT IN ('closed', 'withdrawn')"
         ))
         .bind(county.id())
         .fetch_all(self.pool())

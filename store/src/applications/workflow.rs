@@ -201,7 +201,8 @@ pub fn next_state(state: CaseState, action: CaseAction) -> Result<CaseState, Not
         (S::Submitted | S::Accepted | S::NeedsDocuments | S::Verifying, A::RecordAdvance) => {
             S::AdvancePaid
         }
-        (_, A::Refer) if open => S::Referred,
+        // Whoever was turned down may still be helped elsewhere: the loop closes with a referral.
+        (_, A::Refer) if open || state == S::Rejected => S::Referred,
         (_, A::SendToDeliberation) if open && state != S::Deliberation => S::Deliberation,
         (_, A::Withdraw) if open => S::Withdrawn,
         _ => return Err(refused),
@@ -258,6 +259,15 @@ mod tests {
             next_state(S::Review, A::Approve).is_err(),
             "approval waits for the public notice"
         );
+    }
+
+    #[test]
+    fn a_rejected_case_can_be_referred_on_or_closed_and_nothing_else() {
+        assert_eq!(next_state(S::Rejected, A::Refer), Ok(S::Referred));
+        assert_eq!(next_state(S::Rejected, A::Close), Ok(S::Closed));
+        assert!(next_state(S::Rejected, A::Approve).is_err());
+        assert!(next_state(S::Rejected, A::SendToDeliberation).is_err());
+        assert!(next_state(S::Rejected, A::Withdraw).is_err());
     }
 
     #[test]
