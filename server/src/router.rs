@@ -323,10 +323,11 @@ pub fn load_standards(config: &Config) -> Result<rules::Standards, crate::cli::C
 }
 
 /// The workflow limits file named by the configuration, or the sample limits built in. The
-/// operator is warned when the calendar lacks this year's public holidays.
+/// operator is warned when the calendar lacks the public holidays of a year that deadlines set
+/// now reach.
 pub fn load_workflow_limits(
     config: &Config,
-    today: time::Date,
+    now: time::OffsetDateTime,
 ) -> Result<WorkflowLimits, crate::cli::CliError> {
     let limits = match &config.workflow_file {
         None => WorkflowLimits::sample_2026(),
@@ -338,10 +339,10 @@ pub fn load_workflow_limits(
                 .map_err(|e| crate::cli::CliError::Workflow(format!("{}: {e}", path.display())))?
         }
     };
-    if !limits.covers_year(today.year()) {
+    for year in limits.missing_years_ahead(now) {
         tracing::warn!(
-            year = today.year(),
-            "the workflow calendar has no public holidays for this year: deadlines skip weekends only; add the year's holidays (PORTAL_WORKFLOW_FILE)"
+            year,
+            "the workflow calendar has no public holidays for a year that deadlines set now reach: they skip weekends only there; add the year's holidays (PORTAL_WORKFLOW_FILE)"
         );
     }
     Ok(limits)
@@ -352,7 +353,7 @@ pub async fn open_store(
     config: &Config,
     clock: Arc<dyn Clock>,
 ) -> Result<Store, crate::cli::CliError> {
-    let limits = load_workflow_limits(config, clock.now().date())?;
+    let limits = load_workflow_limits(config, clock.now())?;
     let data_key = config.load_data_key().map_err(store::StoreError::from)?;
     let store = Store::connect(&config.database_url, clock, data_key)
         .await?

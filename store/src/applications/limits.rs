@@ -126,6 +126,18 @@ impl WorkflowLimits {
         self.years.contains(&year)
     }
 
+    /// The years a deadline set now can fall in (up to the 30-working-day decision) whose
+    /// holidays the calendar lacks: in December, next year's are needed already.
+    pub fn missing_years_ahead(&self, now: OffsetDateTime) -> Vec<i32> {
+        let first = now.to_offset(BEIJING).year();
+        let last = self
+            .decision_due(now, true)
+            .to_offset(BEIJING)
+            .year()
+            .max(first);
+        (first..=last).filter(|y| !self.covers_year(*y)).collect()
+    }
+
     /// Whether this Beijing date is a working day.
     pub fn is_working_day(&self, date: Date) -> bool {
         if self.working_weekend_days.contains(&date) {
@@ -256,6 +268,24 @@ mod tests {
     fn the_sample_covers_2026() {
         assert!(limits().covers_year(2026));
         assert!(!limits().covers_year(2031));
+    }
+
+    #[test]
+    fn december_already_needs_next_years_holidays() {
+        let limits = limits();
+        assert_eq!(
+            limits.missing_years_ahead(datetime!(2026-06-01 02:00 UTC)),
+            Vec::<i32>::new()
+        );
+        assert_eq!(
+            limits.missing_years_ahead(datetime!(2026-12-03 02:00 UTC)),
+            [2027],
+            "a complex case accepted now is decided in January"
+        );
+        assert_eq!(
+            limits.missing_years_ahead(datetime!(2028-03-01 02:00 UTC)),
+            [2028]
+        );
     }
 
     fn file(edit: impl FnOnce(&mut serde_json::Value)) -> Result<WorkflowLimits, LimitsError> {
