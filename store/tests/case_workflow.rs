@@ -545,16 +545,8 @@ async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) 
             .unwrap(),
         S::Rejected
     );
-    let in_queue = |store: Store, staff: StaffUser, reference: String| async move {
-        store
-            .case_queue(&staff)
-            .await
-            .unwrap()
-            .iter()
-            .any(|item| item.reference == reference)
-    };
     assert!(
-        in_queue(store.clone(), caseworker.clone(), reference.clone()).await,
+        in_queue(&store, &caseworker, r).await,
         "the rejected case is still to be followed up"
     );
     assert_eq!(
@@ -579,9 +571,18 @@ async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) 
         .await
         .unwrap();
     assert!(
-        !in_queue(store.clone(), caseworker.clone(), reference.clone()).await,
+        !in_queue(&store, &caseworker, r).await,
         "a closed case leaves the queue"
     );
+}
+
+async fn in_queue(store: &Store, staff: &StaffUser, reference: &str) -> bool {
+    store
+        .case_queue(staff)
+        .await
+        .unwrap()
+        .iter()
+        .any(|item| item.reference == reference)
 }
 
 on_both_databases!(

@@ -202,7 +202,8 @@ pub fn next_state(state: CaseState, action: CaseAction) -> Result<CaseState, Not
             S::AdvancePaid
         }
         // Whoever was turned down may still be helped elsewhere: the loop closes with a referral.
-        (_, A::Refer) if open || state == S::Rejected => S::Referred,
+        (S::Rejected, A::Refer) => S::Referred,
+        (_, A::Refer) if open => S::Referred,
         (_, A::SendToDeliberation) if open && state != S::Deliberation => S::Deliberation,
         (_, A::Withdraw) if open => S::Withdrawn,
         _ => return Err(refused),
