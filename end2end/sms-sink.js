@@ -1,6 +1,8 @@
 // A stand-in SMS gateway for the browser tests: the portal's webhook provider posts
 // {"to","text","id"} to /sms; the tests read what one phone got with GET /messages?to=<phone>
-// (oldest first). Messages are kept in memory only. Usage: node sms-sink.js PORT (or SMS_SINK_PORT).
+// (oldest first); GET /stats counts every post, so a message posted twice (by two instances, or
+// again after a crash) shows there even though a phone gets it once. Messages are kept in memory
+// only. Usage: node sms-sink.js PORT (or SMS_SINK_PORT).
 import http from 'node:http';
 
 const port = Number(process.argv[2] || process.env.SMS_SINK_PORT);
@@ -11,6 +13,9 @@ if (!Number.isInteger(port) || port <= 0) {
 
 const messages = [];
 const seen = new Set();
+// Posts per outbox id, duplicates included.
+const posts = new Map();
+let postsWithoutId = 0;
 
 function answer(response, status, body) {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -36,6 +41,8 @@ const server = http.createServer((request, response) => {
       if (typeof to !== 'string' || typeof text !== 'string') {
         return answer(response, 400, { error: 'to and text are required' });
       }
+      if (id === undefined) postsWithoutId += 1;
+      else posts.set(id, (posts.get(id) || 0) + 1);
       // A retried message keeps its outbox id: keep it once, as a real gateway would.
       if (id === undefined || !seen.has(id)) {
         if (id !== undefined) seen.add(id);
@@ -48,6 +55,11 @@ const server = http.createServer((request, response) => {
   if (request.method === 'GET' && url.pathname === '/messages') {
     const to = url.searchParams.get('to');
     return answer(response, 200, messages.filter((m) => to === null || m.to === to));
+  }
+  if (request.method === 'GET' && url.pathname === '/stats') {
+    const repeated = [...posts].filter(([, n]) => n > 1).map(([id, n]) => ({ id, posts: n }));
+    const total = [...posts.values()].reduce((a, n) => a + n, 0) + postsWithoutId;
+    return answer(response, 200, { posts: total, messages: messages.length, repeated });
   }
   return answer(response, 404, { error: 'not found' });
 });
