@@ -124,17 +124,13 @@ pub enum Caller {
 #[must_use]
 pub struct Lookup {
     store: Store,
-    hits: [Hit; 2],
+    hits: Vec<Hit>,
 }
 
 impl Lookup {
     /// The case was found: the attempt costs nothing.
     pub async fn found(self) {
-        for hit in &self.hits {
-            if let Err(e) = self.store.give_back(hit).await {
-                tracing::warn!(error = %e, "could not give back a look-up");
-            }
-        }
+        give_back_all(&self.store, &self.hits).await;
     }
 }
 
@@ -226,13 +222,41 @@ impl Limits {
         }
     }
 
-    /// Starts a look-up of a case by its reference: counted against the client and the
+    /// Starts a look-up of a case with its access code: counted against the client and the
     /// reference before anything is looked up.
     pub async fn begin_lookup(
         &self,
         client: &ClientKey,
         reference: &str,
     ) -> Result<Lookup, Refused> {
+        let by_client = self.begin_client_lookup(client).await?;
+        let by_reference = match self
+            .hit(self.reference_failures, &normal_reference(reference))
+            .await
+        {
+            Ok(hit) => hit,
+            Err(refused) => {
+                give_back_all(&self.store, &by_client.hits).await;
+                return Err(refused);
+            }
+        };
+        if !by_reference.allowed() {
+            tracing::warn!(%client, "look-ups of a reference throttled");
+            // The client did not get to guess.
+            give_back_all(&self.store, &by_client.hits).await;
+            return Err(Refused::Reference {
+                retry_after: by_reference.retry_after,
+            });
+        }
+        let mut lookup = by_client;
+        lookup.hits.push(by_reference);
+        Ok(lookup)
+    }
+
+    /// Starts the opening of a case through what the browser's session proves (the case opened
+    /// before, a verified phone): counted against the client only. No access code is tried
+    /// there, so the rest of a much-guessed reference does not shut out its resident.
+    pub async fn begin_client_lookup(&self, client: &ClientKey) -> Result<Lookup, Refused> {
         let by_client = self.hit(self.failed_lookups, client.as_str()).await?;
         if !by_client.allowed() {
             tracing::warn!(%client, "case look-ups throttled");
@@ -240,27 +264,9 @@ impl Limits {
                 retry_after: by_client.retry_after,
             });
         }
-        let by_reference = match self
-            .hit(self.reference_failures, &normal_reference(reference))
-            .await
-        {
-            Ok(hit) => hit,
-            Err(refused) => {
-                give_back_all(&self.store, &[by_client]).await;
-                return Err(refused);
-            }
-        };
-        if !by_reference.allowed() {
-            tracing::warn!(%client, "look-ups of a reference throttled");
-            // The client did not get to guess.
-            give_back_all(&self.store, &[by_client]).await;
-            return Err(Refused::Reference {
-                retry_after: by_reference.retry_after,
-            });
-        }
         Ok(Lookup {
             store: self.store.clone(),
-            hits: [by_client, by_reference],
+            hits: vec![by_client],
         })
     }
 

@@ -29,8 +29,9 @@ pub struct Shown {
     uploaded: Option<String>,
 }
 
-/// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up, per client
-/// and per reference, and given back when the case opens.
+/// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up of the
+/// client, given back when the case opens; a reference resting after many wrong access codes
+/// still opens here for the browser that proved its phone or opened the case before.
 pub async fn show(
     State(state): State<AppState>,
     session: Session,
@@ -41,7 +42,7 @@ pub async fn show(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, _) = request.into_parts();
-    let lookup = match state.limits.begin_lookup(&client, &reference).await {
+    let lookup = match state.limits.begin_client_lookup(&client).await {
         Ok(lookup) => lookup,
         Err(refused) => return refused.page(),
     };
@@ -70,7 +71,7 @@ pub async fn upload(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, body) = request.into_parts();
-    let lookup = match state.limits.begin_lookup(&client, &reference).await {
+    let lookup = match state.limits.begin_client_lookup(&client).await {
         Ok(lookup) => lookup,
         Err(refused) => return refused.page(),
     };

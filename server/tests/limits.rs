@@ -258,6 +258,26 @@ async fn a_reference_guessed_from_everywhere_rests_and_says_how_to_get_through(d
     let (reference, code) = case(&server, &key(1)).await;
     let (other, other_code) = case(&server, &key(2)).await;
     let from = |n: u8| format!("198.51.100.{n}");
+    // The resident opens the case in their browser first.
+    let opened = server
+        .client
+        .post(server.url("/track"))
+        .header("origin", server.origin())
+        .header("x-forwarded-for", from(20))
+        .form(&[
+            ("reference", reference.as_str()),
+            ("access_code", code.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(opened.status(), 200);
+    let browser = common::cookie(&opened, server::sessions::COOKIE_NAME)
+        .expect("a session")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     for n in 1..=3 {
         assert_eq!(
             guess(&server, &reference, &[("x-forwarded-for", &from(n))]).await,
@@ -302,6 +322,16 @@ async fn a_reference_guessed_from_everywhere_rests_and_says_how_to_get_through(d
         html.contains("href=\"/track/phone\"") && html.contains("短信验证码"),
         "{html}"
     );
+    // The browser that opened the case (or proved its phone) still opens it.
+    let again = server
+        .client
+        .get(server.url(&format!("/track/cases/{reference}")))
+        .header("cookie", &browser)
+        .header("x-forwarded-for", from(20))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(again.status(), 200);
     // Other references are not affected, and the rest ends with its hour.
     assert_eq!(
         look_up(
