@@ -12,6 +12,9 @@ pub enum ErrorPage {
     /// A document photo over the upload limit.
     UploadTooLarge,
     TooManyRequests,
+    /// Too many wrong access codes for one reference, from anywhere: the way through is the
+    /// phone and its SMS code.
+    ReferenceLocked,
     Internal,
 }
 
@@ -35,6 +38,10 @@ impl ErrorPage {
                 tr::error_too_many_title(lang),
                 tr::error_too_many_text(lang),
             ),
+            ErrorPage::ReferenceLocked => (
+                tr::error_reference_locked_title(lang),
+                tr::error_reference_locked_text(lang),
+            ),
             ErrorPage::Internal => (
                 tr::error_internal_title(lang),
                 tr::error_internal_text(lang),
@@ -42,16 +49,28 @@ impl ErrorPage {
         }
     }
 
+    /// A way on from the page besides the home page.
+    fn way_on(self, lang: Lang) -> String {
+        match self {
+            ErrorPage::ReferenceLocked => format!(
+                "<p><a href=\"/track/phone\">{}</a></p>",
+                tr::error_reference_locked_link(lang)
+            ),
+            _ => String::new(),
+        }
+    }
+
     /// The whole HTML document, Chinese first, then English.
     pub fn html(self) -> String {
         let (zh_title, zh_text) = self.texts(Lang::Zh);
         let (en_title, en_text) = self.texts(Lang::En);
+        let (zh_way, en_way) = (self.way_on(Lang::Zh), self.way_on(Lang::En));
         format!(
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{zh_title} / {en_title}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
-             <body><main id=\"main\" class=\"page\"><h1>{zh_title}</h1><p>{zh_text}</p>\
-             <p><a href=\"/\">{zh_home}</a></p><div lang=\"en\"><h2>{en_title}</h2><p>{en_text}</p>\
+             <body><main id=\"main\" class=\"page\"><h1>{zh_title}</h1><p>{zh_text}</p>{zh_way}\
+             <p><a href=\"/\">{zh_home}</a></p><div lang=\"en\"><h2>{en_title}</h2><p>{en_text}</p>{en_way}\
              <p><a href=\"/\">{en_home}</a></p></div></main></body></html>",
             zh_home = tr::error_back_home(Lang::Zh),
             en_home = tr::error_back_home(Lang::En),

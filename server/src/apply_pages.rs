@@ -7,11 +7,15 @@ use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use app::apply::{ApplicationDraft, ApplyPageData, ApplyStep, SubmittedReceipt, DOCUMENTS};
+use app::apply::{
+    ApplicationDraft, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt, DOCUMENTS,
+};
 use store::applications::{read_application, IdempotencyKey, Submitted};
 use store::DraftToken;
 
+use crate::client::ClientKey;
 use crate::document_upload::{clean_and_keep, form_problem, read_posted_document, KeepError};
+use crate::limits::{Caller, Refused};
 use crate::posted_pages::{read_form, render_page, render_page_with};
 use crate::router::AppState;
 
@@ -135,6 +139,7 @@ async fn uploads_of(state: &AppState, token: &DraftToken) -> Vec<(String, String
 pub async fn answer(
     State(state): State<AppState>,
     Path((token, step)): Path<(String, String)>,
+    client: ClientKey,
     request: Request,
 ) -> Response {
     let Some((token, mut draft)) = load(&state, &token).await else {
@@ -153,7 +158,7 @@ pub async fn answer(
     };
     let request = Request::from_parts(parts, Body::empty());
     if step == ApplyStep::Check {
-        return submit(&state, &token, draft, request).await;
+        return submit(&state, &token, draft, client, request).await;
     }
     match draft.apply(step, &fields) {
         Ok(()) => match save(&state, &token, &draft).await {
@@ -173,6 +178,7 @@ async fn submit(
     state: &AppState,
     token: &DraftToken,
     mut draft: ApplicationDraft,
+    client: ClientKey,
     request: Request,
 ) -> Response {
     let body = draft.to_request();
@@ -189,11 +195,31 @@ async fn submit(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let fingerprint = crate::api::applications::fingerprint(&body);
-    let receipt = match state
-        .store
-        .submit_application(&application, &key, &fingerprint)
-        .await
-    {
+    // Sending again replays the first receipt and is not counted against the limits.
+    let stored = match state.store.earlier_submission(&key, &fingerprint).await {
+        Ok(Some(receipt)) => Ok(Submitted::Replayed(receipt)),
+        Ok(None) => {
+            let phone = state.store.phone_index(&application.applicant.phone);
+            let admission = match state
+                .limits
+                .admit_submission(&Caller::Client(client), &phone)
+                .await
+            {
+                Ok(admission) => admission,
+                Err(refused) => return limited(state, token, &draft, request, refused).await,
+            };
+            let stored = state
+                .store
+                .submit_application(&application, &key, &fingerprint)
+                .await;
+            if !matches!(stored, Ok(Submitted::New(_))) {
+                admission.give_back().await;
+            }
+            stored
+        }
+        Err(e) => Err(e),
+    };
+    let receipt = match stored {
         Ok(Submitted::New(receipt) | Submitted::Replayed(receipt)) => receipt,
         Err(e) => {
             tracing::error!(error = %e, "could not store an application from its draft");
@@ -223,6 +249,39 @@ async fn submit(
         Ok(()) => see_other(token, ApplyStep::Done),
         Err(response) => response,
     }
+}
+
+/// The check page again, saying which limit refused the application (429), or that it could
+/// not be counted just now (503); the draft is kept either way.
+async fn limited(
+    state: &AppState,
+    token: &DraftToken,
+    draft: &ApplicationDraft,
+    request: Request,
+    refused: Refused,
+) -> Response {
+    let mut data = page_data(token, ApplyStep::Check, draft, request.headers());
+    let status = match refused {
+        Refused::Client { .. } => {
+            data.submit_limited = Some(SubmitLimit::Client);
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        Refused::Phone { .. } | Refused::Reference { .. } => {
+            data.submit_limited = Some(SubmitLimit::Phone);
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        Refused::Unavailable => {
+            data.submit_failed = true;
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    };
+    let mut response = render(state, request, data).await;
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from(refused.retry_after()),
+    );
+    response
 }
 
 async fn load(state: &AppState, token: &str) -> Option<(DraftToken, ApplicationDraft)> {
@@ -268,6 +327,7 @@ fn page_data(
         draft: draft.clone(),
         problems: Vec::new(),
         submit_failed: false,
+        submit_limited: None,
         tracking_url: tracking_url(headers, draft),
         uploads: Vec::new(),
         upload_problem: None,

@@ -16,6 +16,8 @@ use store::applications::{
 };
 use store::staff::{Role, StaffUser};
 
+use crate::client::ClientKey;
+use crate::limits::Refused as LimitRefused;
 use crate::middleware::errors::error_page_response;
 use crate::posted_pages::{read_form, render_page, render_page_with};
 use crate::router::AppState;
@@ -48,6 +50,7 @@ pub async fn act(
     State(state): State<AppState>,
     Path(reference): Path<String>,
     session: Session,
+    client: ClientKey,
     request: Request,
 ) -> Response {
     let (staff, fields, request) = match posted(&state, &session, request).await {
@@ -62,7 +65,7 @@ pub async fn act(
         fields: fields.clone(),
         problems,
     };
-    let step = match read_step(&state, &staff, &reference, action, &fields).await {
+    let step = match read_step(&state, &staff, &reference, action, &fields, &client).await {
         Ok(step) => step,
         Err(Reading::Problems(problems)) => {
             return respond(
@@ -236,6 +239,7 @@ async fn read_step(
     reference: &str,
     action: CaseAction,
     fields: &Fields,
+    client: &ClientKey,
 ) -> Result<CaseStep, Reading> {
     Ok(match action {
         CaseAction::Accept => CaseStep::Accept {
@@ -255,6 +259,18 @@ async fn read_step(
             CaseStep::RequestDocuments(documents)
         }
         CaseAction::RecordHomeVisit => {
+            // The second password is a sign-in: the same per-client limit as the sign-in form,
+            // and the account's own lockout in the store.
+            match state.limits.attempt(state.limits.sign_in, client).await {
+                Ok(()) => {}
+                Err(LimitRefused::Unavailable) => return Err(Reading::Failed(Denied::Unavailable)),
+                Err(_) => {
+                    return Err(Reading::Problems(vec![(
+                        "second_password",
+                        CaseProblem::SecondThrottled,
+                    )]))
+                }
+            }
             let second = state
                 .store
                 .authenticate(
@@ -268,7 +284,12 @@ async fn read_step(
                     tracing::error!(error = %e, "could not check the second visitor");
                     return Err(Reading::Failed(Denied::Unavailable));
                 }
-                Err(_) => {
+                // A wrong password and a locked account get the answer that a valid account
+                // that may not be the second visitor gets (see `refusal`).
+                Err(
+                    store::staff::LoginError::InvalidCredentials
+                    | store::staff::LoginError::LockedOut { .. },
+                ) => {
                     return Err(Reading::Problems(vec![(
                         "second_password",
                         CaseProblem::SecondLogin,
@@ -330,7 +351,8 @@ fn refusal(error: ActError) -> Result<(&'static str, CaseProblem), Denied> {
     Ok(match error {
         ActError::ReasonRequired => ("note", CaseProblem::Reason),
         ActError::NoDocuments => ("documents", CaseProblem::Documents),
-        ActError::SecondVisitor => ("second_username", CaseProblem::SecondVisitor),
+        // Exactly as for a wrong password: the form tells a guesser nothing about the account.
+        ActError::SecondVisitor => ("second_password", CaseProblem::SecondLogin),
         ActError::NoAmount => ("amount", CaseProblem::Amount),
         ActError::NoOrganisation => ("organisation", CaseProblem::Organisation),
         ActError::NoReferralConsent => ("referral_consent", CaseProblem::ReferralConsent),

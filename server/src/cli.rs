@@ -62,6 +62,31 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Issue, revoke and list the API keys of partner systems (the 12345 hotline, 爱山东).
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Issue a key; it is printed once and only its hash is kept.
+    Issue {
+        /// Who the key is for, e.g. "12345 热线".
+        #[arg(long)]
+        name: String,
+        /// Applications the partner may send per hour (instead of the per-client allowance).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        submissions_per_hour: u32,
+    },
+    /// Revoke a key by its id: from then on it answers 401.
+    Revoke {
+        #[arg(long)]
+        id: String,
+    },
+    /// List the keys: id, name, allowance, issued, revoked.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +115,8 @@ pub enum CliError {
     Workflow(String),
     #[error("{0}")]
     SmsWebhook(#[from] crate::notifications::WebhookSetupError),
+    #[error("{0}")]
+    ApiKey(#[from] store::api_keys::ApiKeyError),
     #[error("the audit log is broken at entry {entry_id}: {reason}")]
     AuditBroken { entry_id: i64, reason: &'static str },
 }
@@ -140,6 +167,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit {
             action: AuditCommand::Verify,
         } => verify_audit_log(&config).await,
+        Command::ApiKey { action } => api_key(&config, action).await,
         Command::Screen {
             input,
             output,
@@ -225,6 +253,49 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
             role.as_str(),
             county.chinese_name()
         );
+    }
+    Ok(())
+}
+
+async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError> {
+    let store = router::open_store(config, Arc::new(SystemClock)).await?;
+    match action {
+        ApiKeyCommand::Issue {
+            name,
+            submissions_per_hour,
+        } => {
+            let issued = store.issue_api_key(&name, submissions_per_hour).await?;
+            println!(
+                "Issued API key {} for {} ({submissions_per_hour} applications an hour).",
+                issued.id,
+                name.trim()
+            );
+            println!("The key (shown only now; give it to the partner over a safe channel):");
+            println!("{}", issued.key);
+        }
+        ApiKeyCommand::Revoke { id } => {
+            store.revoke_api_key(&id).await?;
+            println!("Revoked API key {}.", id.trim());
+        }
+        ApiKeyCommand::List => {
+            let keys = store.api_keys().await?;
+            if keys.is_empty() {
+                println!("No API keys have been issued.");
+            }
+            for key in keys {
+                let revoked = key
+                    .revoked_at
+                    .map(|at| format!("revoked {}", at.date()))
+                    .unwrap_or_else(|| "active".to_owned());
+                println!(
+                    "{}  {:<20}  {:>6}/h  issued {}  {revoked}",
+                    key.id,
+                    key.name,
+                    key.submissions_per_hour,
+                    key.created_at.date()
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use store::DatabaseUrl;
 
+use crate::client::TrustedProxies;
 use crate::notifications::WebhookUrl;
 
 /// Everything the portal process needs to run. Each field is a flag and an environment variable.
@@ -84,6 +85,28 @@ pub struct Config {
     #[arg(long, env = "PORTAL_OTP_ATTEMPTS_PER_MINUTE", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub otp_attempts_per_minute: u32,
+
+    /// The reverse proxies in front of the portal, as comma-separated networks (10.0.0.0/8,
+    /// fd00::/8, 192.0.2.7). Only a request from one of them has its client taken from
+    /// X-Forwarded-For (the right-most address that is not itself one of them); empty: none.
+    #[arg(long, env = "PORTAL_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
+
+    /// Failed look-ups of one reference, from any client, allowed per hour; then that reference
+    /// answers 429 until the hour is over (the resident can still track by phone).
+    #[arg(long, env = "PORTAL_REFERENCE_FAILURES_PER_HOUR", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub reference_failures_per_hour: u32,
+
+    /// Applications without an API key allowed per client address per hour.
+    #[arg(long, env = "PORTAL_SUBMISSIONS_PER_HOUR_PER_CLIENT", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub submissions_per_hour_per_client: u32,
+
+    /// Applications allowed per applicant mobile number per day (UTC), whoever sends them.
+    #[arg(long, env = "PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub submissions_per_day_per_phone: u32,
 }
 
 /// A configured secret: never printed.
@@ -119,7 +142,9 @@ fn parse_database_url(value: &str) -> Result<DatabaseUrl, String> {
 }
 
 impl Config {
-    /// A configuration for tests: port 0, the given database, the default limits.
+    /// A configuration for tests: port 0, the given database, the default limits, except that
+    /// applications are not limited (tests submit many from one address with one phone; the
+    /// tests of those limits set them).
     pub fn for_tests(database_url: DatabaseUrl) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -138,6 +163,10 @@ impl Config {
             sms_webhook_url: None,
             sms_webhook_token: None,
             otp_attempts_per_minute: 10,
+            trusted_proxies: TrustedProxies::default(),
+            reference_failures_per_hour: 20,
+            submissions_per_hour_per_client: 1_000_000,
+            submissions_per_day_per_phone: 1_000_000,
         }
     }
 }
@@ -184,6 +213,26 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("--sms-webhook-url"), "{err}");
+        let err = Probe::try_parse_from(["x", "--trusted-proxies", "10.0.0.0/8,proxy"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("--trusted-proxies") && err.contains("\"proxy\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_parse_into_networks() {
+        let config = Probe::try_parse_from(["x", "--trusted-proxies", "10.0.0.0/8, ::1"])
+            .unwrap()
+            .config;
+        assert!(config.trusted_proxies.trusts("10.2.3.4".parse().unwrap()));
+        assert!(config.trusted_proxies.trusts("::1".parse().unwrap()));
+        let none = Probe::try_parse_from(["x"]).unwrap().config;
+        assert!(!none.trusted_proxies.trusts("127.0.0.1".parse().unwrap()));
+        assert_eq!(none.submissions_per_day_per_phone, 3);
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct AppState {
     /// Where uploaded document photos are kept.
     pub files: Arc<dyn uploads::FileStore>,
     pub upload_policy: uploads::UploadPolicy,
+    /// The limits on guessing and flooding, shared by every instance through the database.
+    pub limits: crate::limits::Limits,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<crate::client::TrustedProxies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -63,6 +67,8 @@ impl AppState {
             .build();
         Self {
             leptos_options,
+            limits: crate::limits::Limits::from_config(config, store.clone()),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             store,
             site_root: config.site_root.clone(),
             page_cache: PageCache::default(),
@@ -151,21 +157,19 @@ pub(crate) fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send +
 
 /// Wraps routes in the layers every request passes through. Tests add their own routes first.
 pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
-    let throttle = throttle::PerAddress::per_minute(config.login_attempts_per_minute);
-    let access_codes = throttle::FailedLookups::per_minute(config.access_code_attempts_per_minute);
-    let one_time_codes = throttle::PerAddress::per_minute(config.otp_attempts_per_minute);
     routes
         .layer(axum::middleware::from_fn_with_state(
-            throttle,
+            state.limits.clone(),
             login_throttle::check,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            access_codes,
-            throttle::access_codes,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            one_time_codes,
+            state.limits.clone(),
             throttle::one_time_codes,
+        ))
+        // Outside every limit: works out the client key each of them counts by.
+        .layer(axum::middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            crate::client::identify,
         ))
         .layer(crate::sessions::layer(state.store.clone()))
         .layer(axum::middleware::from_fn_with_state(
@@ -265,7 +269,8 @@ pub async fn serve(
     Ok(Running { address, task })
 }
 
-/// Background upkeep: drop expired sessions and forget idle throttle entries.
+/// Background upkeep: drop expired sessions and stale drafts, and forget the counters of
+/// rate-limit windows that are over.
 pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -280,6 +285,11 @@ pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "stale application drafts removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove stale drafts"),
+            }
+            match store.sweep_rate_limits().await {
+                Ok(n) if n > 0 => tracing::debug!(removed = n, "old rate-limit counters removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove old rate-limit counters"),
             }
         }
     })

@@ -16,6 +16,7 @@ use app::track::todo::TodoUploads;
 use app::track::TrackLookup;
 use store::applications::{CaseView, Supplied};
 
+use crate::client::ClientKey;
 use crate::document_upload::{clean_and_keep, form_problem, read_posted_document, KeepError};
 use crate::posted_pages::{render_page_with, render_with};
 use crate::resident_access::ResidentAccess;
@@ -28,18 +29,26 @@ pub struct Shown {
     uploaded: Option<String>,
 }
 
-/// `GET /track/cases/{reference}`.
+/// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up of the
+/// client, given back when the case opens; a reference resting after many wrong access codes
+/// still opens here for the browser that proved its phone or opened the case before.
 pub async fn show(
     State(state): State<AppState>,
     session: Session,
+    client: ClientKey,
     Path(reference): Path<String>,
     Query(shown): Query<Shown>,
     request: Request,
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, _) = request.into_parts();
+    let lookup = match state.limits.begin_client_lookup(&client).await {
+        Ok(lookup) => lookup,
+        Err(refused) => return refused.page(),
+    };
     match access.open_case(&state.store, &reference).await {
         Ok(Some(case)) => {
+            lookup.found().await;
             let uploads = TodoUploads {
                 max_bytes: state.upload_policy.max_bytes,
                 refused: None,
@@ -56,13 +65,21 @@ pub async fn show(
 pub async fn upload(
     State(state): State<AppState>,
     session: Session,
+    client: ClientKey,
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, body) = request.into_parts();
+    let lookup = match state.limits.begin_client_lookup(&client).await {
+        Ok(lookup) => lookup,
+        Err(refused) => return refused.page(),
+    };
     let case = match access.open_case(&state.store, &reference).await {
-        Ok(Some(case)) => case,
+        Ok(Some(case)) => {
+            lookup.found().await;
+            case
+        }
         Ok(None) => return open_again(&state, parts).await,
         Err(e) => return unavailable(&e),
     };

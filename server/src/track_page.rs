@@ -1,5 +1,6 @@
 //! `POST /track`: looks the case up with the reference and access code from the form and hands
-//! it to the tracking page. Attempts per address are limited (see `middleware::throttle`).
+//! it to the tracking page. Failed look-ups are limited per client and per reference
+//! (`crate::limits`).
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -10,18 +11,27 @@ use app::track::{TrackLookup, TrackedCase};
 use store::applications::CaseView;
 use tower_sessions::Session;
 
+use crate::client::ClientKey;
 use crate::posted_pages::{read_form, render_page_with};
 use crate::resident_access::ResidentAccess;
 use crate::router::AppState;
 use crate::track_cases::render_case;
 
-pub async fn lookup(State(state): State<AppState>, request: Request) -> Response {
+pub async fn lookup(
+    State(state): State<AppState>,
+    client: ClientKey,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let Some(fields) = read_form(body).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let reference = fields.text("reference");
     let code = fields.text("access_code");
+    let lookup = match state.limits.begin_lookup(&client, &reference).await {
+        Ok(lookup) => lookup,
+        Err(refused) => return refused.page(),
+    };
     let found = match state.store.find_case(&reference, &code).await {
         Ok(found) => found,
         Err(e) => {
@@ -35,6 +45,7 @@ pub async fn lookup(State(state): State<AppState>, request: Request) -> Response
         *response.status_mut() = StatusCode::NOT_FOUND;
         return response;
     };
+    lookup.found().await;
     // This browser may now open the case again, and upload its missing documents, for a while.
     if let Some(session) = parts.extensions.get::<Session>() {
         let mut access = ResidentAccess::load(session, &state.store).await;

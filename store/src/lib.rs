@@ -3,6 +3,7 @@
 //! One code path over SQLite (embedded default) and PostgreSQL, chosen by the database URL.
 //! Nothing here knows about HTTP or HTML: callers get typed results and typed errors.
 
+pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod clock;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod one_time_codes;
 pub mod outbox;
 pub mod policy_edits;
+pub mod rate_limits;
 pub mod sealed;
 pub mod sessions;
 pub mod staff;

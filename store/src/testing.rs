@@ -57,6 +57,15 @@ impl TestDatabase {
         })
     }
 
+    /// The same database for a second user (say, a second instance of the portal). The
+    /// original must outlive it: it owns the SQLite file's folder.
+    pub fn shared(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            _dir: None,
+        }
+    }
+
     /// Runs SQL straight on the database, as someone with access to the file or server could.
     pub async fn execute_raw(&self, sql: &str) {
         assert!(self.try_execute_raw(sql).await, "raw SQL failed: {sql}");

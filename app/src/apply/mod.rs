@@ -17,7 +17,9 @@ pub use draft::{
     field, ApplicantAnswers, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep,
     SubmittedReceipt, Who, DOCUMENTS,
 };
-pub use pages::{document_label, upload_problem_message, ApplyPageData, UploadProblem};
+pub use pages::{
+    document_label, upload_problem_message, ApplyPageData, SubmitLimit, UploadProblem,
+};
 
 use crate::i18n::tr;
 use crate::not_found::NotFoundPage;

@@ -29,6 +29,8 @@ pub struct ApplyPageData {
     pub problems: Vec<ApplyFieldProblem>,
     /// The submission could not be stored just now; nothing was lost, the person can retry.
     pub submit_failed: bool,
+    /// The submission was refused by a limit on applications (per client or per phone).
+    pub submit_limited: Option<SubmitLimit>,
     /// The address the QR code on the confirmation page opens.
     pub tracking_url: String,
     /// Documents uploaded so far: (document, content type, bytes).
@@ -37,6 +39,15 @@ pub struct ApplyPageData {
     pub upload_problem: Option<UploadProblem>,
     /// The largest file the server takes, so the browser can say so before sending.
     pub max_upload_bytes: u64,
+}
+
+/// Which limit on applications refused a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitLimit {
+    /// Too many applications from this client in the hour.
+    Client,
+    /// Too many applications for this mobile number today.
+    Phone,
 }
 
 /// Why an uploaded file was refused.
@@ -155,6 +166,12 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
     Either::Right(view! {
         {data.submit_failed.then(|| view! {
             <div class="error-summary" role="alert"><p>{tr::apply_submit_failed(lang)}</p></div>
+        })}
+        {data.submit_limited.map(|limit| view! {
+            <div class="error-summary" role="alert"><p>{match limit {
+                SubmitLimit::Client => tr::input_error_submissions_per_client(lang),
+                SubmitLimit::Phone => tr::input_error_submissions_per_phone(lang),
+            }}</p></div>
         })}
         {error_summary(lang, summary)}
         {back.map(|href| view! { <p class="breadcrumb"><a href=href>{tr::apply_back(lang)}</a></p> })}

@@ -93,8 +93,11 @@ pub struct Refused {
 pub enum CaseProblem {
     Reason,
     Documents,
-    SecondVisitor,
+    /// The second visitor's password is wrong, or they may not be the second visitor: one
+    /// answer for both, so the form tells a guesser nothing.
     SecondLogin,
+    /// Too many password checks from this client.
+    SecondThrottled,
     Amount,
     /// The cap, in whole yuan.
     AmountOver(i64),
@@ -112,7 +115,7 @@ fn problem_message(lang: Lang, problem: CaseProblem) -> String {
     match problem {
         CaseProblem::Reason => tr::case_problem_reason(lang).to_owned(),
         CaseProblem::Documents => tr::case_problem_documents(lang).to_owned(),
-        CaseProblem::SecondVisitor => tr::case_problem_second_visitor(lang).to_owned(),
+        CaseProblem::SecondThrottled => tr::case_problem_second_throttled(lang).to_owned(),
         CaseProblem::SecondLogin => tr::case_problem_second_login(lang).to_owned(),
         CaseProblem::Amount => tr::case_problem_amount(lang).to_owned(),
         CaseProblem::AmountOver(cap) => tr::case_problem_amount_over(lang, format_yuan(cap as f64)),

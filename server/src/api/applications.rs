@@ -15,14 +15,64 @@ use app::input_errors::application_error_message;
 use store::applications::{read_application, IdempotencyKey, SubmitError, Submitted};
 
 use super::eligibility::{caller_language, ApiError};
+use crate::client::ClientKey;
+use crate::limits::Caller;
 use crate::router::AppState;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// How the header is named in error answers.
 const KEY_FIELD: &str = "Idempotency-Key";
 
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// Who calls: a partner system with a valid API key (`Authorization: Bearer …`), or an
+/// anonymous client. A key that is unknown, revoked or not a bearer key answers 401.
+pub(crate) async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: ClientKey,
+) -> Result<Caller, Response> {
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(Caller::Client(client));
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    match state.store.partner_for_key(key).await {
+        Ok(Some(partner)) => Ok(Caller::Partner(partner)),
+        Ok(None) => {
+            tracing::warn!(%client, "a request with an invalid API key");
+            let lang = caller_language(headers);
+            let error = ApiError {
+                field: "Authorization".to_owned(),
+                code: "invalid_api_key",
+                message: app::i18n::tr::input_error_api_key_invalid(lang),
+            };
+            Err((
+                StatusCode::UNAUTHORIZED,
+                [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
+                Json(serde_json::json!({ "errors": [error] })),
+            )
+                .into_response())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not check an API key");
+            Err(crate::limits::Refused::Unavailable.json(headers))
+        }
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    client: ClientKey,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let lang = caller_language(&headers);
+    let caller = match caller(&state, &headers, client).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
     let problem = |status: StatusCode, field: &str, code: &'static str| {
         let error = ApiError {
             field: field.to_owned(),
@@ -60,13 +110,35 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 .into_response();
         }
     };
-    match state
-        .store
-        .submit_application(&application, &key, &fingerprint(&value))
-        .await
-    {
+    let fingerprint = fingerprint(&value);
+    // A replay answers the first receipt again and is not counted against any limit.
+    let stored = match state.store.earlier_submission(&key, &fingerprint).await {
+        Ok(Some(receipt)) => Ok(Submitted::Replayed(receipt)),
+        Ok(None) => {
+            let phone = state.store.phone_index(&application.applicant.phone);
+            let admission = match state.limits.admit_submission(&caller, &phone).await {
+                Ok(admission) => admission,
+                Err(refused) => return refused.json(&headers),
+            };
+            let stored = state
+                .store
+                .submit_application(&application, &key, &fingerprint)
+                .await;
+            if !matches!(stored, Ok(Submitted::New(_))) {
+                // A replay that raced its first request, or nothing stored.
+                admission.give_back().await;
+            }
+            stored
+        }
+        Err(e) => Err(e),
+    };
+    match stored {
         Ok(Submitted::New(receipt)) => {
-            tracing::info!(reference = %receipt.reference, "application submitted");
+            let partner = match &caller {
+                Caller::Partner(partner) => Some(partner.id.as_str()),
+                Caller::Client(_) => None,
+            };
+            tracing::info!(reference = %receipt.reference, ?partner, "application submitted");
             (StatusCode::CREATED, Json(receipt)).into_response()
         }
         Ok(Submitted::Replayed(receipt)) => (StatusCode::CREATED, Json(receipt)).into_response(),
@@ -128,17 +200,33 @@ pub(crate) fn fingerprint(value: &Value) -> String {
 
 /// `GET /api/v1/applications/{reference}` with `X-Access-Code`: the case's status, timeline, next
 /// deadline and missing documents. A wrong code and an unknown reference both answer 404.
+/// Served for GET and HEAD alike, so every method counts the same: each look-up is counted
+/// against the client (a partner by its key) and the reference before it runs, and given back
+/// when the case is found.
 pub async fn status(
     State(state): State<AppState>,
     axum::extract::Path(reference): axum::extract::Path<String>,
+    client: ClientKey,
     headers: HeaderMap,
 ) -> Response {
+    let client = match caller(&state, &headers, client).await {
+        Ok(Caller::Client(client)) => client,
+        Ok(Caller::Partner(partner)) => ClientKey::of_partner(&partner.id),
+        Err(response) => return response,
+    };
+    let lookup = match state.limits.begin_lookup(&client, &reference).await {
+        Ok(lookup) => lookup,
+        Err(refused) => return refused.json(&headers),
+    };
     let code = headers
         .get("x-access-code")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     match state.store.find_case(&reference, code).await {
-        Ok(Some(case)) => Json(case).into_response(),
+        Ok(Some(case)) => {
+            lookup.found().await;
+            Json(case).into_response()
+        }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not read a case");

@@ -39,12 +39,41 @@ impl TestServer {
         Self::start_configured(db, configure, |routes| routes).await
     }
 
+    /// A second instance over this server's database and clock, as a second process of the
+    /// portal behind the same proxy would be. This server must outlive it.
+    pub async fn start_beside(&self) -> Self {
+        Self::start_on(
+            self.db.shared(),
+            self.clock.clone(),
+            |_| {},
+            |routes| routes,
+        )
+        .await
+    }
+
+    /// Like [`Self::start_beside`], with settings changed from `Config::for_tests`.
+    pub async fn start_beside_with_config(&self, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_on(self.db.shared(), self.clock.clone(), configure, |routes| {
+            routes
+        })
+        .await
+    }
+
     async fn start_configured(
         db: TestDatabase,
         configure: impl FnOnce(&mut Config),
         extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
     ) -> Self {
         let clock = ManualClock::new(time::OffsetDateTime::now_utc());
+        Self::start_on(db, clock, configure, extra).await
+    }
+
+    async fn start_on(
+        db: TestDatabase,
+        clock: ManualClock,
+        configure: impl FnOnce(&mut Config),
+        extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
+    ) -> Self {
         let store = db.store_with_clock(Arc::new(clock.clone())).await;
         let mut config = Config::for_tests(db.url.clone());
         configure(&mut config);

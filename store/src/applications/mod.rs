@@ -87,7 +87,9 @@ impl Store {
         }
     }
 
-    async fn earlier_submission(
+    /// The first answer for this key, when the same request was stored under it before: a
+    /// replay, which limits on submissions must not count.
+    pub async fn earlier_submission(
         &self,
         key: &IdempotencyKey,
         fingerprint: &str,
