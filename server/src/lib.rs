@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 mod document_upload;
+pub mod handbook_follower;
 pub mod middleware;
 pub mod notifications;
 mod posted_pages;

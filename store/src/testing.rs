@@ -57,6 +57,15 @@ impl TestDatabase {
         })
     }
 
+    /// Another handle on the same database, as a second instance of the portal would have; the
+    /// database lives as long as `self` does.
+    pub fn another_handle(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            _dir: None,
+        }
+    }
+
     /// Runs SQL straight on the database, as someone with access to the file or server could.
     pub async fn execute_raw(&self, sql: &str) {
         assert!(self.try_execute_raw(sql).await, "raw SQL failed: {sql}");
