@@ -46,17 +46,19 @@ async fn submit(store: &Store, n: u32) {
         .expect("stored");
 }
 
-/// Dispatches until the outbox has nothing due, at most a bounded number of rounds.
+/// Dispatches until the outbox has nothing left to send, at most a bounded number of rounds.
+/// A round that claims nothing while messages remain (the other instance holds them) waits a
+/// moment for the other to finish.
 async fn drain(store: Store, provider: Arc<CountingProvider>, name: &'static str) {
     let me = InstanceId::named(name);
-    for _ in 0..200 {
+    for _ in 0..2000 {
         dispatch_due_as(&store, provider.as_ref(), &me)
             .await
             .expect("the outbox can be read");
         if store.due_messages(1).await.expect("outbox").is_empty() {
             return;
         }
-        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     panic!("the outbox did not drain");
 }

@@ -23,9 +23,15 @@ async fn two_instances_appending_at_once_keep_one_chain(db: TestDatabase) {
     let first = db.store().await;
     let second = db.store().await;
     let user = staff(&first).await;
+    // SQLite lets one writer in at a time and the others wait on its busy timeout: fewer
+    // writers there, so a loaded test machine does not run them past it.
+    let (writers, entries) = match first.backend() {
+        Backend::Postgres => (4, 200),
+        Backend::Sqlite => (2, 100),
+    };
     let mut tasks = Vec::new();
     for (n, store) in [first.clone(), second.clone()].into_iter().enumerate() {
-        for task in 0..4 {
+        for task in 0..writers {
             let store = store.clone();
             let user = user.clone();
             tasks.push(tokio::spawn(async move {
@@ -43,16 +49,16 @@ async fn two_instances_appending_at_once_keep_one_chain(db: TestDatabase) {
     }
     assert_eq!(
         second.verify_audit_log().await.expect("verify"),
-        AuditVerification::Intact { entries: 200 }
+        AuditVerification::Intact { entries }
     );
     let head = first.audit_head().await.expect("head");
-    assert_eq!(head.entries, 200);
+    assert_eq!(head.entries, entries);
     assert_eq!(
         first
             .verify_audit_log_against(Some(&head))
             .await
             .expect("verify"),
-        AuditVerification::Intact { entries: 200 }
+        AuditVerification::Intact { entries }
     );
 }
 
