@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use store::audit::AuditVerification;
+use store::audit::{AuditHead, AuditVerification};
 use store::staff::{CreateStaffError, NewPassword, NewStaffUser, Role, Username};
 use store::{County, SystemClock};
 
@@ -57,6 +57,18 @@ pub enum Command {
         #[arg(long)]
         trail: bool,
     },
+    /// Move every sealed column and keyed look-up to a new data key: PORTAL_DATA_KEY is the key in
+    /// use, PORTAL_NEW_DATA_KEY the new one. Stop the instances first; restart them with the new
+    /// key. An interrupted run is finished by running it again with the same two keys.
+    RotateKey {
+        /// The new key: 32 random bytes as base64 (e.g. `openssl rand -base64 32`).
+        #[arg(long, env = "PORTAL_NEW_DATA_KEY", hide_env_values = true)]
+        new_data_key: crate::config::Secret,
+        /// Remove unsent application drafts, which cannot be moved to a new key (their links are
+        /// stored only as keyed hashes); without it the rotation refuses while any are open.
+        #[arg(long)]
+        discard_drafts: bool,
+    },
     /// Work with the audit log.
     Audit {
         #[command(subcommand)]
@@ -91,8 +103,16 @@ pub enum ApiKeyCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the audit log's hash chain; fails if any entry was changed or deleted.
-    Verify,
+    /// Recompute the audit log's hash chain; fails if any entry was changed or deleted, or if the
+    /// log ends elsewhere than its head (entries removed from the end).
+    Verify {
+        /// A head printed earlier by `server audit head` and kept outside the database (COUNT:HASH):
+        /// the log must still hold that many entries, the last of them with that hash.
+        #[arg(long, value_name = "COUNT:HASH")]
+        expect_head: Option<AuditHead>,
+    },
+    /// Print the head of the audit log (COUNT:HASH) for an operator to keep outside the database.
+    Head,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,11 +134,36 @@ pub enum CliError {
     #[error("invalid workflow limits file: {0}")]
     Workflow(String),
     #[error("{0}")]
+    Rotate(#[from] store::data_keys::RotateError),
+    #[error("{0}")]
     SmsWebhook(#[from] crate::notifications::WebhookSetupError),
     #[error("{0}")]
     ApiKey(#[from] store::api_keys::ApiKeyError),
     #[error("the audit log is broken at entry {entry_id}: {reason}")]
     AuditBroken { entry_id: i64, reason: &'static str },
+    #[error("{}", head_mismatch(recorded, found))]
+    AuditHead {
+        recorded: AuditHead,
+        found: AuditHead,
+    },
+    #[error("the audit log does not hold the head anchored outside the database ({anchored}); it ends at {found}: entries were removed or rewritten since it was anchored")]
+    AuditAnchor {
+        anchored: AuditHead,
+        found: AuditHead,
+    },
+}
+
+fn head_mismatch(recorded: &AuditHead, found: &AuditHead) -> String {
+    if found.entries < recorded.entries {
+        format!(
+            "the audit log is broken: entries were removed from the end ({} entries, its head records {}; recorded head {recorded})",
+            found.entries, recorded.entries
+        )
+    } else {
+        format!(
+            "the audit log is broken: its chain ends at {found} but its head records {recorded}"
+        )
+    }
 }
 
 fn invalid(field: &'static str) -> impl FnOnce(String) -> CliError {
@@ -164,9 +209,41 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::SeedDemo => seed_demo(&config).await,
+        Command::RotateKey {
+            new_data_key,
+            discard_drafts,
+        } => {
+            let new = store::DataKey::from_base64(&new_data_key.0)
+                .map_err(|e| invalid("PORTAL_NEW_DATA_KEY")(e.to_string()))?;
+            let store = router::open_store_unchecked(&config, Arc::new(SystemClock)).await?;
+            let report = store.rotate_data_key(&new, discard_drafts).await?;
+            println!(
+                "The database is now sealed with key {}: {} applications, {} case messages and {} queued messages moved; {} drafts discarded, {} one-time codes removed. Restart every instance with PORTAL_DATA_KEY set to the new key.",
+                new.id(),
+                report.applications,
+                report.case_messages,
+                report.outbox_messages,
+                report.drafts_discarded,
+                report.one_time_codes_removed
+            );
+            if report.unreadable_outbox_messages > 0 {
+                println!(
+                    "{} queued messages open with neither key and were left as they are.",
+                    report.unreadable_outbox_messages
+                );
+            }
+            Ok(())
+        }
         Command::Audit {
-            action: AuditCommand::Verify,
-        } => verify_audit_log(&config).await,
+            action: AuditCommand::Verify { expect_head },
+        } => verify_audit_log(&config, expect_head.as_ref()).await,
+        Command::Audit {
+            action: AuditCommand::Head,
+        } => {
+            let store = router::open_store(&config, Arc::new(SystemClock)).await?;
+            println!("{}", store.audit_head().await?);
+            Ok(())
+        }
         Command::ApiKey { action } => api_key(&config, action).await,
         Command::Screen {
             input,
@@ -300,15 +377,21 @@ async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError>
     Ok(())
 }
 
-async fn verify_audit_log(config: &Config) -> Result<(), CliError> {
+async fn verify_audit_log(config: &Config, expected: Option<&AuditHead>) -> Result<(), CliError> {
     let store = router::open_store(config, Arc::new(SystemClock)).await?;
-    match store.verify_audit_log().await? {
+    match store.verify_audit_log_against(expected).await? {
         AuditVerification::Intact { entries } => {
             println!("The audit log is intact: {entries} entries, every hash checks out.");
             Ok(())
         }
         AuditVerification::Broken { entry_id, reason } => {
             Err(CliError::AuditBroken { entry_id, reason })
+        }
+        AuditVerification::HeadMismatch { recorded, found } => {
+            Err(CliError::AuditHead { recorded, found })
+        }
+        AuditVerification::AnchorMismatch { anchored, found } => {
+            Err(CliError::AuditAnchor { anchored, found })
         }
     }
 }
@@ -328,6 +411,12 @@ async fn serve(config: Config) -> Result<(), CliError> {
         }
     });
     router::spawn_housekeeping(store.clone());
+    crate::handbook_follower::spawn(
+        config.clone(),
+        store.clone(),
+        state.handbook.clone(),
+        crate::handbook_follower::EVERY,
+    );
     crate::notifications::spawn_dispatcher(store.clone(), sms);
     let app = router::build_router(router::routes(&state), state, &config);
     let running = router::serve(&config, app, shutdown_signal()).await?;

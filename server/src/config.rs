@@ -44,7 +44,8 @@ pub struct Config {
     pub max_body_bytes: u64,
 
     /// The key that seals ID numbers, phone numbers and other sensitive columns: 32 bytes as
-    /// base64, from the deployment's secret store. Without it the key file below is used.
+    /// base64, from the deployment's secret store. Without it the key file below is used (SQLite
+    /// only: on PostgreSQL every instance must be given the same key, so it is required).
     #[arg(long, env = "PORTAL_DATA_KEY", hide_env_values = true)]
     pub data_key: Option<Secret>,
 
@@ -128,10 +129,15 @@ impl std::str::FromStr for Secret {
 }
 
 impl Config {
-    /// The data key from the environment, or from its file (created when missing).
+    /// The data key from the environment, or from its file (created when missing) on SQLite.
+    /// On PostgreSQL, where several instances share the database, the key must be configured:
+    /// a key file would be made per machine and each instance would seal with its own.
     pub fn load_data_key(&self) -> Result<store::DataKey, store::sealed::DataKeyError> {
         match &self.data_key {
             Some(secret) => store::DataKey::from_base64(&secret.0),
+            None if self.database_url.backend() == store::Backend::Postgres => {
+                Err(store::sealed::DataKeyError::RequiredForPostgres)
+            }
             None => store::DataKey::load_or_create(&self.data_key_file),
         }
     }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 mod document_upload;
 pub mod limits;
+pub mod handbook_follower;
 pub mod middleware;
 pub mod notifications;
 mod posted_pages;

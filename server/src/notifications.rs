@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use app::i18n::{tr, Lang};
 use axum::http::HeaderValue;
-use store::outbox::PendingMessage;
+use futures::stream::{self, StreamExt};
+use store::outbox::{InstanceId, PendingMessage};
 use store::Store;
 
 /// One message to send. `id` is its outbox row, the same on every retry, so a gateway can drop
@@ -224,13 +225,22 @@ pub fn provider_from(config: &crate::Config) -> Result<Arc<dyn SmsProvider>, Web
 
 /// How often the outbox is looked at.
 const POLL: Duration = Duration::from_secs(2);
+/// Messages claimed at a time.
 const BATCH: i64 = 50;
+/// Messages sent at the same time: enough to keep a slow gateway busy, few enough not to flood it.
+pub const PARALLEL_SENDS: usize = 4;
+/// How long a claim holds. Longer than the slowest batch can take (50 messages, 4 at a time, each
+/// at most the webhook's 10 s timeout: about 2 minutes), so a live dispatcher never loses its claim
+/// mid-send; after it, the messages of a dispatcher that died are claimed again.
+pub const LEASE_SECONDS: i64 = 300;
 
 /// Runs for the life of the process.
 pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>) {
+    let instance = InstanceId::for_this_process();
+    tracing::info!(instance = instance.as_str(), "sending SMS from the outbox");
     tokio::spawn(async move {
         loop {
-            if let Err(e) = dispatch_due(&store, provider.as_ref()).await {
+            if let Err(e) = dispatch_due_as(&store, provider.as_ref(), &instance).await {
                 tracing::warn!(error = %e, "could not read the outbox");
             }
             tokio::time::sleep(POLL).await;
@@ -238,42 +248,94 @@ pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>) {
     });
 }
 
-/// Sends every message due now; returns how many were sent.
+/// [`dispatch_due_as`] under this process's instance id.
 pub async fn dispatch_due(
     store: &Store,
     provider: &dyn SmsProvider,
 ) -> Result<usize, store::StoreError> {
+    static INSTANCE: std::sync::OnceLock<InstanceId> = std::sync::OnceLock::new();
+    dispatch_due_as(
+        store,
+        provider,
+        INSTANCE.get_or_init(InstanceId::for_this_process),
+    )
+    .await
+}
+
+/// Claims the messages due now (one batch) and sends them, [`PARALLEL_SENDS`] at a time; returns
+/// how many were delivered. A message that has no text (unknown template, missing values) is
+/// quarantined with the reason; one the gateway refuses is tried again later.
+pub async fn dispatch_due_as(
+    store: &Store,
+    provider: &dyn SmsProvider,
+    instance: &InstanceId,
+) -> Result<usize, store::StoreError> {
+    let claimed = store
+        .claim_due_messages(instance, BATCH, LEASE_SECONDS)
+        .await?;
+    let outcomes: Vec<Result<bool, store::StoreError>> = stream::iter(claimed)
+        .map(|message| send_one(store, provider, instance, message))
+        .buffer_unordered(PARALLEL_SENDS)
+        .collect()
+        .await;
     let mut sent = 0;
-    for message in store.due_messages(BATCH).await? {
-        let Some(text) = render(Lang::Zh, &message) else {
-            tracing::error!(
-                id = message.id,
-                "an outbox message with an unknown template"
-            );
-            store
-                .mark_message_failed(message.id, "unknown template", 24 * 3600)
-                .await?;
-            continue;
-        };
-        let sms = Sms {
-            id: message.id,
-            to: &message.recipient,
-            text: &text,
-        };
-        match provider.send(&sms).await {
-            Ok(()) => {
-                store.mark_message_sent(message.id).await?;
-                sent += 1;
-            }
-            Err(e) => {
-                tracing::warn!(id = message.id, error = %e, "SMS not sent; will retry");
-                store
-                    .mark_message_failed(message.id, &e.to_string(), retry_pause(message.attempts))
-                    .await?;
-            }
+    for outcome in outcomes {
+        if outcome? {
+            sent += 1;
         }
     }
     Ok(sent)
+}
+
+/// Sends one claimed message and records what happened; `true` when it was delivered.
+async fn send_one(
+    store: &Store,
+    provider: &dyn SmsProvider,
+    instance: &InstanceId,
+    message: PendingMessage,
+) -> Result<bool, store::StoreError> {
+    let Some(text) = render(Lang::Zh, &message) else {
+        tracing::error!(
+            id = message.id,
+            "an outbox message with an unknown template or missing values; set aside"
+        );
+        store
+            .quarantine_message(
+                message.id,
+                instance,
+                "no text: unknown template or missing values",
+            )
+            .await?;
+        return Ok(false);
+    };
+    let sms = Sms {
+        id: message.id,
+        to: &message.recipient,
+        text: &text,
+    };
+    match provider.send(&sms).await {
+        Ok(()) => {
+            if !store.mark_message_sent(message.id, instance).await? {
+                tracing::warn!(
+                    id = message.id,
+                    "sent after this instance's claim ran out; another instance may send it too"
+                );
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            tracing::warn!(id = message.id, error = %e, "SMS not sent; will retry");
+            store
+                .mark_message_failed(
+                    message.id,
+                    instance,
+                    &e.to_string(),
+                    retry_pause(message.attempts),
+                )
+                .await?;
+            Ok(false)
+        }
+    }
 }
 
 /// 30 s, 2 min, 4.5 min, … up to an hour between attempts.

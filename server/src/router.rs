@@ -358,8 +358,20 @@ pub fn load_workflow_limits(
     Ok(limits)
 }
 
-/// Connects and migrates the database named by the configuration, with its workflow limits.
+/// Connects and migrates the database named by the configuration, with its workflow limits, and
+/// checks that the configured data key is the one the database is sealed with.
 pub async fn open_store(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> Result<Store, crate::cli::CliError> {
+    let store = open_store_unchecked(config, clock).await?;
+    store.verify_data_key().await?;
+    Ok(store)
+}
+
+/// [`open_store`] without the data key check, for `rotate-key`, which checks the old and the new
+/// key itself (a rotation interrupted after its last step is under the new key already).
+pub async fn open_store_unchecked(
     config: &Config,
     clock: Arc<dyn Clock>,
 ) -> Result<Store, crate::cli::CliError> {

@@ -31,6 +31,7 @@ async fn signed_in(server: &TestServer, username: &str, role: Role) -> String {
 fn edit_form(server_policy: &handbook::Policy, new_who: &str, note: &str) -> Vec<(String, String)> {
     let mut form = vec![
         ("slug".to_owned(), server_policy.slug.clone()),
+        ("base_version".to_owned(), "0".to_owned()),
         ("note".to_owned(), note.to_owned()),
         ("sample_figures".to_owned(), "on".to_owned()),
     ];

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 
-use crate::db::Store;
+use crate::db::{Backend, Store};
 use crate::error::StoreError;
 
 /// The `prev_hash` of the first entry.
@@ -19,11 +19,73 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
+/// The end of the chain: how many entries, and the hash of the last one (`genesis` when empty).
+/// Written as `COUNT:HASH`, the form an operator keeps outside the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub entries: u64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for AuditHead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.entries, self.hash)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditHeadError {
+    #[error("expected COUNT:HASH, e.g. 1234:9f86d08…, as `server audit head` prints it")]
+    Shape,
+    #[error("the count before the colon is not a whole number")]
+    Count,
+    #[error(
+        "the hash after the colon is not 64 hexadecimal digits (or `genesis` for an empty log)"
+    )]
+    Hash,
+}
+
+impl std::str::FromStr for AuditHead {
+    type Err = AuditHeadError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (count, hash) = s.trim().split_once(':').ok_or(AuditHeadError::Shape)?;
+        let entries = count.parse().map_err(|_| AuditHeadError::Count)?;
+        let hash = hash.to_ascii_lowercase();
+        let well_formed = if entries == 0 {
+            hash == GENESIS
+        } else {
+            hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        };
+        if !well_formed {
+            return Err(AuditHeadError::Hash);
+        }
+        Ok(AuditHead { entries, hash })
+    }
+}
+
 /// What `verify_audit_log` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditVerification {
-    Intact { entries: u64 },
-    Broken { entry_id: i64, reason: &'static str },
+    Intact {
+        entries: u64,
+    },
+    /// An entry's own hash or its link to the one before does not check out.
+    Broken {
+        entry_id: i64,
+        reason: &'static str,
+    },
+    /// The chain checks out but ends elsewhere than the head row says: entries were removed from
+    /// the end (fewer than recorded), or the head was tampered with.
+    HeadMismatch {
+        recorded: AuditHead,
+        found: AuditHead,
+    },
+    /// The chain does not hold the head anchored outside the database.
+    AnchorMismatch {
+        anchored: AuditHead,
+        found: AuditHead,
+    },
 }
 
 fn entry_hash(
@@ -57,11 +119,20 @@ impl Store {
         tx: &mut Transaction<'static, Any>,
         entry: AuditEntry<'_>,
     ) -> Result<(), StoreError> {
-        let prev_hash: Option<String> =
-            sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut **tx)
-                .await?;
-        let prev_hash = prev_hash.unwrap_or_else(|| GENESIS.to_owned());
+        // The head row is the lock every appender queues on: on PostgreSQL `FOR UPDATE` holds
+        // it until this transaction ends, so two instances never chain onto the same entry; on
+        // SQLite the write transaction (`BEGIN IMMEDIATE`) already lets one writer in at a time.
+        let lock = match self.backend() {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let head = sqlx::query(&format!(
+            "SELECT entries, hash FROM audit_head WHERE id = 1{lock}"
+        ))
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("the audit log has no head row".into()))?;
+        let prev_hash: String = head.try_get("hash")?;
         let at = self.now_unix();
         let hash = entry_hash(
             &prev_hash,
@@ -83,7 +154,24 @@ impl Store {
         .bind(&hash)
         .execute(&mut **tx)
         .await?;
+        sqlx::query("UPDATE audit_head SET entries = entries + 1, hash = $1 WHERE id = 1")
+            .bind(&hash)
+            .execute(&mut **tx)
+            .await?;
         Ok(())
+    }
+
+    /// The head of the chain as the database records it: how many entries, and the last hash.
+    pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+        let row = sqlx::query("SELECT entries, hash FROM audit_head WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("the audit log has no head row".into()))?;
+        Ok(AuditHead {
+            entries: u64::try_from(row.try_get::<i64, _>("entries")?)
+                .map_err(|_| StoreError::Corrupt("a negative audit entry count".into()))?,
+            hash: row.try_get("hash")?,
+        })
     }
 
     /// Records that a member of staff read something personal (a case, a document).
@@ -122,12 +210,23 @@ impl Store {
             .collect()
     }
 
-    /// Recomputes the chain from the first entry.
+    /// Recomputes the chain from the first entry and compares its end with the head row.
     pub async fn verify_audit_log(&self) -> Result<AuditVerification, StoreError> {
+        self.verify_audit_log_against(None).await
+    }
+
+    /// [`Store::verify_audit_log`], and, when given, checks a head anchored outside the database
+    /// earlier (`expected`): the log must still hold that many entries, the last of them with
+    /// that hash.
+    pub async fn verify_audit_log_against(
+        &self,
+        expected: Option<&AuditHead>,
+    ) -> Result<AuditVerification, StoreError> {
         let rows = sqlx::query("SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id")
             .fetch_all(self.pool())
             .await?;
         let mut expected_prev = GENESIS.to_owned();
+        let mut hashes = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.try_get("id")?;
             let prev_hash: String = row.try_get("prev_hash")?;
@@ -152,10 +251,37 @@ impl Store {
                     reason: "its content was changed",
                 });
             }
+            hashes.push(hash.clone());
             expected_prev = hash;
         }
+        let found = AuditHead {
+            entries: hashes.len() as u64,
+            hash: expected_prev,
+        };
+        let head = self.audit_head().await?;
+        if head != found {
+            return Ok(AuditVerification::HeadMismatch {
+                recorded: head,
+                found,
+            });
+        }
+        if let Some(expected) = expected {
+            let at_anchor = match expected.entries {
+                0 => Some(GENESIS),
+                n => usize::try_from(n - 1)
+                    .ok()
+                    .and_then(|i| hashes.get(i))
+                    .map(String::as_str),
+            };
+            if at_anchor != Some(expected.hash.as_str()) {
+                return Ok(AuditVerification::AnchorMismatch {
+                    anchored: expected.clone(),
+                    found,
+                });
+            }
+        }
         Ok(AuditVerification::Intact {
-            entries: rows.len() as u64,
+            entries: found.entries,
         })
     }
 }

@@ -21,4 +21,6 @@ pub enum StoreError {
     Task(String),
     #[error(transparent)]
     DataKey(#[from] crate::sealed::DataKeyError),
+    #[error("PORTAL_DATA_KEY is not the key this database was sealed with (the database was sealed with key {sealed_with}; the configured key is {given}). Start with the key the database was sealed with; after `server rotate-key`, that is the new key")]
+    WrongDataKey { sealed_with: String, given: String },
 }

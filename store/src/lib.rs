@@ -8,6 +8,7 @@ pub mod applications;
 pub mod audit;
 pub mod clock;
 pub mod county;
+pub mod data_keys;
 mod db;
 mod drafts;
 pub mod error;

@@ -4,7 +4,7 @@
 
 use sqlx::{Any, Row, Transaction};
 
-use crate::db::Store;
+use crate::db::{Backend, Store};
 use crate::error::StoreError;
 
 /// A message waiting to be sent, opened for the dispatcher.
@@ -40,11 +40,12 @@ impl Store {
         Ok(())
     }
 
-    /// Messages due for a (first or next) attempt, oldest first.
+    /// Messages due for a (first or next) attempt, oldest first, read without claiming them (for
+    /// tests and inspection; dispatchers use [`Store::claim_due_messages`]).
     pub async fn due_messages(&self, limit: i64) -> Result<Vec<PendingMessage>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, channel, recipient_sealed, body_sealed, attempts FROM outbox \
-             WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+             WHERE sent_at IS NULL AND quarantined_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
         )
         .bind(self.now_unix())
         .bind(limit)
@@ -67,30 +68,178 @@ impl Store {
             .collect()
     }
 
-    pub async fn mark_message_sent(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-            .bind(self.now_unix())
-            .bind(id)
-            .execute(self.pool())
+    /// Claims up to `limit` messages due for a (first or next) attempt, oldest first, for
+    /// `lease_seconds`: no other dispatcher takes them until the lease runs out (then the claimer
+    /// is taken to have died, and they can be claimed again). On PostgreSQL rows another instance is
+    /// claiming at this moment are skipped, not waited for (`FOR UPDATE SKIP LOCKED`); on SQLite the
+    /// write lock of `BEGIN IMMEDIATE` lets one claimer through at a time.
+    ///
+    /// A row that does not open with the data key is quarantined here, with the reason, and left
+    /// out: it never stops the others.
+    pub async fn claim_due_messages(
+        &self,
+        instance: &InstanceId,
+        limit: i64,
+        lease_seconds: i64,
+    ) -> Result<Vec<PendingMessage>, StoreError> {
+        let now = self.now_unix();
+        let due = "SELECT id FROM outbox WHERE sent_at IS NULL AND quarantined_at IS NULL \
+                   AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until <= $3) \
+                   ORDER BY id LIMIT $4";
+        let skip_locked = match self.backend() {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let claim = format!(
+            "UPDATE outbox SET claimed_by = $1, lease_until = $2 WHERE id IN ({due}{skip_locked}) \
+             RETURNING id, channel, recipient_sealed, body_sealed, attempts"
+        );
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(&claim)
+            .bind(instance.as_str())
+            .bind(now + lease_seconds)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
             .await?;
-        Ok(())
+        tx.commit().await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let opened = (|| -> Result<PendingMessage, StoreError> {
+                Ok(PendingMessage {
+                    id,
+                    channel: row.try_get("channel")?,
+                    recipient: self
+                        .data_key()
+                        .open(&row.try_get::<String, _>("recipient_sealed")?)?,
+                    body: self
+                        .data_key()
+                        .open(&row.try_get::<String, _>("body_sealed")?)?,
+                    attempts: row.try_get("attempts")?,
+                })
+            })();
+            match opened {
+                Ok(message) => claimed.push(message),
+                Err(e) => {
+                    tracing::error!(id, error = %e, "an outbox message cannot be opened; set aside");
+                    self.quarantine_message(id, instance, &e.to_string())
+                        .await?;
+                }
+            }
+        }
+        claimed.sort_by_key(|m| m.id);
+        Ok(claimed)
     }
 
-    /// Records a failed attempt; the message is tried again after `retry_in_seconds`.
+    /// Marks a claimed message delivered. `false` when this instance no longer holds the claim
+    /// (its lease ran out and another instance took the message).
+    pub async fn mark_message_sent(
+        &self,
+        id: i64,
+        instance: &InstanceId,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL, \
+             claimed_by = NULL, lease_until = NULL WHERE id = $2 AND claimed_by = $3 AND sent_at IS NULL",
+        )
+        .bind(self.now_unix())
+        .bind(id)
+        .bind(instance.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records a failed attempt and gives up the claim; the message is tried again after
+    /// `retry_in_seconds`, by whichever instance claims it then.
     pub async fn mark_message_failed(
         &self,
         id: i64,
+        instance: &InstanceId,
         error: &str,
         retry_in_seconds: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3",
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, \
+             claimed_by = NULL, lease_until = NULL WHERE id = $3 AND claimed_by = $4",
         )
         .bind(error)
         .bind(self.now_unix() + retry_in_seconds)
         .bind(id)
+        .bind(instance.as_str())
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Sets a message aside for good, with the reason (it cannot be opened or has no text): it
+    /// is never claimed again, and an operator finds it by `quarantined_at`.
+    pub async fn quarantine_message(
+        &self,
+        id: i64,
+        instance: &InstanceId,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET quarantined_at = $1, last_error = $2, claimed_by = NULL, \
+             lease_until = NULL WHERE id = $3 AND claimed_by = $4",
+        )
+        .bind(self.now_unix())
+        .bind(reason)
+        .bind(id)
+        .bind(instance.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The messages set aside: (id, reason), oldest first.
+    pub async fn quarantined_messages(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        sqlx::query(
+            "SELECT id, last_error FROM outbox WHERE quarantined_at IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("id")?,
+                row.try_get::<Option<String>, _>("last_error")?
+                    .unwrap_or_default(),
+            ))
+        })
+        .collect()
+    }
+}
+
+/// Who holds a claim on outbox rows: one running instance of the portal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceId(String);
+
+impl InstanceId {
+    /// A new id for this process: its host name (when known), process id and a random part,
+    /// so an operator can tell from `claimed_by` which machine holds a message.
+    pub fn for_this_process() -> Self {
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "portal".to_owned());
+        let mut random = [0u8; 4];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+        Self(format!(
+            "{host}-{}-{}",
+            std::process::id(),
+            hex::encode(random)
+        ))
+    }
+
+    /// A given id (tests, or an operator's naming).
+    pub fn named(name: &str) -> Self {
+        Self(name.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }

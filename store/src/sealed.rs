@@ -2,7 +2,10 @@
 //! name, address, household details) and for secrets that must be shown again (a replayed
 //! answer's access code, a queued SMS).
 //!
-//! AES-256-GCM with a random 96-bit nonce per value, stored as base64 of nonce ‖ ciphertext.
+//! AES-256-GCM with a random 96-bit nonce per value, stored as the key's id, a colon, and base64
+//! of nonce ‖ ciphertext (`k1a2b3c4d:…`), so that after a key rotation (`server rotate-key`) it is
+//! plain which key a value is sealed with. Values sealed before key ids existed have no prefix and
+//! are read with the key in use (the original key, until the first rotation).
 //! Lookups go through [`DataKey::index`], a keyed hash (HMAC-SHA-256), so a person's applications
 //! can be found without decrypting every row, and the hash alone reveals nothing without the key.
 
@@ -25,6 +28,8 @@ const NONCE_BYTES: usize = 12;
 pub struct DataKey {
     cipher: Aes256Gcm,
     index_key: [u8; 32],
+    /// `k` and 8 hex digits of a hash of the key: names the key without revealing it.
+    id: String,
 }
 
 impl std::fmt::Debug for DataKey {
@@ -39,6 +44,8 @@ pub enum DataKeyError {
     WrongLength(usize),
     #[error("the data key is not valid base64: {0}")]
     NotBase64(#[from] base64::DecodeError),
+    #[error("PORTAL_DATA_KEY must be set when the database is PostgreSQL: every instance must seal with the same key, and a key file made on one machine leaves the others unable to read its rows")]
+    RequiredForPostgres,
     #[error("could not read or write the data key file {path}: {source}")]
     File {
         path: String,
@@ -55,9 +62,14 @@ impl DataKey {
             .chain_update(bytes)
             .finalize()
             .into();
+        let fingerprint = Sha256::new()
+            .chain_update(b"jishijiu key id v1")
+            .chain_update(bytes)
+            .finalize();
         DataKey {
             cipher: Aes256Gcm::new(&bytes.into()),
             index_key,
+            id: format!("k{}", hex::encode(&fingerprint[..4])),
         }
     }
 
@@ -94,6 +106,18 @@ impl DataKey {
         }
     }
 
+    /// The key's id, the prefix of the values it seals.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether `sealed` carries this key's id (unprefixed values carry none).
+    pub fn sealed_this(&self, sealed: &str) -> bool {
+        sealed
+            .split_once(':')
+            .is_some_and(|(prefix, _)| prefix == self.id)
+    }
+
     pub fn seal(&self, plaintext: &str) -> Result<String, StoreError> {
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
@@ -103,10 +127,20 @@ impl DataKey {
             .map_err(|_| StoreError::Corrupt("encryption failed".into()))?;
         let mut sealed = nonce.to_vec();
         sealed.extend_from_slice(&ciphertext);
-        Ok(BASE64.encode(sealed))
+        Ok(format!("{}:{}", self.id, BASE64.encode(sealed)))
     }
 
     pub fn open(&self, sealed: &str) -> Result<String, StoreError> {
+        let sealed = match sealed.split_once(':') {
+            Some((prefix, rest)) if prefix == self.id => rest,
+            Some((prefix, _)) => {
+                return Err(StoreError::Corrupt(format!(
+                    "a sealed value is sealed with another data key ({prefix}, not {})",
+                    self.id
+                )))
+            }
+            None => sealed,
+        };
         let bytes = BASE64
             .decode(sealed)
             .map_err(|_| StoreError::Corrupt("a sealed value is not base64".into()))?;
@@ -171,6 +205,27 @@ mod tests {
             DataKey::from_bytes([8; 32]).open(&a).is_err(),
             "another key cannot open it"
         );
+    }
+
+    #[test]
+    fn sealed_values_name_their_key_and_old_unprefixed_ones_still_open() {
+        let key = key();
+        let sealed = key.seal("13800138000").expect("seal");
+        let (prefix, _) = sealed.split_once(':').expect("a key id prefix");
+        assert_eq!(prefix, key.id());
+        assert!(key.sealed_this(&sealed));
+        let other = DataKey::from_bytes([8; 32]);
+        assert_ne!(other.id(), key.id());
+        assert!(!other.sealed_this(&sealed));
+        let refused = other.open(&sealed).expect_err("another key");
+        assert!(refused.to_string().contains(key.id()), "{refused}");
+        // As sealed before values carried a key id.
+        let unprefixed = sealed
+            .split_once(':')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        assert_eq!(key.open(unprefixed).expect("open"), "13800138000");
+        assert!(!key.sealed_this(unprefixed));
     }
 
     #[test]

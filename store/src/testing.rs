@@ -57,9 +57,9 @@ impl TestDatabase {
         })
     }
 
-    /// The same database for a second user (say, a second instance of the portal). The
-    /// original must outlive it: it owns the SQLite file's folder.
-    pub fn shared(&self) -> Self {
+    /// Another handle on the same database, as a second instance of the portal would have; the
+    /// database lives as long as `self` does.
+    pub fn another_handle(&self) -> Self {
         Self {
             url: self.url.clone(),
             _dir: None,

@@ -114,3 +114,68 @@ on_both_databases!(
     append_only_postgres,
     the_audit_log_refuses_updates_and_deletes
 );
+
+async fn a_save_based_on_an_old_version_is_refused(db: TestDatabase) {
+    use store::policy_edits::PolicySaveError;
+    let store = db.store().await;
+    let mut admins = Vec::new();
+    for name in ["admin.zhao", "admin.qian"] {
+        admins.push(
+            store
+                .create_staff_user(NewStaffUser {
+                    username: name.parse().unwrap(),
+                    display_name: name.into(),
+                    role: Role::Admin,
+                    county: County::Rencheng,
+                    password: "a long admin passphrase".parse().unwrap(),
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    let mark = store.policy_edits_mark().await.unwrap();
+    // Both opened the content-file version (0); the first save wins.
+    assert_eq!(
+        store
+            .save_policy_version_from("dibao", 0, r#"{"v":"zhao"}"#, "zhao", &admins[0])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_ne!(store.policy_edits_mark().await.unwrap(), mark);
+    assert!(matches!(
+        store
+            .save_policy_version_from("dibao", 0, r#"{"v":"qian"}"#, "qian", &admins[1])
+            .await,
+        Err(PolicySaveError::Stale { base: 0, latest: 1 })
+    ));
+    let latest = store.latest_policy_version("dibao").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            latest.version,
+            latest.content.as_str(),
+            latest.editor.as_str()
+        ),
+        (1, r#"{"v":"zhao"}"#, "admin.zhao")
+    );
+    assert_eq!(
+        store
+            .save_policy_version_from("dibao", 1, r#"{"v":"qian"}"#, "qian, seen", &admins[1])
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .policy_version_content("dibao", 1)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(r#"{"v":"zhao"}"#)
+    );
+}
+on_both_databases!(
+    stale_sqlite,
+    stale_postgres,
+    a_save_based_on_an_old_version_is_refused
+);

@@ -104,6 +104,27 @@ pub struct EditorData {
     pub policy: Policy,
     pub note: String,
     pub history: Vec<HistoryLine>,
+    /// The newest saved version (0: the content files), which the form says it is based on.
+    pub base_version: i64,
+    /// Set when a save was refused because another administrator saved in between.
+    pub conflict: Option<Conflict>,
+}
+
+/// Another administrator's save that came between opening the form and saving it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Conflict {
+    pub version: i64,
+    pub editor: String,
+    /// The texts where their version and what was typed differ, field by field.
+    pub fields: Vec<FieldDifference>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FieldDifference {
+    /// As in the error summary: "zh.who".
+    pub field: String,
+    pub theirs: String,
+    pub yours: String,
 }
 
 /// A refused save, kept in the staff session so that the form comes back as it was typed.
@@ -112,6 +133,45 @@ pub struct EditorData {
 pub struct Draft {
     pub policy: Policy,
     pub note: String,
+    /// The version the refused form was based on.
+    pub base_version: i64,
+    /// Refused because another administrator saved after `base_version`.
+    pub stale: bool,
+}
+
+/// The texts where `theirs` (saved by someone else) differs from `yours` (typed). When the version
+/// both started from is known, only the texts they changed are listed: the others are the
+/// typist's own changes, which the form still holds.
+pub fn differences(theirs: &Policy, yours: &Policy, base: Option<&Policy>) -> Vec<FieldDifference> {
+    let mut found = Vec::new();
+    for (language, their_text, your_text, base_text) in [
+        (
+            "zh",
+            &theirs.text.zh,
+            &yours.text.zh,
+            base.map(|b| &b.text.zh),
+        ),
+        (
+            "en",
+            &theirs.text.en,
+            &yours.text.en,
+            base.map(|b| &b.text.en),
+        ),
+    ] {
+        for (field, _) in FIELDS {
+            let their_value = field_value(their_text, field);
+            let your_value = field_value(your_text, field);
+            let they_changed = base_text.is_none_or(|b| field_value(b, field) != their_value);
+            if their_value != your_value && they_changed {
+                found.push(FieldDifference {
+                    field: format!("{language}.{field}"),
+                    theirs: their_value,
+                    yours: your_value,
+                });
+            }
+        }
+    }
+    found
 }
 
 #[cfg(feature = "ssr")]
@@ -206,6 +266,22 @@ pub async fn policy_editor_data(
     let Some(policy) = handbook.policy(&slug).cloned() else {
         return Ok(EditorAccess::Allowed(None));
     };
+    let store_error = |e: store::StoreError| {
+        tracing::error!(error = %e, "could not read a policy's saved versions");
+        ServerFnError::new("history")
+    };
+    // The newest saved version straight from the database, not this instance's copy of the
+    // handbook, which may lag an edit saved on another instance by a moment: the form must hold
+    // the text of the version it says it is based on.
+    let latest = store
+        .latest_policy_version(&slug)
+        .await
+        .map_err(store_error)?;
+    let saved = latest
+        .as_ref()
+        .and_then(|saved| serde_json::from_str::<Policy>(&saved.content).ok());
+    let base_version = latest.as_ref().map_or(0, |saved| saved.version);
+    let policy = saved.clone().unwrap_or(policy);
     let lang = crate::preferences::ssr::request_prefs().lang;
     let history = store
         .policy_history(&slug)
@@ -223,6 +299,30 @@ pub async fn policy_editor_data(
         })
         .collect();
     let draft = ssr::take_draft(&slug).await?.filter(|_| refused);
+    let mut conflict = None;
+    let mut base_version = base_version;
+    if let Some(draft) = draft.as_ref().filter(|d| !d.stale) {
+        // Refused for a missing text: the form keeps the version it was filled from, so a save
+        // made in the meantime by someone else is still noticed.
+        base_version = draft.base_version;
+    }
+    if let (Some(draft), Some(latest)) = (&draft, &latest) {
+        if draft.stale {
+            let base = match draft.base_version {
+                0 => None,
+                n => store
+                    .policy_version_content(&slug, n)
+                    .await
+                    .map_err(store_error)?
+                    .and_then(|content| serde_json::from_str::<Policy>(&content).ok()),
+            };
+            conflict = Some(Conflict {
+                version: latest.version,
+                editor: latest.editor.clone(),
+                fields: differences(&policy, &draft.policy, base.as_ref()),
+            });
+        }
+    }
     let (policy, note) = match draft {
         Some(draft) => (draft.policy, draft.note),
         None => (policy, String::new()),
@@ -231,12 +331,15 @@ pub async fn policy_editor_data(
         policy,
         note,
         history,
+        base_version,
+        conflict,
     })))
 }
 
 #[server(endpoint = "staff/policies/save")]
 pub async fn save_policy_edit(
     slug: String,
+    base_version: i64,
     note: String,
     sample_figures: Option<String>,
     zh_title: String,
@@ -357,19 +460,36 @@ pub async fn save_policy_edit(
         ssr::keep_draft(&Draft {
             policy: edited,
             note,
+            base_version,
+            stale: false,
         })
         .await?;
         redirect(&format!("{back}?error={field}"));
         return Ok(());
     }
     let content = serde_json::to_string(&edited).map_err(|e| ServerFnError::new(e.to_string()))?;
-    let version = store
-        .save_policy_version(&slug, &content, note.trim(), &admin)
-        .await
-        .map_err(|e| {
+    let saved = store
+        .save_policy_version_from(&slug, base_version, &content, note.trim(), &admin)
+        .await;
+    let version = match saved {
+        Ok(version) => version,
+        Err(store::policy_edits::PolicySaveError::Stale { base, latest }) => {
+            tracing::info!(%slug, base, latest, staff_id = admin.id, "a policy edit based on an old version was refused");
+            ssr::keep_draft(&Draft {
+                policy: edited,
+                note,
+                base_version: base,
+                stale: true,
+            })
+            .await?;
+            redirect(&format!("{back}?conflict={latest}"));
+            return Ok(());
+        }
+        Err(store::policy_edits::PolicySaveError::Store(e)) => {
             tracing::error!(error = %e, "could not save a policy edit");
-            ServerFnError::new("save")
-        })?;
+            return Err(ServerFnError::new("save"));
+        }
+    };
     if let Err(e) = live.update(|handbook| handbook.with_policy(edited, "edit")) {
         tracing::error!(error = %e, "a saved policy edit did not fit the handbook being served");
     }
@@ -416,7 +536,7 @@ pub fn PolicyEditorListPage() -> impl IntoView {
     }
 }
 
-fn editor_form(lang: Lang, policy: &Policy, note: String) -> impl IntoView {
+fn editor_form(lang: Lang, policy: &Policy, note: String, base_version: i64) -> impl IntoView {
     let fieldset = |prefix: &'static str, legend: &'static str, text: &PolicyText| {
         let fields = FIELDS.iter().map(|(field, kind)| {
             let id = format!("{prefix}_{field}");
@@ -437,6 +557,7 @@ fn editor_form(lang: Lang, policy: &Policy, note: String) -> impl IntoView {
     view! {
         <form method="post" action=SavePolicyEdit::url() class="form editor">
             <input type="hidden" name="slug" value=policy.slug.clone()/>
+            <input type="hidden" name="base_version" value=base_version.to_string()/>
             {fieldset("zh", tr::editor_chinese(lang), &policy.text.zh)}
             {fieldset("en", tr::editor_english(lang), &policy.text.en)}
             <div class="field checkbox">
@@ -453,12 +574,42 @@ fn editor_form(lang: Lang, policy: &Policy, note: String) -> impl IntoView {
     }
 }
 
+/// A save refused because another administrator saved first: what they changed next to what was
+/// typed, field by field. The form below still holds what was typed and is now based on their
+/// version, so saving again keeps the typed texts knowingly.
+fn conflict_summary(lang: Lang, conflict: Conflict) -> impl IntoView {
+    view! {
+        <div class="error-summary" role="alert">
+            <h2>{tr::editor_conflict_title(lang)}</h2>
+            <p>{tr::editor_conflict_text(lang, conflict.editor, conflict.version)}</p>
+            {if conflict.fields.is_empty() {
+                view! { <p>{tr::editor_conflict_same(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <dl class="conflict">
+                        {conflict.fields.into_iter().map(|difference| view! {
+                            <dt>{problem_label(lang, &difference.field)}</dt>
+                            <dd>
+                                <p class="hint">{tr::editor_conflict_theirs(lang)}</p>
+                                <pre class="theirs">{difference.theirs}</pre>
+                                <p class="hint">{tr::editor_conflict_yours(lang)}</p>
+                                <pre class="yours">{difference.yours}</pre>
+                            </dd>
+                        }).collect_view()}
+                    </dl>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
 #[component]
 pub fn PolicyEditorPage() -> impl IntoView {
     let lang = use_prefs().lang;
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
-    let (saved, error) = use_query_map().with_untracked(|q| (q.get("saved"), q.get("error")));
-    let refused = error.is_some();
+    let (saved, error, conflicted) = use_query_map()
+        .with_untracked(|q| (q.get("saved"), q.get("error"), q.get("conflict").is_some()));
+    let refused = error.is_some() || conflicted;
     let data = Resource::new_blocking(
         move || slug.clone(),
         move |slug| policy_editor_data(slug, refused),
@@ -487,11 +638,12 @@ pub fn PolicyEditorPage() -> impl IntoView {
                                 <p>{problem}</p>
                             </div>
                         })}
+                        {data.conflict.map(|conflict| conflict_summary(lang, conflict))}
                         {saved.map(|version| view! { <p class="notice" role="status">{tr::editor_saved(lang, version)}</p> })}
                         <p class="breadcrumb"><a href="/staff/policies">{tr::editor_list_title(lang)}</a></p>
                         <h1>{title}</h1>
                         <p><a href=format!("/policies/{}", policy.slug)>{tr::editor_view_link(lang)}</a></p>
-                        {editor_form(lang, &policy, data.note)}
+                        {editor_form(lang, &policy, data.note, data.base_version)}
                         <h2>{tr::editor_history(lang)}</h2>
                         {if data.history.is_empty() {
                             view! { <p>{tr::editor_no_history(lang)}</p> }.into_any()

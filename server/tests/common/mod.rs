@@ -19,6 +19,16 @@ pub struct TestServer {
     /// The database itself, for tests that change it behind the portal's back.
     pub db: TestDatabase,
     _shutdown: tokio::sync::oneshot::Sender<()>,
+    _handbook_follower: AbortOnDrop,
+}
+
+/// Stops a background task with the test server it belongs to.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl TestServer {
@@ -43,7 +53,7 @@ impl TestServer {
     /// portal behind the same proxy would be. This server must outlive it.
     pub async fn start_beside(&self) -> Self {
         Self::start_on(
-            self.db.shared(),
+            self.db.another_handle(),
             self.clock.clone(),
             |_| {},
             |routes| routes,
@@ -53,7 +63,7 @@ impl TestServer {
 
     /// Like [`Self::start_beside`], with settings changed from `Config::for_tests`.
     pub async fn start_beside_with_config(&self, configure: impl FnOnce(&mut Config)) -> Self {
-        Self::start_on(self.db.shared(), self.clock.clone(), configure, |routes| {
+        Self::start_on(self.db.another_handle(), self.clock.clone(), configure, |routes| {
             routes
         })
         .await
@@ -82,6 +92,13 @@ impl TestServer {
             .expect("the repository's handbook content");
         let standards = router::load_standards(&config).expect("the sample standards");
         let state = AppState::new(&config, store.clone(), handbook, standards);
+        // As `server serve` does, but looking more often: tests wait for an edit saved elsewhere.
+        let follower = server::handbook_follower::spawn(
+            config.clone(),
+            store.clone(),
+            state.handbook.clone(),
+            std::time::Duration::from_millis(200),
+        );
         let app = router::build_router(extra(router::routes(&state)), state, &config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let running = router::serve(&config, app, async {
@@ -100,6 +117,7 @@ impl TestServer {
             client,
             db,
             _shutdown: tx,
+            _handbook_follower: AbortOnDrop(follower),
         }
     }
 

@@ -32,6 +32,7 @@ pub use limits::{LimitsError, WorkflowLimits};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
+pub(crate) use phones::phones_of;
 pub use phones::PhoneApplication;
 pub use queue::{QueueError, QueueItem, QUEUE_PAGE};
 pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};

@@ -24,7 +24,10 @@ pub struct PhoneApplication {
 /// Applications indexed in one transaction while filling in those stored before migration 0007.
 const BACKFILL_BATCH: i64 = 500;
 
-fn phones_of<'a>(applicant_phone: &'a str, submitted_by: &'a SubmittedBy) -> Vec<&'a str> {
+pub(crate) fn phones_of<'a>(
+    applicant_phone: &'a str,
+    submitted_by: &'a SubmittedBy,
+) -> Vec<&'a str> {
     let mut phones = vec![applicant_phone];
     if let SubmittedBy::Family { phone, .. } = submitted_by {
         if phone.as_str() != applicant_phone {
