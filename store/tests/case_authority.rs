@@ -336,8 +336,8 @@ async fn the_queue_finds_a_name_indexed_before_and_after_migration(db: TestDatab
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(found("李四").await, [li_si.clone()]);
-    assert_eq!(found("张三").await, [zhang_san.clone()]);
+    assert_eq!(found("李四").await, std::slice::from_ref(&li_si));
+    assert_eq!(found("张三").await, [zhang_san]);
     assert!(
         db.raw_texts("SELECT name_index FROM applications")
             .await

@@ -6,7 +6,7 @@
 use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
-use super::advances::AdvanceLimit;
+use super::advances::NewAdvance;
 use super::case::{case_times, CaseKey, TIME_COLUMNS};
 use super::model::{ConsentKind, DocumentKind};
 use super::workflow::{next_state, CaseAction, CaseState, NotAllowed};
@@ -291,8 +291,8 @@ impl Store {
         let id: i64 = row.try_get("id")?;
         let times = case_times(&row, self.workflow_limits())?;
         check_step(staff, step, times.state, note)?;
-        let advance = match step {
-            CaseStep::RecordAdvance { .. } => Some(self.advance_limit(&row)?),
+        let cap_fen = match step {
+            CaseStep::RecordAdvance { .. } => Some(self.advance_cap_fen(&row)?),
             _ => None,
         };
         let action = step.action();
@@ -330,7 +330,16 @@ impl Store {
         .bind(second_actor)
         .execute(&mut *tx)
         .await?;
-        self.record_step(&mut tx, staff, id, step, advance, note, now)
+        let advance = match (step, cap_fen) {
+            (CaseStep::RecordAdvance { amount_fen }, Some(cap_fen)) => Some(NewAdvance {
+                amount_fen: *amount_fen,
+                cap_fen,
+                note,
+                at: now.unix_timestamp(),
+            }),
+            _ => None,
+        };
+        self.record_step(&mut tx, staff, id, step, advance, now)
             .await?;
         let phone = self
             .data_key()
@@ -358,15 +367,13 @@ impl Store {
     }
 
     /// What a step records besides the state and the timeline entry.
-    #[allow(clippy::too_many_arguments)]
     async fn record_step(
         &self,
         tx: &mut Transaction<'static, Any>,
         staff: &StaffUser,
         id: i64,
         step: &CaseStep,
-        advance: Option<AdvanceLimit>,
-        note: &str,
+        advance: Option<NewAdvance<'_>>,
         now: OffsetDateTime,
     ) -> Result<(), ActError> {
         let at = now.unix_timestamp();
@@ -399,12 +406,11 @@ impl Store {
                     .await?;
                 }
             }
-            CaseStep::RecordAdvance { amount_fen } => {
-                let limit = advance.ok_or_else(|| {
+            CaseStep::RecordAdvance { .. } => {
+                let advance = advance.ok_or_else(|| {
                     StoreError::Corrupt("an advance recorded without its cap".into())
                 })?;
-                self.record_advance(tx, staff, id, *amount_fen, limit, note, at)
-                    .await?;
+                self.record_advance(tx, staff, id, advance).await?;
             }
             CaseStep::Refer { organisation, .. } => {
                 sqlx::query(

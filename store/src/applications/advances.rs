@@ -52,16 +52,19 @@ pub fn advance_cap_yuan(assessment: Option<&Assessment>) -> Option<i64> {
         .and_then(|p| p.advance_cap)
 }
 
-/// What the store checks an advance against, read from the case before it is recorded.
+/// An advance about to be recorded, with the cap read from its case.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct AdvanceLimit {
+pub(super) struct NewAdvance<'a> {
+    pub amount_fen: i64,
     pub cap_fen: i64,
+    pub note: &'a str,
+    pub at: i64,
 }
 
 impl Store {
-    /// The cap of an emergency case read with `emergency_kind, emergency_urgency,
+    /// The cap, in fen, of an emergency case read with `emergency_kind, emergency_urgency,
     /// household_sealed`; refused when the case declared no emergency.
-    pub(super) fn advance_limit(&self, row: &sqlx::any::AnyRow) -> Result<AdvanceLimit, ActError> {
+    pub(super) fn advance_cap_fen(&self, row: &sqlx::any::AnyRow) -> Result<i64, ActError> {
         let kind: Option<String> = row.try_get("emergency_kind")?;
         let urgency: Option<String> = row.try_get("emergency_urgency")?;
         let (Some(kind), Some(urgency)) = (kind, urgency) else {
@@ -77,9 +80,7 @@ impl Store {
         let cap = advance_cap_yuan(assessment.as_ref()).ok_or_else(|| {
             StoreError::Corrupt("an emergency case whose advance cap cannot be computed".into())
         })?;
-        Ok(AdvanceLimit {
-            cap_fen: cap.saturating_mul(100),
-        })
+        Ok(cap.saturating_mul(100))
     }
 
     /// Records one advance, after the caller has locked the case (its state changed in `tx`), so
@@ -89,20 +90,23 @@ impl Store {
         tx: &mut Transaction<'static, Any>,
         staff: &StaffUser,
         id: i64,
-        amount_fen: i64,
-        limit: AdvanceLimit,
-        note: &str,
-        at: i64,
+        advance: NewAdvance<'_>,
     ) -> Result<(), ActError> {
+        let NewAdvance {
+            amount_fen,
+            cap_fen,
+            note,
+            at,
+        } = advance;
         let paid: i64 = sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM advances WHERE application_id = $1",
         )
         .bind(id)
         .fetch_one(&mut **tx)
         .await?;
-        if paid.saturating_add(amount_fen) > limit.cap_fen {
+        if paid.saturating_add(amount_fen) > cap_fen {
             return Err(ActError::AdvanceOverCap {
-                cap_fen: limit.cap_fen,
+                cap_fen,
                 paid_fen: paid,
             });
         }
