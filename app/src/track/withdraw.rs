@@ -89,7 +89,8 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
                                 <span class="visually-hidden">{tr::form_error_prefix(lang)}</span>{text}
                             </p>
                         })}
-                        <input type="checkbox" id=CONFIRM_ID name="confirm" value="yes"/>
+                        <input type="checkbox" id=CONFIRM_ID name="confirm" value="yes"
+                            aria-describedby=confirm_problem.map(|_| format!("{CONFIRM_ID}-error"))/>
                         <label for=CONFIRM_ID>{tr::resident_withdraw_confirm(lang)}</label>
                     </div>
                     <button type="submit" class="button button-secondary">{tr::resident_withdraw_button(lang)}</button>
