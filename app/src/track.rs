@@ -13,6 +13,7 @@ use crate::self_check::programme_name;
 
 pub mod phone;
 pub mod todo;
+pub mod withdraw;
 
 /// A case as the tracking page shows it; times are unix seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +34,8 @@ pub struct TrackedCase {
     pub messages: Vec<(i64, String)>,
     /// Uploaded from the to-do list, waiting for the caseworker to check.
     pub uploaded_documents: Vec<String>,
+    /// Whether the applicant may still withdraw it (open and undecided).
+    pub may_withdraw: bool,
 }
 
 /// What the server found for a posted form.
@@ -151,6 +154,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ol>
+        {withdraw::withdraw_section(lang, case)}
         <p class="urgent-banner">{tr::home_urgent_banner(lang)} " " <a href="/help/urgent">{tr::home_urgent_banner_link(lang)}</a></p>
     }
 }

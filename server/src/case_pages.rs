@@ -12,7 +12,8 @@ use app::error_pages::ErrorPage;
 use app::posted_form::Fields;
 use app::staff::{parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused, Submitter};
 use store::applications::{
-    next_state, ActError, CaseAction, CaseFile, CaseStep, DocumentKind, MessageError, SubmittedBy,
+    advance_cap_yuan, next_state, ActError, CaseAction, CaseFile, CaseStep, DocumentKind,
+    MessageError, SubmittedBy,
 };
 use store::staff::{Role, StaffUser};
 
@@ -65,7 +66,7 @@ pub async fn act(
         fields: fields.clone(),
         problems,
     };
-    let step = match read_step(&state, &staff, &reference, action, &fields, &client).await {
+    let step = match read_step(&state, action, &fields, &client).await {
         Ok(step) => step,
         Err(Reading::Problems(problems)) => {
             return respond(
@@ -235,8 +236,6 @@ enum Reading {
 /// The step a posted form asks for, with its details read and checked.
 async fn read_step(
     state: &AppState,
-    staff: &StaffUser,
-    reference: &str,
     action: CaseAction,
     fields: &Fields,
     client: &ClientKey,
@@ -297,24 +296,11 @@ async fn read_step(
                 }
             }
         }
+        // The store checks the emergency and the household's cap, with the advances given so far.
         CaseAction::RecordAdvance => {
             let Some(amount_fen) = parse_amount_fen(&fields.text("amount")) else {
                 return Err(Reading::Problems(vec![("amount", CaseProblem::Amount)]));
             };
-            let cap = match state.store.case_file(staff, reference).await {
-                Ok(file) => advance_cap(assessment(state, &file).as_ref()),
-                Err(e) => {
-                    return Err(Reading::Failed(
-                        refusal(e).err().unwrap_or(Denied::Unavailable),
-                    ))
-                }
-            };
-            if let Some(cap) = cap.filter(|cap| amount_fen > cap * 100) {
-                return Err(Reading::Problems(vec![(
-                    "amount",
-                    CaseProblem::AmountOver(cap),
-                )]));
-            }
             CaseStep::RecordAdvance { amount_fen }
         }
         CaseAction::Refer => CaseStep::Refer {
@@ -354,6 +340,10 @@ fn refusal(error: ActError) -> Result<(&'static str, CaseProblem), Denied> {
         // Exactly as for a wrong password: the form tells a guesser nothing about the account.
         ActError::SecondVisitor => ("second_password", CaseProblem::SecondLogin),
         ActError::NoAmount => ("amount", CaseProblem::Amount),
+        ActError::NoEmergency => ("amount", CaseProblem::NoEmergency),
+        ActError::AdvanceOverCap { cap_fen, paid_fen } => {
+            ("amount", CaseProblem::AdvanceOverCap { cap_fen, paid_fen })
+        }
         ActError::NoOrganisation => ("organisation", CaseProblem::Organisation),
         ActError::NoReferralConsent => ("referral_consent", CaseProblem::ReferralConsent),
         ActError::NoticeRunning { ends_at } => {
@@ -431,27 +421,6 @@ async fn respond(
     response
 }
 
-/// The household recomputed by the rules engine with this year's standards, the emergency of
-/// the application included (the §6 request may carry it beside the household rather than in it).
-fn assessment(state: &AppState, file: &CaseFile) -> Option<rules::Assessment> {
-    let mut request = file.household.clone();
-    if let (None, Some((kind, urgency))) = (&request.emergency, &file.emergency) {
-        request.emergency = Some(rules::EmergencyRequest {
-            kind: Some(kind.clone()),
-            urgency: Some(urgency.clone()),
-        });
-    }
-    let household = rules::Household::parse(&request).ok()?;
-    Some(rules::evaluate(&state.standards, &household))
-}
-
-/// The most advance assistance this household may get (小额快救), in whole yuan.
-fn advance_cap(assessment: Option<&rules::Assessment>) -> Option<i64> {
-    assessment?
-        .programme(rules::ProgrammeId::TemporaryEmergency)
-        .and_then(|p| p.advance_cap)
-}
-
 fn case_page(
     state: &AppState,
     staff: &StaffUser,
@@ -461,7 +430,7 @@ fn case_page(
 ) -> CasePage {
     let now = state.store.clock().now();
     let step = file.times.next_step();
-    let assessment = assessment(state, file);
+    let assessment = file.assessment(&state.standards);
     let submitted_by = match &file.submitted_by {
         SubmittedBy::Applicant => Submitter::Applicant,
         SubmittedBy::Family {
@@ -502,9 +471,13 @@ fn case_page(
             address: file.address.clone(),
             submitted_by,
         },
-        emergency: file.emergency.clone(),
+        // The page takes (urgency, kind); the file holds (kind, urgency).
+        emergency: file
+            .emergency
+            .clone()
+            .map(|(kind, urgency)| (urgency, kind)),
         programmes: file.programmes.clone(),
-        advance_cap: advance_cap(assessment.as_ref()),
+        advance_cap: advance_cap_yuan(assessment.as_ref()),
         assessment,
         advance_paid: file.advance_paid_fen.map(|fen| fen as f64 / 100.0),
         documents: file
@@ -558,7 +531,13 @@ fn case_page(
         actions: CaseAction::ALL
             .into_iter()
             .filter(|a| next_state(file.times.state, *a).is_ok())
-            .filter(|a| decides || !a.is_decision())
+            .filter(|a| decides || !a.needs_supervisor(file.times.state))
+            .filter(|a| *a != CaseAction::RecordAdvance || file.emergency.is_some())
+            .map(|a| a.as_str().to_owned())
+            .collect(),
+        reason_actions: CaseAction::ALL
+            .into_iter()
+            .filter(|a| a.needs_reason(file.times.state))
             .map(|a| a.as_str().to_owned())
             .collect(),
         refused,

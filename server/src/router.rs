@@ -25,7 +25,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::middleware::page_cache::{self, PageCache};
-use crate::middleware::{errors, login_throttle, same_origin, security_headers, throttle};
+use crate::middleware::{
+    errors, login_throttle, no_store, same_origin, security_headers, throttle,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -65,15 +67,17 @@ impl AppState {
             .site_addr(config.addr)
             .env(leptos::config::Env::PROD)
             .build();
+        let standards = Arc::new(standards);
         Self {
             leptos_options,
             limits: crate::limits::Limits::from_config(config, store.clone()),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
-            store,
+            // The store checks advance help against these standards' cap, as the pages show it.
+            store: store.with_standards(standards.clone()),
             site_root: config.site_root.clone(),
             page_cache: PageCache::default(),
             handbook: Arc::new(LiveHandbook::new(handbook)),
-            standards: Arc::new(standards),
+            standards,
             files: Arc::new(uploads::LocalDiskStore::new(config.upload_dir.clone())),
             upload_policy: uploads::UploadPolicy {
                 max_bytes: config.max_upload_bytes,
@@ -113,6 +117,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/track/phone/code", post(crate::track_phone::check_code))
         .route("/track/phone/cases", get(crate::track_phone::cases))
         .route("/track/cases/{reference}", get(crate::track_cases::show))
+        .route(
+            "/track/cases/{reference}/withdraw",
+            post(crate::track_cases::withdraw),
+        )
         .route(
             "/track/cases/{reference}/upload",
             post(crate::track_cases::upload).layer(axum::extract::DefaultBodyLimit::disable()),
@@ -182,6 +190,8 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
             (state.page_cache.clone(), state.handbook.clone()),
             page_cache::serve,
         ))
+        // Outside the page cache and the session layer: sees every answer and the session cookie.
+        .layer(axum::middleware::from_fn(no_store::apply))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state)
         .layer(tower::util::MapResponseLayer::new(security_headers::apply))

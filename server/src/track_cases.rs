@@ -1,6 +1,6 @@
 //! `/track/cases/{reference}`: a case this browser opened (with its access code on `/track`, or
-//! through a phone verified on `/track/phone`), and its to-do list's uploads. Another browser
-//! gets 404, as for a reference that does not exist.
+//! through a phone verified on `/track/phone`), its to-do list's uploads, and the applicant's own
+//! withdrawal. Another browser gets 404, as for a reference that does not exist.
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -13,12 +13,13 @@ use tower_sessions::Session;
 use app::apply::UploadProblem;
 use app::track::phone::PhoneLookup;
 use app::track::todo::TodoUploads;
+use app::track::withdraw::{WithdrawForm, WithdrawProblem};
 use app::track::TrackLookup;
-use store::applications::{CaseView, Supplied};
+use store::applications::{CaseKey, CaseView, Supplied, WithdrawError};
 
 use crate::client::ClientKey;
 use crate::document_upload::{clean_and_keep, form_problem, read_posted_document, KeepError};
-use crate::posted_pages::{render_page_with, render_with};
+use crate::posted_pages::{read_form, render_page_with, render_with};
 use crate::resident_access::ResidentAccess;
 use crate::router::AppState;
 use crate::track_page::tracked;
@@ -27,6 +28,8 @@ use crate::track_page::tracked;
 pub struct Shown {
     /// The document just uploaded, for the confirmation.
     uploaded: Option<String>,
+    /// Set after the applicant withdrew the case, for the confirmation.
+    withdrawn: Option<String>,
 }
 
 /// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up of the
@@ -42,22 +45,45 @@ pub async fn show(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, _) = request.into_parts();
-    let lookup = match state.limits.begin_client_lookup(&client).await {
-        Ok(lookup) => lookup,
-        Err(refused) => return refused.page(),
-    };
-    match access.open_case(&state.store, &reference).await {
+    match open_counted(&state, &mut access, &client, &reference).await {
         Ok(Some(case)) => {
-            lookup.found().await;
             let uploads = TodoUploads {
                 max_bytes: state.upload_policy.max_bytes,
                 refused: None,
                 uploaded_now: shown.uploaded,
             };
-            render_case(&state, parts, case, uploads).await
+            let withdraw = WithdrawForm {
+                done: shown.withdrawn.is_some(),
+                ..WithdrawForm::default()
+            };
+            render_case(&state, parts, case, uploads, withdraw).await
         }
         Ok(None) => open_again(&state, parts).await,
-        Err(e) => unavailable(&e),
+        Err(response) => response,
+    }
+}
+
+/// Opens a case this browser may see, counted as a look-up of the client and given back when it
+/// opens: every route under `/track/cases/…` goes through here, whatever its method. `None`: not
+/// a case of this browser (the caller asks it to prove its phone again).
+async fn open_counted(
+    state: &AppState,
+    access: &mut ResidentAccess,
+    client: &ClientKey,
+    reference: &str,
+) -> Result<Option<CaseView>, Response> {
+    let lookup = state
+        .limits
+        .begin_client_lookup(client)
+        .await
+        .map_err(|refused| refused.page())?;
+    match access.open_case(&state.store, reference).await {
+        Ok(Some(case)) => {
+            lookup.found().await;
+            Ok(Some(case))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(unavailable(&e)),
     }
 }
 
@@ -71,17 +97,10 @@ pub async fn upload(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, body) = request.into_parts();
-    let lookup = match state.limits.begin_client_lookup(&client).await {
-        Ok(lookup) => lookup,
-        Err(refused) => return refused.page(),
-    };
-    let case = match access.open_case(&state.store, &reference).await {
-        Ok(Some(case)) => {
-            lookup.found().await;
-            case
-        }
+    let case = match open_counted(&state, &mut access, &client, &reference).await {
+        Ok(Some(case)) => case,
         Ok(None) => return open_again(&state, parts).await,
-        Err(e) => return unavailable(&e),
+        Err(response) => return response,
     };
     let posted = match read_posted_document(&state, parts.clone(), body).await {
         Ok(posted) => posted,
@@ -126,6 +145,65 @@ pub async fn upload(
     }
 }
 
+/// `POST /track/cases/{reference}/withdraw`: the applicant takes the application back (the box
+/// ticked as the confirmation; the reason optional). Recorded as the applicant's own step.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    session: Session,
+    client: ClientKey,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let mut access = ResidentAccess::load(&session, &state.store).await;
+    let (parts, body) = request.into_parts();
+    let case = match open_counted(&state, &mut access, &client, &reference).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return open_again(&state, parts).await,
+        Err(response) => return response,
+    };
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let reason = fields.text("reason");
+    let problem = if fields.ticked("confirm") {
+        match state
+            .store
+            .withdraw_by_applicant(&case.reference, CaseKey::OpenedBefore, &reason)
+            .await
+        {
+            Ok(_) => {
+                return Redirect::to(&format!("/track/cases/{}?withdrawn=1", case.reference))
+                    .into_response()
+            }
+            Err(WithdrawError::NotFound) => return open_again(&state, parts).await,
+            Err(WithdrawError::ReasonTooLong) => WithdrawProblem::TooLong,
+            Err(WithdrawError::NotAllowed | WithdrawError::Conflict) => WithdrawProblem::NotAllowed,
+            Err(WithdrawError::Store(e)) => return unavailable(&e),
+        }
+    } else {
+        WithdrawProblem::Confirm
+    };
+    // The page again, as it is now, with the problem beside the field.
+    let case = match access.open_case(&state.store, &case.reference).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return open_again(&state, parts).await,
+        Err(e) => return unavailable(&e),
+    };
+    let uploads = TodoUploads {
+        max_bytes: state.upload_policy.max_bytes,
+        ..TodoUploads::default()
+    };
+    let withdraw = WithdrawForm {
+        reason,
+        problem: Some(problem),
+        done: false,
+    };
+    let page = as_case_page(parts, &case.reference);
+    let mut response = render_case(&state, page, case, uploads, withdraw).await;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
 async fn refused(
     state: &AppState,
     parts: Parts,
@@ -138,8 +216,14 @@ async fn refused(
         refused: Some((document.to_owned(), problem)),
         uploaded_now: None,
     };
-    let mut response =
-        render_case(state, as_case_page(parts, &case.reference), case, uploads).await;
+    let mut response = render_case(
+        state,
+        as_case_page(parts, &case.reference),
+        case,
+        uploads,
+        WithdrawForm::default(),
+    )
+    .await;
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     response
 }
@@ -150,11 +234,13 @@ pub(crate) async fn render_case(
     parts: Parts,
     case: CaseView,
     uploads: TodoUploads,
+    withdraw: WithdrawForm,
 ) -> Response {
     let lookup = TrackLookup::Found(Box::new(tracked(case)));
     render_with(state, parts, move || {
         provide_context(lookup.clone());
         provide_context(uploads.clone());
+        provide_context(withdraw.clone());
     })
     .await
 }

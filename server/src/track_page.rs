@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use app::track::todo::TodoUploads;
+use app::track::withdraw::WithdrawForm;
 use app::track::{TrackLookup, TrackedCase};
-use store::applications::CaseView;
+use store::applications::{CaseState, CaseView};
 use tower_sessions::Session;
 
 use crate::client::ClientKey;
@@ -55,11 +56,12 @@ pub async fn lookup(
         max_bytes: state.upload_policy.max_bytes,
         ..TodoUploads::default()
     };
-    render_case(&state, parts, case, uploads).await
+    render_case(&state, parts, case, uploads, WithdrawForm::default()).await
 }
 
 pub(crate) fn tracked(case: CaseView) -> TrackedCase {
     TrackedCase {
+        may_withdraw: CaseState::parse(&case.status).is_some_and(CaseState::applicant_may_withdraw),
         reference: case.reference,
         status: case.status,
         submitted_at: case.submitted_at.unix_timestamp(),

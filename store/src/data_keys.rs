@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use crate::applications::{phones_of, SubmittedBy};
+use crate::applications::{name_index_under, phones_of, SubmittedBy};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::sealed::DataKey;
@@ -150,7 +150,7 @@ impl Store {
         };
         let done_pattern = format!("{}:%", new.id());
 
-        // Applications: seven sealed columns and three look-ups (ID number, access code, phones).
+        // Applications: seven sealed columns and four look-ups (ID number, access code, name, phones).
         let mut after = 0i64;
         loop {
             let mut tx = self.write_tx().await?;
@@ -190,8 +190,8 @@ impl Store {
                 sqlx::query(
                     "UPDATE applications SET response_sealed = $1, applicant_name_sealed = $2, \
                      id_number_sealed = $3, id_number_index = $4, phone_sealed = $5, address_sealed = $6, \
-                     submitted_by_detail_sealed = $7, household_sealed = $8, access_code_hash = $9 \
-                     WHERE id = $10",
+                     submitted_by_detail_sealed = $7, household_sealed = $8, access_code_hash = $9, \
+                     name_index = $10 WHERE id = $11",
                 )
                 .bind(moved(&column("response_sealed")?)?)
                 .bind(moved(&column("applicant_name_sealed")?)?)
@@ -202,6 +202,7 @@ impl Store {
                 .bind(moved(&column("submitted_by_detail_sealed")?)?)
                 .bind(moved(&column("household_sealed")?)?)
                 .bind(new.index(&access_code))
+                .bind(name_index_under(new, &opened(&column("applicant_name_sealed")?)?))
                 .bind(id)
                 .execute(&mut *tx)
                 .await

@@ -112,6 +112,7 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     data_key: Arc<DataKey>,
     workflow_limits: Arc<WorkflowLimits>,
+    standards: Arc<rules::Standards>,
 }
 
 impl Store {
@@ -162,6 +163,7 @@ impl Store {
             clock,
             data_key: Arc::new(data_key),
             workflow_limits: Arc::new(WorkflowLimits::sample_2026()),
+            standards: Arc::new(rules::Standards::sample_2026()),
         })
     }
 
@@ -169,6 +171,18 @@ impl Store {
     pub fn with_workflow_limits(mut self, limits: WorkflowLimits) -> Self {
         self.workflow_limits = Arc::new(limits);
         self
+    }
+
+    /// The same store with these assistance standards (the bureau's year) instead of the
+    /// sample's: the store checks advance assistance against their 小额快救 cap.
+    pub fn with_standards(mut self, standards: Arc<rules::Standards>) -> Self {
+        self.standards = standards;
+        self
+    }
+
+    /// The assistance standards the store's own checks use.
+    pub fn standards(&self) -> &rules::Standards {
+        &self.standards
     }
 
     /// The time limits and the working-day calendar that deadlines are counted with.
@@ -187,6 +201,13 @@ impl Store {
             tracing::info!(
                 applications = indexed,
                 "indexed the phones of earlier applications"
+            );
+        }
+        let named = self.backfill_name_index().await?;
+        if named > 0 {
+            tracing::info!(
+                applications = named,
+                "indexed the names of earlier applications"
             );
         }
         Ok(())

@@ -262,7 +262,7 @@ async fn an_emergency_is_helped_first_then_documents_and_referral(db: TestDataba
     let (reference, code) = submit(&store, json!({"kind":"fire","urgency":"critical"}), 3).await;
     let r = reference.as_str();
     let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
-    let queue = store.case_queue(&caseworker).await.unwrap();
+    let queue = store.case_queue(&caseworker, 1, None).await.unwrap().items;
     assert_eq!(
         queue[0].times.next_step().deadline.map(|d| d.kind),
         Some("advance")
@@ -448,9 +448,10 @@ async fn the_queue_is_ordered_by_deadline(db: TestDatabase) {
     clock.advance(time::Duration::hours(1));
     let (critical, _) = submit(&store, json!({"kind":"fire","urgency":"critical"}), 14).await;
     let order: Vec<String> = store
-        .case_queue(&caseworker)
+        .case_queue(&caseworker, 1, None)
         .await
         .unwrap()
+        .items
         .into_iter()
         .map(|item| item.reference)
         .collect();
@@ -566,8 +567,9 @@ async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) 
     );
     let case = store.find_case(r, &code).await.unwrap().unwrap();
     assert_eq!(case.status, "referred");
+    // Closing a referred case ends it undecided: a supervisor's step, with a reason.
     store
-        .act_on_case(&caseworker, r, &CaseStep::Plain(A::Close), "")
+        .act_on_case(&supervisor, r, &CaseStep::Plain(A::Close), "慈善总会已接手")
         .await
         .unwrap();
     assert!(
@@ -578,9 +580,10 @@ async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) 
 
 async fn in_queue(store: &Store, staff: &StaffUser, reference: &str) -> bool {
     store
-        .case_queue(staff)
+        .case_queue(staff, 1, None)
         .await
         .unwrap()
+        .items
         .iter()
         .any(|item| item.reference == reference)
 }

@@ -168,6 +168,14 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
         .await
         .expect("listed");
     assert_eq!(for_father.len(), 1, "the family member's phone too");
+    let by_name = store::applications::QueueSearch::parse("张三")
+        .expect("a name")
+        .expect("a search");
+    let named = new
+        .case_queue(&caseworker, 1, Some(&by_name))
+        .await
+        .expect("the queue");
+    assert_eq!(named.total, 4, "found by name under the new key");
     let queued = new.due_messages(100).await.expect("the outbox opens");
     assert!(queued.iter().any(|m| m.recipient == "13800138000"));
     assert!(

@@ -48,6 +48,8 @@ pub struct CasePage {
     pub referrals: Vec<(String, i64, String)>,
     /// The steps the signed-in member of staff may take now (action names).
     pub actions: Vec<String>,
+    /// The steps whose note is a written reason, from the case's state now (action names).
+    pub reason_actions: Vec<String>,
     /// After a refused step or message: which form, what was typed, and each problem by field.
     pub refused: Option<Refused>,
     /// The step just taken, or `message` after a message was sent.
@@ -101,6 +103,13 @@ pub enum CaseProblem {
     Amount,
     /// The cap, in whole yuan.
     AmountOver(i64),
+    /// The case declared no emergency: no advance help.
+    NoEmergency,
+    /// The advances would come to more than the household's cap (both in fen).
+    AdvanceOverCap {
+        cap_fen: i64,
+        paid_fen: i64,
+    },
     Organisation,
     ReferralConsent,
     /// The notice ends at (unix seconds).
@@ -119,6 +128,16 @@ fn problem_message(lang: Lang, problem: CaseProblem) -> String {
         CaseProblem::SecondLogin => tr::case_problem_second_login(lang).to_owned(),
         CaseProblem::Amount => tr::case_problem_amount(lang).to_owned(),
         CaseProblem::AmountOver(cap) => tr::case_problem_amount_over(lang, format_yuan(cap as f64)),
+        CaseProblem::NoEmergency => tr::case_problem_no_emergency(lang).to_owned(),
+        CaseProblem::AdvanceOverCap { cap_fen, paid_fen } if paid_fen <= 0 => {
+            tr::case_problem_amount_over(lang, format_yuan(cap_fen as f64 / 100.0))
+        }
+        CaseProblem::AdvanceOverCap { cap_fen, paid_fen } => tr::case_problem_advance_over_paid(
+            lang,
+            format_yuan(paid_fen as f64 / 100.0),
+            format_yuan(cap_fen as f64 / 100.0),
+            format_yuan((cap_fen - paid_fen).max(0) as f64 / 100.0),
+        ),
         CaseProblem::Organisation => tr::case_problem_organisation(lang).to_owned(),
         CaseProblem::ReferralConsent => tr::case_problem_referral_consent(lang).to_owned(),
         CaseProblem::NoticeRunning(ends) => {
@@ -358,10 +377,7 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
     let form = action.to_owned();
     let note_id = field_id(&form, "note");
     let (note, note_problem) = typed(lang, page, &form, "note");
-    let reason = matches!(
-        action,
-        "approve" | "reject" | "refer" | "send_to_deliberation"
-    );
+    let reason = page.reason_actions.iter().any(|a| a == action);
     let note_label = if reason {
         tr::case_reason(lang)
     } else {
@@ -409,7 +425,11 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
             {text_field(lang, page, &form, "second_password", tr::case_second_password(lang), None, "password")}
         }.into_any()),
         "record_advance" => {
-            let hint = page.advance_cap.map(|cap| tr::case_advance_cap(lang, format_yuan(cap as f64)));
+            let paid = page.advance_paid.filter(|paid| *paid > 0.0);
+            let hint = page.advance_cap.map(|cap| match paid {
+                Some(paid) => tr::case_advance_left(lang, format_yuan(cap as f64), format_yuan(paid), format_yuan((cap as f64 - paid).max(0.0))),
+                None => tr::case_advance_cap(lang, format_yuan(cap as f64)),
+            });
             let id = field_id(&form, "amount");
             let (value, problem) = typed(lang, page, &form, "amount");
             Some(view! {
@@ -584,6 +604,8 @@ fn timeline_block(lang: Lang, page: &CasePage) -> impl IntoView {
         <h2>{tr::track_timeline_heading(lang)}</h2>
         <ol class="timeline">
             {page.events.iter().map(|(state, at, note, actor, second)| {
+                // The applicant's own steps (a withdrawal) carry no username.
+                let actor = if actor == "applicant" { tr::case_actor_applicant(lang) } else { actor.as_str() };
                 let by = match second {
                     Some(second) => tr::case_by_two(lang, actor, second),
                     None => tr::case_by(lang, actor),

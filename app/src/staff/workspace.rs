@@ -42,7 +42,19 @@ pub async fn current_staff_summary() -> Result<Option<StaffSummary>, ServerFnErr
 pub fn StaffWorkspacePage() -> impl IntoView {
     let lang = use_prefs().lang;
     let staff = Resource::new_blocking(|| (), |_| current_staff_summary());
-    let queue = Resource::new_blocking(|| (), |_| super::queue::case_queue());
+    // `?page=N&q=…`: the page of the queue, and a search (a plain GET form, so no JS is needed).
+    let (page, search) = leptos_router::hooks::use_query_map().with_untracked(|q| {
+        (
+            q.get("page")
+                .and_then(|p| p.trim().parse::<i64>().ok())
+                .unwrap_or(1),
+            q.get("q").unwrap_or_default(),
+        )
+    });
+    let queue = Resource::new_blocking(
+        move || (page, search.clone()),
+        |(page, search)| super::queue::case_queue(page, search),
+    );
     view! {
         <Title text=tr::staff_home_title(lang)/>
         <super::session_warning::SessionWarning/>

@@ -6,7 +6,8 @@
 use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
-use super::case::{case_times, TIME_COLUMNS};
+use super::advances::NewAdvance;
+use super::case::{case_times, CaseKey, TIME_COLUMNS};
 use super::model::{ConsentKind, DocumentKind};
 use super::workflow::{next_state, CaseAction, CaseState, NotAllowed};
 use crate::audit::AuditEntry;
@@ -57,7 +58,9 @@ pub enum ActError {
     OtherCounty,
     #[error("volunteers do not act on cases")]
     Volunteer,
-    #[error("only a supervisor or an administrator decides")]
+    #[error(
+        "only a supervisor or an administrator decides, withdraws a case or closes a referred one"
+    )]
     NeedsSupervisor,
     #[error("this action needs a written reason")]
     ReasonRequired,
@@ -69,6 +72,10 @@ pub enum ActError {
     SecondVisitor,
     #[error("the amount must be more than zero")]
     NoAmount,
+    #[error("advance assistance is only for a case that declared an emergency")]
+    NoEmergency,
+    #[error("advances on this case would come to more than the cap of {cap_fen} fen ({paid_fen} fen given already)")]
+    AdvanceOverCap { cap_fen: i64, paid_fen: i64 },
     #[error("name the charity or department")]
     NoOrganisation,
     #[error("the applicant has not agreed to the referral")]
@@ -100,12 +107,17 @@ pub(crate) fn may_handle(staff: &StaffUser, county: &str) -> Result<(), ActError
     Ok(())
 }
 
-fn check_step(staff: &StaffUser, step: &CaseStep, note: &str) -> Result<(), ActError> {
+fn check_step(
+    staff: &StaffUser,
+    step: &CaseStep,
+    from: CaseState,
+    note: &str,
+) -> Result<(), ActError> {
     let action = step.action();
-    if action.is_decision() && !matches!(staff.role, Role::Supervisor | Role::Admin) {
+    if action.needs_supervisor(from) && !matches!(staff.role, Role::Supervisor | Role::Admin) {
         return Err(ActError::NeedsSupervisor);
     }
-    if action.needs_reason() && note.is_empty() {
+    if action.needs_reason(from) && note.is_empty() {
         return Err(ActError::ReasonRequired);
     }
     match step {
@@ -136,7 +148,123 @@ fn check_step(staff: &StaffUser, step: &CaseStep, note: &str) -> Result<(), ActE
     }
 }
 
+/// Why a resident's own withdrawal was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum WithdrawError {
+    /// The reference does not exist or the key does not open it (the same answer for both).
+    #[error("no case opens with this key")]
+    NotFound,
+    /// Decided, being paid, or ended already.
+    #[error("the case can no longer be withdrawn")]
+    NotAllowed,
+    #[error("the reason is longer than {WITHDRAW_REASON_MAX_CHARS} characters")]
+    ReasonTooLong,
+    #[error("the case changed at the same moment")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for WithdrawError {
+    fn from(e: sqlx::Error) -> Self {
+        WithdrawError::Store(StoreError::from(e))
+    }
+}
+
+/// The longest reason a resident may give for withdrawing, in characters.
+pub const WITHDRAW_REASON_MAX_CHARS: usize = 500;
+
+/// Who a resident's own step is recorded as in the timeline (staff steps carry a username).
+pub const APPLICANT_ACTOR: &str = "applicant";
+
 impl Store {
+    /// The applicant (or whoever holds the case's key: the access code, the verified phone) takes
+    /// the application back while it is still open and undecided. The reason is optional. The
+    /// timeline entry and the audit entry name the applicant, never a member of staff.
+    pub async fn withdraw_by_applicant(
+        &self,
+        reference: &str,
+        key: CaseKey<'_>,
+        reason: &str,
+    ) -> Result<CaseState, WithdrawError> {
+        let reason = reason.trim();
+        if reason.chars().count() > WITHDRAW_REASON_MAX_CHARS {
+            return Err(WithdrawError::ReasonTooLong);
+        }
+        let reference = reference.trim().to_ascii_uppercase();
+        let found =
+            sqlx::query("SELECT id, access_code_hash FROM applications WHERE reference = $1")
+                .bind(&reference)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some(found) = found else {
+            return Err(WithdrawError::NotFound);
+        };
+        let id: i64 = found.try_get("id")?;
+        if !self.key_opens(&found, id, key).await? {
+            return Err(WithdrawError::NotFound);
+        }
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "SELECT phone_sealed, {TIME_COLUMNS} FROM applications WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let times = case_times(&row, self.workflow_limits())?;
+        if !times.state.applicant_may_withdraw() {
+            return Err(WithdrawError::NotAllowed);
+        }
+        let next =
+            next_state(times.state, CaseAction::Withdraw).map_err(|_| WithdrawError::NotAllowed)?;
+        let changed =
+            sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(next.as_str())
+                .bind(id)
+                .bind(times.state.as_str())
+                .execute(&mut *tx)
+                .await?;
+        if changed.rows_affected() != 1 {
+            return Err(WithdrawError::Conflict);
+        }
+        sqlx::query(
+            "INSERT INTO application_events (application_id, state, at, note, actor) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(next.as_str())
+        .bind(self.now_unix())
+        .bind(reason)
+        .bind(APPLICANT_ACTOR)
+        .execute(&mut *tx)
+        .await?;
+        let phone = self
+            .data_key()
+            .open(&row.try_get::<String, _>("phone_sealed")?)?;
+        let sms = serde_json::json!({"template": "case_state", "reference": reference, "state": next.as_str()})
+            .to_string();
+        self.queue_message(&mut tx, &phone, &sms).await?;
+        let detail = serde_json::json!({
+            "action": CaseAction::Withdraw.as_str(),
+            "from": times.state.as_str(),
+            "to": next.as_str(),
+            "by": APPLICANT_ACTOR,
+            "reason_given": !reason.is_empty(),
+        })
+        .to_string();
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: None,
+                action: "case.act",
+                subject: &reference,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
     /// Moves a case on by one step of a staff member of its county. Anything refused changes
     /// nothing.
     pub async fn act_on_case(
@@ -152,16 +280,21 @@ impl Store {
         }
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(&format!(
-            "SELECT id, county, phone_sealed, {TIME_COLUMNS} FROM applications WHERE reference = $1"
+            "SELECT id, county, phone_sealed, emergency_kind, emergency_urgency, household_sealed, {TIME_COLUMNS} \
+             FROM applications WHERE reference = $1"
         ))
         .bind(reference)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(ActError::NotFound)?;
         may_handle(staff, &row.try_get::<String, _>("county")?)?;
-        check_step(staff, step, note)?;
         let id: i64 = row.try_get("id")?;
         let times = case_times(&row, self.workflow_limits())?;
+        check_step(staff, step, times.state, note)?;
+        let cap_fen = match step {
+            CaseStep::RecordAdvance { .. } => Some(self.advance_cap_fen(&row)?),
+            _ => None,
+        };
         let action = step.action();
         let next = next_state(times.state, action)?;
         let now = self.clock().now();
@@ -197,15 +330,28 @@ impl Store {
         .bind(second_actor)
         .execute(&mut *tx)
         .await?;
-        self.record_step(&mut tx, staff, id, step, now).await?;
+        let advance = match (step, cap_fen) {
+            (CaseStep::RecordAdvance { amount_fen }, Some(cap_fen)) => Some(NewAdvance {
+                amount_fen: *amount_fen,
+                cap_fen,
+                note,
+                at: now.unix_timestamp(),
+            }),
+            _ => None,
+        };
+        self.record_step(&mut tx, staff, id, step, advance, now)
+            .await?;
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;
         let sms = serde_json::json!({"template": "case_state", "reference": reference, "state": next.as_str()})
             .to_string();
         self.queue_message(&mut tx, &phone, &sms).await?;
-        let detail =
-            serde_json::json!({"action": action.as_str(), "from": times.state.as_str(), "to": next.as_str()}).to_string();
+        let mut detail = serde_json::json!({"action": action.as_str(), "from": times.state.as_str(), "to": next.as_str()});
+        if let CaseStep::RecordAdvance { amount_fen } = step {
+            detail["amount_fen"] = serde_json::json!(amount_fen);
+        }
+        let detail = detail.to_string();
         self.append_audit(
             &mut tx,
             AuditEntry {
@@ -227,8 +373,9 @@ impl Store {
         staff: &StaffUser,
         id: i64,
         step: &CaseStep,
+        advance: Option<NewAdvance<'_>>,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ActError> {
         let at = now.unix_timestamp();
         match step {
             CaseStep::Accept { complex } => {
@@ -259,15 +406,11 @@ impl Store {
                     .await?;
                 }
             }
-            CaseStep::RecordAdvance { amount_fen } => {
-                sqlx::query(
-                    "UPDATE applications SET advance_paid_at = $1, advance_paid_fen = $2 WHERE id = $3",
-                )
-                .bind(at)
-                .bind(*amount_fen)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            CaseStep::RecordAdvance { .. } => {
+                let advance = advance.ok_or_else(|| {
+                    StoreError::Corrupt("an advance recorded without its cap".into())
+                })?;
+                self.record_advance(tx, staff, id, advance).await?;
             }
             CaseStep::Refer { organisation, .. } => {
                 sqlx::query(

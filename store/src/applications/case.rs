@@ -179,7 +179,7 @@ impl Store {
         }))
     }
 
-    async fn key_opens(
+    pub(super) async fn key_opens(
         &self,
         row: &sqlx::any::AnyRow,
         id: i64,

@@ -7,6 +7,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::act::{may_handle, ActError};
+use super::advances::{case_assessment, AdvanceRecord};
 use super::case::{case_times, timestamp, TIME_COLUMNS};
 use super::deadline::CaseTimes;
 use super::model::{DocumentKind, SubmittedBy};
@@ -67,13 +68,30 @@ pub struct CaseFile {
     pub complex: bool,
     pub accepted_at: Option<OffsetDateTime>,
     pub decided_at: Option<OffsetDateTime>,
+    /// The sum of the advances given, in fen.
     pub advance_paid_fen: Option<i64>,
+    /// Each advance given, oldest first.
+    pub advances: Vec<AdvanceRecord>,
     /// Each document asked for, with its status: `missing`, `uploaded` or `supplied`.
     pub documents: Vec<(DocumentKind, String)>,
     pub consents: Vec<ConsentRecord>,
     pub events: Vec<StaffEvent>,
     pub messages: Vec<StaffMessage>,
     pub referrals: Vec<ReferralRecord>,
+}
+
+impl CaseFile {
+    /// The household recomputed by the rules engine with these standards, the declared
+    /// emergency included; `None` when the stored household no longer reads as one.
+    pub fn assessment(&self, standards: &rules::Standards) -> Option<rules::Assessment> {
+        case_assessment(
+            standards,
+            &self.household,
+            self.emergency
+                .as_ref()
+                .map(|(kind, urgency)| (kind.as_str(), urgency.as_str())),
+        )
+    }
 }
 
 /// The longest message to an applicant, in characters (an SMS announces it; the page shows it).
@@ -166,6 +184,7 @@ impl Store {
             accepted_at: optional_time("accepted_at")?,
             decided_at: optional_time("decided_at")?,
             advance_paid_fen: row.try_get("advance_paid_fen")?,
+            advances: self.case_advances(id).await?,
             documents: self.case_documents(id).await?,
             consents: self.case_consents(id).await?,
             events: self.case_events(id).await?,

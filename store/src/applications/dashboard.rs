@@ -173,9 +173,10 @@ impl From<sqlx::Error> for DashboardError {
     }
 }
 
-/// States in which advance help can still be recorded, so an overdue one can still be given.
+/// States in which advance help can still be recorded, so an overdue one can still be given
+/// (once some was given, a further advance is not owed).
 fn awaiting_advance(state: CaseState) -> bool {
-    next_state(state, CaseAction::RecordAdvance).is_ok()
+    state != CaseState::AdvancePaid && next_state(state, CaseAction::RecordAdvance).is_ok()
 }
 
 /// States from which a decision can still come.

@@ -3,12 +3,14 @@
 //! transaction is durable, and never stored twice for one idempotency key.
 
 mod act;
+mod advances;
 mod case;
 mod case_file;
 mod dashboard;
 mod deadline;
 mod limits;
 mod model;
+mod names;
 mod phones;
 mod queue;
 mod receipt;
@@ -20,7 +22,8 @@ use rand::Rng;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-pub use act::{ActError, CaseStep};
+pub use act::{ActError, CaseStep, WithdrawError, APPLICANT_ACTOR, WITHDRAW_REASON_MAX_CHARS};
+pub use advances::{advance_cap_yuan, case_assessment, AdvanceRecord};
 pub use case::{CaseEvent, CaseKey, CaseMessage, CaseView};
 pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
@@ -32,9 +35,11 @@ pub use limits::{LimitsError, WorkflowLimits};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
+pub use names::normalise_name;
+pub(crate) use names::name_index_under;
 pub(crate) use phones::phones_of;
 pub use phones::PhoneApplication;
-pub use queue::{QueueError, QueueItem, QUEUE_PAGE};
+pub use queue::{QueueError, QueueItem, QueuePage, QueueSearch, SearchProblem, QUEUE_PAGE};
 pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
 pub use request::{read_application, FieldProblem};
 pub use supplied::{CaseUpload, Supplied, UPLOADED};
@@ -158,8 +163,8 @@ impl Store {
             "INSERT INTO applications (reference, access_code_hash, idempotency_key, request_hash, \
              response_sealed, county, applicant_name_sealed, id_number_sealed, id_number_index, phone_sealed, \
              address_sealed, submitted_by, submitted_by_detail_sealed, household_sealed, programmes, \
-             emergency_kind, emergency_urgency, advance_due_at, status, submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             emergency_kind, emergency_urgency, advance_due_at, status, submitted_at, name_index) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
              RETURNING id",
         )
         .bind(reference.as_str())
@@ -182,6 +187,7 @@ impl Store {
         .bind(advance_due_at.map(OffsetDateTime::unix_timestamp))
         .bind(SUBMITTED)
         .bind(submitted_at)
+        .bind(self.name_index(&applicant.name))
         .fetch_one(&mut *tx)
         .await?;
         self.index_application_phones(&mut tx, id, application)

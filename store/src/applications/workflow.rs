@@ -74,6 +74,12 @@ impl CaseState {
         CaseState::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// Whether the applicant may still take the application back: while it is open and
+    /// undecided (not approved, rejected, being paid, referred on or ended).
+    pub fn applicant_may_withdraw(self) -> bool {
+        self != CaseState::Referred && next_state(self, CaseAction::Withdraw).is_ok()
+    }
+
     /// No action leads anywhere from here.
     pub fn is_final(self) -> bool {
         matches!(self, CaseState::Closed | CaseState::Withdrawn)
@@ -146,21 +152,37 @@ impl CaseAction {
         CaseAction::ALL.into_iter().find(|a| a.as_str() == text)
     }
 
-    /// Actions whose note is the written reason the law asks for: a decision either way, a
-    /// referral, a deliberation.
-    pub fn needs_reason(self) -> bool {
+    /// Whether this action, taken while a case is `from`, needs its note as a written reason: a
+    /// decision either way, a referral, a deliberation, and whatever ends a case before its
+    /// decision (a withdrawal on staff initiative, closing a referred case).
+    pub fn needs_reason(self, from: CaseState) -> bool {
         matches!(
             self,
             CaseAction::Approve
                 | CaseAction::Reject
                 | CaseAction::Refer
                 | CaseAction::SendToDeliberation
-        )
+        ) || self.ends_undecided(from)
     }
 
     /// Decisions are a supervisor's (or an administrator's); the rest any caseworker's.
     pub fn is_decision(self) -> bool {
         matches!(self, CaseAction::Approve | CaseAction::Reject)
+    }
+
+    /// Whether this action, taken while a case is `from`, is a supervisor's (or an
+    /// administrator's) alone: a decision, or ending a case that nobody decided — withdrawing it
+    /// on staff initiative, or closing it after a referral. A caseworker cannot end a case alone.
+    pub fn needs_supervisor(self, from: CaseState) -> bool {
+        self.is_decision() || self.ends_undecided(from)
+    }
+
+    fn ends_undecided(self, from: CaseState) -> bool {
+        match self {
+            CaseAction::Withdraw => true,
+            CaseAction::Close => from == CaseState::Referred,
+            _ => false,
+        }
     }
 }
 
@@ -198,9 +220,11 @@ pub fn next_state(state: CaseState, action: CaseAction) -> Result<CaseState, Not
         (S::Approved, A::StartPaying) => S::Paying,
         (S::Paying | S::Rejected | S::Referred, A::Close) => S::Closed,
         // Advance help comes first, whatever the paperwork's state.
-        (S::Submitted | S::Accepted | S::NeedsDocuments | S::Verifying, A::RecordAdvance) => {
-            S::AdvancePaid
-        }
+        // A further advance may follow the first while the household is still within its cap.
+        (
+            S::Submitted | S::Accepted | S::NeedsDocuments | S::Verifying | S::AdvancePaid,
+            A::RecordAdvance,
+        ) => S::AdvancePaid,
         // Whoever was turned down may still be helped elsewhere: the loop closes with a referral.
         (S::Rejected, A::Refer) => S::Referred,
         (_, A::Refer) if open => S::Referred,
@@ -269,6 +293,41 @@ mod tests {
         assert!(next_state(S::Rejected, A::Approve).is_err());
         assert!(next_state(S::Rejected, A::SendToDeliberation).is_err());
         assert!(next_state(S::Rejected, A::Withdraw).is_err());
+    }
+
+    #[test]
+    fn ending_a_case_undecided_is_a_supervisors_with_a_reason() {
+        assert!(A::Withdraw.needs_supervisor(S::Accepted));
+        assert!(A::Withdraw.needs_reason(S::Submitted));
+        assert!(A::Close.needs_supervisor(S::Referred));
+        assert!(A::Close.needs_reason(S::Referred));
+        assert!(!A::Close.needs_supervisor(S::Paying));
+        assert!(!A::Close.needs_reason(S::Paying));
+        assert!(!A::Accept.needs_supervisor(S::Submitted));
+    }
+
+    #[test]
+    fn the_applicant_withdraws_only_while_undecided() {
+        assert!(S::Submitted.applicant_may_withdraw());
+        assert!(S::PublicNotice.applicant_may_withdraw());
+        for state in [
+            S::Approved,
+            S::Rejected,
+            S::Paying,
+            S::Referred,
+            S::Closed,
+            S::Withdrawn,
+        ] {
+            assert!(!state.applicant_may_withdraw(), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn a_second_advance_follows_the_first() {
+        assert_eq!(
+            next_state(S::AdvancePaid, A::RecordAdvance),
+            Ok(S::AdvancePaid)
+        );
     }
 
     #[test]
