@@ -6,7 +6,7 @@
 # Bounded by example counts and a fixed seed, not by the clock: the same requests every run,
 # about two minutes on two cores.
 CONTRACT_FUZZ_SEED="20261203"
-CONTRACT_FUZZ_EXAMPLES="60"
+CONTRACT_FUZZ_EXAMPLES="150"
 
 run_contract_fuzz() {
   ensure_schemathesis
@@ -49,10 +49,9 @@ run_contract_fuzz() {
     run "http://$address/api/v1/openapi.json" \
     --url "http://$address" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance \
-    --phases examples,coverage,fuzzing \
+    --phases examples,coverage,fuzzing,stateful \
     --max-examples "$CONTRACT_FUZZ_EXAMPLES" \
     --seed "$CONTRACT_FUZZ_SEED" \
-    --generation-deterministic \
     --workers 2 \
     --request-timeout 30 \
     --report junit --report-dir "$dir/report" || status=$?

@@ -48,7 +48,10 @@ fn every_operation_lists_its_error_answers_in_the_error_shape() {
     let operations = api_operations(&document);
     assert_eq!(operations.len(), 5, "the five operations of /api/v1");
     for (path, method, operation) in operations {
-        let responses = operation["responses"].as_object().cloned().unwrap_or_default();
+        let responses = operation["responses"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         let mut wanted = vec!["401"];
         if method == "post" {
             wanted.extend(["413", "422"]);
@@ -85,7 +88,10 @@ fn every_operation_lists_its_error_answers_in_the_error_shape() {
                 );
             }
         }
-        let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+        let parameters = operation["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert!(
             parameters
                 .iter()
@@ -169,15 +175,27 @@ fn the_application_schemas_required_fields_are_the_readers() {
     let schemas = &document["components"]["schemas"];
     let objects: [(&str, &Value, &str); 6] = [
         ("", &schemas["ApplicationRequest"], ""),
-        ("applicant", &schemas["ApplicationRequest"]["properties"]["applicant"], "applicant."),
-        ("consents", &schemas["ApplicationRequest"]["properties"]["consents"], "consents."),
+        (
+            "applicant",
+            &schemas["ApplicationRequest"]["properties"]["applicant"],
+            "applicant.",
+        ),
+        (
+            "consents",
+            &schemas["ApplicationRequest"]["properties"]["consents"],
+            "consents.",
+        ),
         ("household", &schemas["HouseholdRequest"], "household."),
         (
             "household.assets",
             &schemas["HouseholdRequest"]["properties"]["assets"],
             "household.assets.",
         ),
-        ("household.members.0", &schemas["Member"], "household.members[0]."),
+        (
+            "household.members.0",
+            &schemas["Member"],
+            "household.members[0].",
+        ),
     ];
     for (pointer, schema, field_prefix) in objects {
         let required: Vec<&str> = schema["required"]
@@ -267,10 +285,15 @@ async fn what_the_document_forbids_is_refused(db: TestDatabase) {
         fields(&answer),
         vec![
             ("members[0].age".to_owned(), "invalid".to_owned()),
-            ("members[0].disabilty_grade".to_owned(), "unknown_field".to_owned()),
+            (
+                "members[0].disabilty_grade".to_owned(),
+                "unknown_field".to_owned()
+            ),
         ]
     );
-    assert!(answer["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(answer["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
 
     let mut body = policy_example();
     body["household"]["members"] = json!([{"age": 67, "pension": 300}]);
@@ -281,7 +304,10 @@ async fn what_the_document_forbids_is_refused(db: TestDatabase) {
         fields(&answer),
         vec![
             ("applicant.name".to_owned(), "format".to_owned()),
-            ("household.members[0].pension".to_owned(), "unknown_field".to_owned()),
+            (
+                "household.members[0].pension".to_owned(),
+                "unknown_field".to_owned()
+            ),
         ]
     );
     // Nothing was stored: the same key with the body put right is the first application.
@@ -342,7 +368,10 @@ async fn every_api_error_is_the_error_list(db: TestDatabase) {
     let big = json!({"area": "x".repeat(4096)});
     let (status, answer) = post_json(&server, "/api/v1/eligibility", &big).await;
     assert_eq!(status, 413);
-    assert_eq!(fields(&answer), vec![(String::new(), "too_large".to_owned())]);
+    assert_eq!(
+        fields(&answer),
+        vec![(String::new(), "too_large".to_owned())]
+    );
 
     for (method, path) in [
         (reqwest::Method::GET, "/api/v1/applications/JSJ-2026-000001"),
@@ -367,7 +396,10 @@ async fn every_api_error_is_the_error_list(db: TestDatabase) {
             "{method} {path}"
         );
         let answer: Value = response.json().await.unwrap_or(Value::Null);
-        assert_eq!(answer["errors"][0]["field"], "", "{method} {path}: {answer}");
+        assert_eq!(
+            answer["errors"][0]["field"], "",
+            "{method} {path}: {answer}"
+        );
         assert!(
             answer["errors"][0]["message"]
                 .as_str()
@@ -381,4 +413,67 @@ on_both_databases!(
     errors_sqlite,
     errors_postgres,
     every_api_error_is_the_error_list
+);
+
+fn shape(name: &str, value: &Value) -> Vec<(String, &'static str)> {
+    server::api::contract::contract()
+        .check(name, value)
+        .into_iter()
+        .map(|p| (p.field, p.code))
+        .collect()
+}
+
+/// The answers have the shapes the document gives them: an assessment, a receipt, a tracked
+/// case, the policy list and a policy.
+async fn the_answers_have_the_documents_shapes(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let (status, assessment) = post_json(
+        &server,
+        "/api/v1/eligibility",
+        &policy_example()["household"],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(shape("Assessment", &assessment), vec![]);
+
+    let (status, receipt) = post_json(&server, "/api/v1/applications", &policy_example()).await;
+    assert_eq!(status, 201);
+    assert_eq!(shape("ApplicationReceipt", &receipt), vec![]);
+
+    let response = server
+        .client
+        .get(server.url(&format!(
+            "/api/v1/applications/{}",
+            receipt["reference"].as_str().unwrap_or_default()
+        )))
+        .header(
+            "x-access-code",
+            receipt["access_code"].as_str().unwrap_or_default(),
+        )
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), 200);
+    let case: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(shape("Case", &case), vec![], "{case}");
+
+    let list: Value = server
+        .get("/api/v1/policies?q=低保")
+        .await
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(shape("PolicyList", &list), vec![]);
+    let url = list["policies"][0]["url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let policy: Value = server.get(&url).await.json().await.unwrap_or(Value::Null);
+    assert_eq!(shape("Policy", &policy), vec![], "{url}");
+}
+
+on_both_databases!(
+    answers_sqlite,
+    answers_postgres,
+    the_answers_have_the_documents_shapes
 );

@@ -12,9 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use app::input_errors::application_error_message;
-use store::applications::{
-    read_application, FieldProblem, IdempotencyKey, SubmitError, Submitted,
-};
+use store::applications::{read_application, FieldProblem, IdempotencyKey, SubmitError, Submitted};
 
 use super::contract::{contract, merge};
 use super::eligibility::{caller_language, ApiError};

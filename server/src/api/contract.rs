@@ -116,7 +116,14 @@ impl Contract {
                 _ => Vec::new(),
             };
             if !allowed.iter().any(|t| has_type(value, t)) {
-                problem(out, if value.is_null() { "required" } else { "invalid" });
+                problem(
+                    out,
+                    if value.is_null() {
+                        "required"
+                    } else {
+                        "invalid"
+                    },
+                );
                 return;
             }
         }
@@ -128,11 +135,14 @@ impl Contract {
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             if !values.contains(value) {
-                problem(out, if value.is_null() {
-                    "required"
-                } else {
-                    "unknown_value"
-                });
+                problem(
+                    out,
+                    if value.is_null() {
+                        "required"
+                    } else {
+                        "unknown_value"
+                    },
+                );
                 return;
             }
         }
@@ -251,7 +261,10 @@ impl Contract {
             if problems.is_empty() {
                 return;
             }
-            let rank = (self.tags_match(branch, value), self.type_matches(branch, value));
+            let rank = (
+                self.tags_match(branch, value),
+                self.type_matches(branch, value),
+            );
             let better = match &best {
                 None => true,
                 Some((best_rank, best_problems)) => {
@@ -301,7 +314,9 @@ fn has_type(value: &Value, name: &str) -> bool {
         "object" => value.is_object(),
         "number" => value.is_number(),
         "integer" => match value {
-            Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            Value::Number(n) => {
+                n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+            }
             _ => false,
         },
         _ => false,
@@ -316,7 +331,9 @@ fn collect_patterns(schema: &Value, out: &mut HashMap<String, Regex>) {
                     Ok(re) => {
                         out.insert(pattern.clone(), re);
                     }
-                    Err(e) => tracing::error!(%pattern, error = %e, "a pattern of the OpenAPI document does not compile"),
+                    Err(e) => {
+                        tracing::error!(%pattern, error = %e, "a pattern of the OpenAPI document does not compile")
+                    }
                 }
             }
             for child in members.values() {
@@ -427,7 +444,10 @@ mod tests {
         let merged = merge(reader, shape, |p| p.0.as_str(), |s| (s.field, s.code));
         assert_eq!(
             merged,
-            vec![("a".to_owned(), "checksum"), ("b".to_owned(), "unknown_field")]
+            vec![
+                ("a".to_owned(), "checksum"),
+                ("b".to_owned(), "unknown_field")
+            ]
         );
     }
 }
