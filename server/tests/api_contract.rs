@@ -477,3 +477,39 @@ on_both_databases!(
     answers_postgres,
     the_answers_have_the_documents_shapes
 );
+
+/// Once a client is out of look-ups, the API's 429 is the error list with Retry-After, as the
+/// document says (the throttle answers the pages with HTML).
+async fn too_many_look_ups_answer_the_error_list(db: TestDatabase) {
+    let server = TestServer::start_with_config(db, |config| {
+        config.access_code_attempts_per_minute = 1;
+    })
+    .await;
+    let look_up = || {
+        server
+            .client
+            .get(server.url("/api/v1/applications/JSJ-2026-000009"))
+            .header("x-access-code", "12345678")
+            .send()
+    };
+    assert_eq!(look_up().await.expect("GET").status(), 404);
+    let response = look_up().await.expect("GET");
+    assert_eq!(response.status(), 429);
+    assert!(response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|seconds| seconds >= 1));
+    let answer: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(
+        fields(&answer),
+        vec![(String::new(), "too_many_requests".to_owned())]
+    );
+}
+
+on_both_databases!(
+    too_many_sqlite,
+    too_many_postgres,
+    too_many_look_ups_answer_the_error_list
+);

@@ -157,11 +157,10 @@ impl Contract {
                     .get("maximum")
                     .and_then(Value::as_f64)
                     .is_some_and(|max| n > max);
-                match below {
-                    Some(min) if min == 0.0 => problem(out, "negative"),
-                    Some(_) => problem(out, "out_of_range"),
-                    None if above => problem(out, "out_of_range"),
-                    None => {}
+                if below.is_some_and(|min| min == 0.0) {
+                    problem(out, "negative");
+                } else if below.is_some() || above {
+                    problem(out, "out_of_range");
                 }
             }
             Value::String(text) => {
