@@ -385,6 +385,50 @@ mod tests {
     }
 
     #[test]
+    fn every_pattern_of_the_document_compiles() {
+        let document = &contract().document;
+        assert!(document.is_object(), "the document parses");
+        let distinct: std::collections::HashSet<&str> = {
+            fn collect<'a>(value: &'a Value, out: &mut std::collections::HashSet<&'a str>) {
+                match value {
+                    Value::Object(m) => {
+                        if let Some(Value::String(p)) = m.get("pattern") {
+                            out.insert(p);
+                        }
+                        m.values().for_each(|v| collect(v, out));
+                    }
+                    Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+                    _ => {}
+                }
+            }
+            let mut out = std::collections::HashSet::new();
+            collect(document, &mut out);
+            out
+        };
+        assert!(!distinct.is_empty());
+        assert_eq!(contract().patterns.len(), distinct.len());
+    }
+
+    #[test]
+    fn blank_names_and_control_characters_do_not_match() {
+        let name = &contract().document["components"]["schemas"]["ApplicationRequest"]
+            ["properties"]["applicant"]["properties"]["name"];
+        let mut out = Vec::new();
+        for (text, ok) in [
+            ("张三", true),
+            (" 张 三 ", true),
+            ("\u{3000}", false),
+            ("   ", false),
+            ("张\u{1c}三", false),
+            ("", false),
+        ] {
+            out.clear();
+            contract().walk(name, &json!(text), "name", &mut out);
+            assert_eq!(out.is_empty(), ok, "{text:?}: {out:?}");
+        }
+    }
+
+    #[test]
     fn the_policy_example_matches_the_document() {
         assert_eq!(problems("HouseholdRequest", household()), vec![]);
     }
