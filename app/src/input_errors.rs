@@ -25,16 +25,24 @@ pub fn application_error_message(lang: Lang, field: &str, code: &str) -> &'stati
         "format" if field.ends_with("id_number") => tr::input_error_id_format(lang),
         "format" if field.ends_with("phone") => tr::input_error_phone_format(lang),
         "format" if field == "Idempotency-Key" => tr::input_error_idempotency_key_format(lang),
-        "format" => tr::input_error_code_format(lang),
+        "format" if field.ends_with("_code") => tr::input_error_code_format(lang),
         "required" if field == "Idempotency-Key" => tr::input_error_idempotency_key_required(lang),
         "consent_required" if field == "consents.verification_authorizations" => {
             tr::input_error_verification_authorizations(lang)
         }
         "consent_required" => tr::input_error_consent_required(lang),
         "too_long" => tr::input_error_too_long(lang),
-        "invalid" | "not_a_boolean" => tr::input_error_invalid(lang),
+        "invalid" | "not_a_boolean" | "format" => tr::input_error_invalid(lang),
         "key_reused" => tr::input_error_key_reused(lang),
         "unavailable" => tr::input_error_unavailable(lang),
+        "unknown_field" => tr::input_error_unknown_field(lang),
+        "unauthorized" => tr::input_error_unauthorized(lang),
+        "not_found" => tr::input_error_not_found(lang),
+        "method_not_allowed" => tr::input_error_method_not_allowed(lang),
+        "too_large" => tr::input_error_too_large(lang),
+        "too_many_requests" => tr::input_error_too_many_requests(lang),
+        "forbidden" => tr::input_error_forbidden(lang),
+        "internal" => tr::input_error_internal(lang),
         other => input_error_message(lang, other),
     }
 }

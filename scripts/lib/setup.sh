@@ -124,3 +124,20 @@ build_release() {
       --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm"
   done
 }
+
+# schemathesis (PyPI) for the contract fuzz of the public API; tests only, in its own venv.
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="$TOOLS/schemathesis"
+
+ensure_schemathesis() {
+  local bin="$SCHEMATHESIS_VENV/bin/schemathesis"
+  if ! "$bin" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    say "Installing schemathesis $SCHEMATHESIS_VERSION from PyPI into .tools/schemathesis"
+    have python3 || apt_install python3
+    python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+    rm -rf "$SCHEMATHESIS_VENV"
+    python3 -m venv "$SCHEMATHESIS_VENV"
+    "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}

@@ -196,6 +196,8 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
         .with_state(state)
         .layer(tower::util::MapResponseLayer::new(security_headers::apply))
         .layer(CatchPanicLayer::custom(errors::panic_response))
+        // Outside every layer that may refuse a request, so the API answers all its errors as JSON.
+        .layer(axum::middleware::from_fn(crate::api::errors::as_json))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

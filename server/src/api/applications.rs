@@ -12,8 +12,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use app::input_errors::application_error_message;
-use store::applications::{read_application, IdempotencyKey, SubmitError, Submitted};
+use store::applications::{read_application, FieldProblem, IdempotencyKey, SubmitError, Submitted};
 
+use super::contract::{contract, merge};
 use super::eligibility::{caller_language, ApiError};
 use crate::client::ClientKey;
 use crate::limits::Caller;
@@ -92,9 +93,22 @@ pub async fn submit(
     let Ok(value) = serde_json::from_slice::<Value>(&body) else {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "", "invalid_json");
     };
+    // What the document forbids is refused even where the reader (shared with the pages) would
+    // make do: an unknown field, a number sent as text, a value over its maximum.
+    let shape = contract().check("ApplicationRequest", &value);
     let application = match read_application(&value) {
-        Ok(application) => application,
-        Err(problems) => {
+        Ok(application) if shape.is_empty() => application,
+        outcome => {
+            let reader = outcome.err().unwrap_or_default();
+            let problems = merge(
+                reader,
+                shape,
+                |p| p.field.as_str(),
+                |s| FieldProblem {
+                    field: s.field,
+                    code: s.code,
+                },
+            );
             let errors: Vec<ApiError> = problems
                 .into_iter()
                 .map(|p| ApiError {

@@ -9,8 +9,11 @@ use axum::Json;
 use serde::Serialize;
 
 use app::i18n::Lang;
-use app::input_errors::input_error_message;
+use app::input_errors::application_error_message;
 use rules::{Household, HouseholdRequest};
+use serde_json::Value;
+
+use super::contract::{contract, merge};
 
 use crate::router::AppState;
 
@@ -41,29 +44,43 @@ pub fn caller_language(headers: &HeaderMap) -> Lang {
 
 pub async fn evaluate(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let lang = caller_language(&headers);
-    let request: HouseholdRequest = match serde_json::from_slice(&body) {
+    let to_api = |field: String, code: &'static str| ApiError {
+        message: application_error_message(lang, &field, code),
+        field,
+        code,
+    };
+    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+        return unprocessable(vec![to_api(String::new(), "invalid_json")]);
+    };
+    // What the document forbids is refused even where the lenient reader (shared with the pages)
+    // would make do: a number sent as text, an unknown field.
+    let shape = contract().check("HouseholdRequest", &value);
+    let request: HouseholdRequest = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(e) => {
-            tracing::debug!(error = %e, "eligibility request is not valid JSON");
-            return unprocessable(vec![ApiError {
-                field: String::new(),
-                code: "invalid_json",
-                message: input_error_message(lang, "invalid_json"),
-            }]);
+            tracing::debug!(error = %e, "eligibility request does not deserialize");
+            if shape.is_empty() {
+                return unprocessable(vec![to_api(String::new(), "invalid_json")]);
+            }
+            return unprocessable(shape.into_iter().map(|s| to_api(s.field, s.code)).collect());
         }
     };
-    match Household::parse(&request) {
-        Ok(household) => Json(rules::evaluate(&state.standards, &household)).into_response(),
-        Err(errors) => unprocessable(
-            errors
-                .0
-                .into_iter()
-                .map(|e| ApiError {
-                    field: e.field,
-                    code: e.code.as_str(),
-                    message: input_error_message(lang, e.code.as_str()),
-                })
-                .collect(),
-        ),
-    }
+    let reader: Vec<ApiError> = match Household::parse(&request) {
+        Ok(household) if shape.is_empty() => {
+            return Json(rules::evaluate(&state.standards, &household)).into_response();
+        }
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .0
+            .into_iter()
+            .map(|e| to_api(e.field, e.code.as_str()))
+            .collect(),
+    };
+    // The rules' own codes first, then the document's for the fields they had no quarrel with.
+    unprocessable(merge(
+        reader,
+        shape,
+        |e| e.field.as_str(),
+        |s| to_api(s.field, s.code),
+    ))
 }

@@ -1,7 +1,9 @@
 //! The public JSON API under `/api/v1/`, for other government systems and partner tools.
 
 pub mod applications;
+pub mod contract;
 pub mod eligibility;
+pub mod errors;
 pub mod policies;
 
 use axum::routing::{get, post};

@@ -1,22 +1,82 @@
 //! `GET /api/v1/policies` (optionally `?q=…&category=…&department=…&situation=…`) and
 //! `GET /api/v1/policies/{slug}`.
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use app::input_errors::input_error_message;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use handbook::{Localized, Policy, PolicyQuery};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::eligibility::{caller_language, unprocessable, ApiError};
 use crate::router::AppState;
 
-#[derive(Debug, Default, Deserialize)]
+/// The list's query: `q`, and the closed vocabularies of the handbook. Other parameters are
+/// ignored; an unknown category, department or situation is refused, as the document says, rather
+/// than matching nothing.
+#[derive(Debug, Default)]
 pub struct ListParams {
-    #[serde(default)]
     q: String,
     category: Option<String>,
     department: Option<String>,
     situation: Option<String>,
+}
+
+impl ListParams {
+    fn read(
+        query: &str,
+        handbook: &handbook::Handbook,
+        lang: app::i18n::Lang,
+    ) -> Result<ListParams, Vec<ApiError>> {
+        let mut params = ListParams::default();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            match name.as_ref() {
+                "q" => params.q = value.into_owned(),
+                "category" => params.category = Some(value.into_owned()),
+                "department" => params.department = Some(value.into_owned()),
+                "situation" => params.situation = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        let unknown = [
+            (
+                "category",
+                params
+                    .category
+                    .as_deref()
+                    .is_some_and(|id| handbook.category(id).is_none()),
+            ),
+            (
+                "department",
+                params
+                    .department
+                    .as_deref()
+                    .is_some_and(|id| handbook.department(id).is_none()),
+            ),
+            (
+                "situation",
+                params
+                    .situation
+                    .as_deref()
+                    .is_some_and(|id| handbook.life_situation(id).is_none()),
+            ),
+        ];
+        let errors: Vec<ApiError> = unknown
+            .into_iter()
+            .filter(|(_, unknown)| *unknown)
+            .map(|(field, _)| ApiError {
+                field: field.to_owned(),
+                code: "unknown_value",
+                message: input_error_message(lang, "unknown_value"),
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(params)
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// One line of the list: enough to show and link to it.
@@ -53,14 +113,26 @@ impl<'a> From<&'a Policy> for PolicySummary<'a> {
     }
 }
 
-pub async fn list(State(state): State<AppState>, Query(params): Query<ListParams>) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let handbook = state.handbook.current();
+    let params = match ListParams::read(
+        query.as_deref().unwrap_or(""),
+        &handbook,
+        caller_language(&headers),
+    ) {
+        Ok(params) => params,
+        Err(errors) => return unprocessable(errors),
+    };
     let query = PolicyQuery {
         text: params.q,
         category: params.category,
         department: params.department,
         situation: params.situation,
     };
-    let handbook = state.handbook.current();
     let hits = handbook.search(&query);
     let policies: Vec<PolicySummary<'_>> = hits
         .iter()
