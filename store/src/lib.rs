@@ -18,10 +18,12 @@ pub mod sessions;
 pub mod staff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod upload_limits;
 
 pub use clock::{Clock, SystemClock};
 pub use county::County;
 pub use db::{Backend, DatabaseUrl, Store};
-pub use drafts::{DraftToken, DraftUpload, NotADraftToken, StoredFile};
+pub use drafts::{DraftToken, DraftUpload, NotADraftToken, Room, StoredFile, UploadAllowance};
 pub use error::StoreError;
-pub use sealed::DataKey;
+pub use sealed::{DataKey, FileSeal};
+pub use upload_limits::UPLOAD_WINDOW_SECONDS;
