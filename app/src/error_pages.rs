@@ -12,6 +12,8 @@ pub enum ErrorPage {
     /// A document photo over the upload limit.
     UploadTooLarge,
     TooManyRequests,
+    /// Every slot for processing photos stayed taken: try again shortly.
+    Busy,
     Internal,
 }
 
@@ -35,6 +37,7 @@ impl ErrorPage {
                 tr::error_too_many_title(lang),
                 tr::error_too_many_text(lang),
             ),
+            ErrorPage::Busy => (tr::error_busy_title(lang), tr::error_busy_text(lang)),
             ErrorPage::Internal => (
                 tr::error_internal_title(lang),
                 tr::error_internal_text(lang),

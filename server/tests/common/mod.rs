@@ -39,7 +39,8 @@ impl TestServer {
         Self::start_configured(db, configure, |routes| routes).await
     }
 
-    async fn start_configured(
+    /// Starts with settings changed and extra routes added.
+    pub async fn start_configured(
         db: TestDatabase,
         configure: impl FnOnce(&mut Config),
         extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
@@ -52,7 +53,8 @@ impl TestServer {
             .await
             .expect("the repository's handbook content");
         let standards = router::load_standards(&config).expect("the sample standards");
-        let state = AppState::new(&config, store.clone(), handbook, standards);
+        let state = AppState::new(&config, store.clone(), handbook, standards)
+            .expect("the file store settings");
         let app = router::build_router(extra(router::routes(&state)), state, &config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let running = router::serve(&config, app, async {
