@@ -68,7 +68,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         match self
-            .supplied_room(&mut *tx, &reference, file.size, allowance)
+            .supplied_room(&mut tx, &reference, file.size, allowance)
             .await?
         {
             Room::TooManyFiles => return Ok(Supplied::TooManyFiles),
@@ -132,7 +132,7 @@ impl Store {
     ) -> Result<Room, StoreError> {
         let reference = reference.trim().to_ascii_uppercase();
         let mut connection = self.pool().acquire().await?;
-        self.supplied_room(&mut *connection, &reference, size, allowance)
+        self.supplied_room(&mut connection, &reference, size, allowance)
             .await
     }
 
