@@ -252,3 +252,55 @@ on_both_databases!(
     a_draft_is_stored_with_its_files_or_not_at_all_on_postgres,
     a_draft_is_stored_with_its_files_or_not_at_all
 );
+
+async fn a_cases_to_do_list_takes_so_many_files(db: TestDatabase) {
+    let store = db.store().await;
+    let application =
+        read_application(&example_application("13800138000", serde_json::Value::Null))
+            .expect("valid");
+    let key: IdempotencyKey = "supplied-files-0000000".parse().unwrap();
+    let Submitted::New(receipt) = store
+        .submit_application(&application, &key, "hash")
+        .await
+        .unwrap()
+    else {
+        panic!("new")
+    };
+    let reference = receipt.reference.as_str();
+    let allowance = UploadAllowance {
+        max_files: 3,
+        max_bytes: 100,
+    };
+    let supply = |n: u32, size: i64| {
+        let store = store.clone();
+        async move {
+            let key = format!("2026/03/s{n}.jpg");
+            let mut file = file(&key, size);
+            file.document = "household_register";
+            store
+                .supply_document(reference, file, allowance)
+                .await
+                .unwrap()
+        }
+    };
+    use store::applications::Supplied;
+
+    assert_eq!(supply(1, 60).await, Supplied::Recorded);
+    assert_eq!(supply(2, 41).await, Supplied::OverQuota);
+    assert_eq!(supply(3, 20).await, Supplied::Recorded);
+    assert_eq!(supply(4, 20).await, Supplied::Recorded);
+    assert_eq!(supply(5, 0).await, Supplied::TooManyFiles);
+    assert_eq!(store.case_uploads(reference).await.unwrap().len(), 3);
+    assert_eq!(
+        store
+            .case_upload_room(reference, 0, allowance)
+            .await
+            .unwrap(),
+        Room::TooManyFiles
+    );
+}
+on_both_databases!(
+    a_cases_to_do_list_takes_so_many_files_on_sqlite,
+    a_cases_to_do_list_takes_so_many_files_on_postgres,
+    a_cases_to_do_list_takes_so_many_files
+);
