@@ -1,5 +1,5 @@
 # A private S3-compatible server (moto, from PyPI) for the file store's tests, on loopback only,
-# installed into .tools/moto and started if not running. Sourced after common.sh. Exports
+# installed into .tools/moto and started if not running. Sourced after common.sh and setup.sh. Exports
 # TEST_S3_ENDPOINT and TEST_S3_BUCKET (a bucket made here), and REQUIRE_S3=1 so that a test run
 # without the server fails instead of skipping the S3 half of the file store tests.
 
@@ -10,6 +10,10 @@ MOTO_VERSION="5.2.5"
 
 ensure_s3_test_server() {
   local venv="$TOOLS/moto"
+  local missing=()
+  have curl || missing+=(curl)
+  python3 -c "import ensurepip" 2>/dev/null || missing+=(python3-venv)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
   if [ ! -x "$venv/bin/moto_server" ] || ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
     say "Installing moto $MOTO_VERSION (an S3-compatible test server) into .tools/moto"
     python3 -m venv "$venv"
