@@ -15,6 +15,8 @@ pub enum ErrorPage {
     /// Too many wrong access codes for one reference, from anywhere: the way through is the
     /// phone and its SMS code.
     ReferenceLocked,
+    /// Every slot for processing photos stayed taken: try again shortly.
+    Busy,
     Internal,
 }
 
@@ -42,6 +44,7 @@ impl ErrorPage {
                 tr::error_reference_locked_title(lang),
                 tr::error_reference_locked_text(lang),
             ),
+            ErrorPage::Busy => (tr::error_busy_title(lang), tr::error_busy_text(lang)),
             ErrorPage::Internal => (
                 tr::error_internal_title(lang),
                 tr::error_internal_text(lang),

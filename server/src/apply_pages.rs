@@ -8,13 +8,17 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::apply::{
-    ApplicationDraft, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt, DOCUMENTS,
+    ApplicationDraft, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt, UploadProblem,
+    DOCUMENTS,
 };
 use store::applications::{read_application, IdempotencyKey, Submitted};
-use store::DraftToken;
+use store::{DraftToken, Room};
 
 use crate::client::ClientKey;
-use crate::document_upload::{clean_and_keep, form_problem, read_posted_document, KeepError};
+use crate::document_upload::{
+    admit, clean_and_keep, discard, form_problem, read_posted_document, refusal_status,
+    room_problem, KeepError,
+};
 use crate::limits::{Caller, Refused};
 use crate::posted_pages::{read_form, render_page, render_page_with};
 use crate::router::AppState;
@@ -75,6 +79,7 @@ pub async fn show(
 /// `POST /apply/{token}/upload`: one document photo (or PDF), checked, cleaned and stored.
 pub async fn upload(
     State(state): State<AppState>,
+    client: ClientKey,
     Path(token): Path<String>,
     request: Request,
 ) -> Response {
@@ -87,10 +92,45 @@ pub async fn upload(
     let headers = request.headers().clone();
     let (parts, body) = request.into_parts();
     let page_request = || Request::from_parts(parts.clone(), Body::empty());
+    let refuse = |problem: UploadProblem| {
+        let mut data = page_data(&token, ApplyStep::Photos, &draft, &headers);
+        data.upload_problem = Some(problem);
+        data.max_upload_bytes = state.upload_policy.max_bytes;
+        let request = page_request();
+        let state = &state;
+        let token = &token;
+        async move {
+            data.uploads = uploads_of(state, token).await;
+            let mut response = render(state, request, data).await;
+            *response.status_mut() = refusal_status(problem);
+            response
+        }
+    };
     let posted = match read_posted_document(&state, parts.clone(), body).await {
         Ok(posted) => posted,
         Err(response) => return response,
     };
+    // Before anything is decoded: the client's hourly allowance, and room in the draft at all.
+    match admit(&state, &client).await {
+        Ok(()) => {}
+        Err(KeepError::Refused(problem)) => return refuse(problem).await,
+        Err(other) => return other.page(),
+    }
+    match state
+        .store
+        .draft_upload_room(&token, 0, state.upload_allowance)
+        .await
+    {
+        Ok(room) => {
+            if let Some(problem) = room_problem(room) {
+                return refuse(problem).await;
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not count a draft's uploads");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    }
     let allowed = DOCUMENTS.contains(&posted.document.as_str());
     let kept = match form_problem(&posted, allowed) {
         Some(problem) => Err(KeepError::Refused(problem)),
@@ -98,24 +138,29 @@ pub async fn upload(
     };
     let kept = match kept {
         Ok(kept) => kept,
-        Err(KeepError::Refused(problem)) => {
-            let mut data = page_data(&token, ApplyStep::Photos, &draft, &headers);
-            data.upload_problem = Some(problem);
-            data.max_upload_bytes = state.upload_policy.max_bytes;
-            data.uploads = uploads_of(&state, &token).await;
-            let mut response = render(&state, page_request(), data).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return response;
-        }
-        Err(KeepError::Unavailable) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(KeepError::Refused(problem)) => return refuse(problem).await,
+        Err(other) => return other.page(),
     };
     match state
         .store
-        .record_upload(&token, kept.as_stored(&posted.document))
+        .record_upload(
+            &token,
+            kept.as_stored(&posted.document),
+            state.upload_allowance,
+        )
         .await
     {
-        Ok(()) => see_other(&token, ApplyStep::Photos),
+        Ok(Room::Fits) => see_other(&token, ApplyStep::Photos),
+        Ok(room) => {
+            discard(&state, &kept).await;
+            match room_problem(room) {
+                Some(problem) => refuse(problem).await,
+                // The draft was removed meanwhile.
+                None => not_found(&state, page_request()).await,
+            }
+        }
         Err(e) => {
+            discard(&state, &kept).await;
             tracing::error!(error = %e, "could not record an uploaded document");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
@@ -195,9 +240,16 @@ async fn submit(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let fingerprint = crate::api::applications::fingerprint(&body);
-    // Sending again replays the first receipt and is not counted against the limits.
+    // Sending again replays the first receipt (and links any file recorded meanwhile) and is not
+    // counted against the limits. The draft's files are linked in the application's own
+    // transaction: stored together, or neither, and the draft is marked sent only after.
     let stored = match state.store.earlier_submission(&key, &fingerprint).await {
-        Ok(Some(receipt)) => Ok(Submitted::Replayed(receipt)),
+        Ok(Some(_)) => {
+            state
+                .store
+                .submit_draft_application(&application, &key, &fingerprint, token)
+                .await
+        }
         Ok(None) => {
             let phone = state.store.phone_index(&application.applicant.phone);
             let admission = match state
@@ -210,7 +262,7 @@ async fn submit(
             };
             let stored = state
                 .store
-                .submit_application(&application, &key, &fingerprint)
+                .submit_draft_application(&application, &key, &fingerprint, token)
                 .await;
             if !matches!(stored, Ok(Submitted::New(_))) {
                 admission.give_back().await;
@@ -237,14 +289,6 @@ async fn submit(
     });
     // The application is stored whatever happens next; the draft only remembers the receipt for
     // the confirmation page, and submitting again replays the same receipt.
-    if let Err(e) = state
-        .store
-        .attach_uploads(token, receipt.reference.as_str())
-        .await
-    {
-        // The uploads stay with the draft, and sending again attaches them.
-        tracing::error!(error = %e, "could not link a draft's uploads to its application");
-    }
     match save(state, token, &draft).await {
         Ok(()) => see_other(token, ApplyStep::Done),
         Err(response) => response,

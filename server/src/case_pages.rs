@@ -182,14 +182,12 @@ pub async fn upload(
         tracing::error!(error = %e, "could not audit a document view");
         return Denied::Unavailable.into_response();
     }
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, upload.content_type),
-            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
+    let name = format!(
+        "{}-{n}.{}",
+        reference.trim().to_ascii_uppercase(),
+        key.kind().extension()
+    );
+    crate::document_upload::serve_document(bytes, &upload.content_type, &name)
 }
 
 /// A form posted by the signed-in member of staff: who, the fields, and the request (without

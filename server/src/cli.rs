@@ -401,7 +401,8 @@ async fn serve(config: Config) -> Result<(), CliError> {
     let sms = crate::notifications::provider_from(&config)?;
     let store = router::open_store(&config, Arc::new(SystemClock)).await?;
     let handbook = router::load_handbook(&config, &store).await?;
-    let state = AppState::new(&config, store.clone(), handbook, standards);
+    crate::file_store::check_at_start(&config).await?;
+    let state = AppState::new(&config, store.clone(), handbook, standards)?;
     let site_root = config.site_root.clone();
     tokio::task::spawn_blocking(move || match crate::static_files::precompress(&site_root) {
         Ok(n) if n > 0 => tracing::info!(files = n, "compressed the site's files"),
@@ -410,7 +411,7 @@ async fn serve(config: Config) -> Result<(), CliError> {
             tracing::warn!(error = %e, "could not precompress the site's files; they are compressed per request")
         }
     });
-    router::spawn_housekeeping(store.clone());
+    router::spawn_housekeeping(store.clone(), state.files.clone());
     crate::handbook_follower::spawn(
         config.clone(),
         store.clone(),

@@ -58,6 +58,60 @@ pub struct Config {
     #[arg(long, env = "PORTAL_UPLOAD_DIR", default_value = "data/uploads")]
     pub upload_dir: PathBuf,
 
+    /// Keep uploaded files in an S3-compatible object store instead of PORTAL_UPLOAD_DIR:
+    /// s3://bucket/folder (AWS S3, the government cloud's OSS, MinIO). Required for several
+    /// instances: each sees the files the others stored.
+    #[arg(long, env = "PORTAL_UPLOAD_URL", value_parser = parse_upload_url)]
+    pub upload_url: Option<uploads::S3Url>,
+
+    /// The object store's access key id (with PORTAL_UPLOAD_URL).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<Secret>,
+
+    /// The object store's secret access key (with PORTAL_UPLOAD_URL), from the secret store.
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<Secret>,
+
+    /// The object store's region (with PORTAL_UPLOAD_URL); us-east-1 when unset.
+    #[arg(long, env = "AWS_REGION")]
+    pub s3_region: Option<String>,
+
+    /// The object store's address when it is not AWS (MinIO, OSS): https://host[:port].
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_parser = parse_endpoint_url)]
+    pub s3_endpoint_url: Option<String>,
+
+    /// Allow an http:// object store address (a store on the same machine or a test server).
+    #[arg(long, env = "AWS_ALLOW_HTTP")]
+    pub s3_allow_http: bool,
+
+    /// How many uploaded photos are decoded at once in this process (each may take up to
+    /// ~200 MB); the rest wait. Defaults to the number of CPU cores.
+    #[arg(long, env = "PORTAL_UPLOAD_DECODES",
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub upload_decodes: Option<u32>,
+
+    /// How long an upload waits for a decoding slot before the resident is told the system is
+    /// busy (503), in seconds.
+    #[arg(long, env = "PORTAL_UPLOAD_DECODE_WAIT_SECONDS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub upload_decode_wait_seconds: u64,
+
+    /// Files one application draft may hold; also the files one case may get from its to-do list.
+    #[arg(long, env = "PORTAL_UPLOADS_PER_DRAFT", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub uploads_per_draft: u32,
+
+    /// Stored bytes one draft may hold (and one case's to-do list uploads), after re-encoding.
+    #[arg(long, env = "PORTAL_UPLOAD_QUOTA_BYTES", default_value_t = 30 * 1024 * 1024,
+          value_parser = clap::value_parser!(u64).range(1024..=4 * 1024 * 1024 * 1024))]
+    pub upload_quota_bytes: u64,
+
+    /// Uploads one client address may begin per hour (refused ones included), counted in the
+    /// database so that every instance shares the allowance.
+    #[arg(long, env = "PORTAL_UPLOADS_PER_CLIENT_PER_HOUR", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub uploads_per_client_per_hour: u32,
+
     /// Largest document photo or PDF accepted, in bytes (after the browser has shrunk a photo).
     #[arg(long, env = "PORTAL_MAX_UPLOAD_BYTES", default_value_t = 10 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -143,6 +197,79 @@ impl Config {
     }
 }
 
+fn parse_upload_url(value: &str) -> Result<uploads::S3Url, String> {
+    value
+        .parse()
+        .map_err(|e: uploads::InvalidS3Url| e.to_string())
+}
+
+fn parse_endpoint_url(value: &str) -> Result<String, String> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or(
+            "the object store address must start with https:// (or http:// with AWS_ALLOW_HTTP)",
+        )?;
+    let host = rest.trim_end_matches('/');
+    if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+        return Err("the object store address is https://host[:port], without a path".to_owned());
+    }
+    Ok(value.trim_end_matches('/').to_owned())
+}
+
+impl Config {
+    /// How to reach the object store, when PORTAL_UPLOAD_URL names one; the settings that
+    /// only make sense together are checked here, at start.
+    pub fn s3_settings(&self) -> Result<Option<uploads::S3Settings>, String> {
+        let Some(url) = &self.upload_url else {
+            return Ok(None);
+        };
+        let secret = |s: &Option<Secret>| s.as_ref().map(|s| s.0.clone());
+        let access_key_id = secret(&self.s3_access_key_id);
+        let secret_access_key = secret(&self.s3_secret_access_key);
+        if access_key_id.is_some() != secret_access_key.is_some() {
+            return Err(
+                "set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither".to_owned(),
+            );
+        }
+        let endpoint = self.s3_endpoint_url.clone();
+        if endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"))
+            && !self.s3_allow_http
+        {
+            return Err(
+                "AWS_ENDPOINT_URL is http://: set AWS_ALLOW_HTTP=true if that is meant (files travel unencrypted in transit, though sealed)"
+                    .to_owned(),
+            );
+        }
+        Ok(Some(uploads::S3Settings {
+            url: url.clone(),
+            access_key_id,
+            secret_access_key,
+            region: self.s3_region.clone(),
+            endpoint,
+            allow_http: self.s3_allow_http,
+        }))
+    }
+
+    /// What one draft (and one case's to-do list) may hold.
+    pub fn upload_allowance(&self) -> store::UploadAllowance {
+        store::UploadAllowance {
+            max_files: i64::from(self.uploads_per_draft),
+            max_bytes: i64::try_from(self.upload_quota_bytes).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// How many photos are decoded at once: as configured, or one per CPU core.
+    pub fn decode_slots(&self) -> usize {
+        match self.upload_decodes {
+            Some(n) => usize::try_from(n).unwrap_or(1),
+            None => std::thread::available_parallelism().map_or(2, usize::from),
+        }
+    }
+}
+
 fn parse_database_url(value: &str) -> Result<DatabaseUrl, String> {
     value.parse().map_err(|e: store::StoreError| e.to_string())
 }
@@ -162,6 +289,17 @@ impl Config {
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
             upload_dir: std::env::temp_dir().join("portal-test-uploads"),
+            upload_url: None,
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_region: None,
+            s3_endpoint_url: None,
+            s3_allow_http: false,
+            upload_decodes: Some(2),
+            upload_decode_wait_seconds: 20,
+            uploads_per_draft: 20,
+            upload_quota_bytes: 30 * 1024 * 1024,
+            uploads_per_client_per_hour: 100,
             max_upload_bytes: 10 * 1024 * 1024,
             max_body_bytes: 2 * 1024 * 1024,
             login_attempts_per_minute: 10,
@@ -242,10 +380,70 @@ mod tests {
     }
 
     #[test]
+    fn object_store_settings_are_checked_at_start() {
+        let err = Probe::try_parse_from(["x", "--upload-url", "https://bucket/x"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("--upload-url") && err.contains("s3://"),
+            "{err}"
+        );
+        let err = Probe::try_parse_from(["x", "--s3-endpoint-url", "ftp://minio:9000"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--s3-endpoint-url"), "{err}");
+
+        let plain_http = Probe::try_parse_from([
+            "x",
+            "--upload-url",
+            "s3://portal/jining",
+            "--s3-endpoint-url",
+            "http://127.0.0.1:9000",
+        ])
+        .unwrap()
+        .config;
+        assert!(plain_http
+            .s3_settings()
+            .unwrap_err()
+            .contains("AWS_ALLOW_HTTP"));
+        let half_credentials = Probe::try_parse_from([
+            "x",
+            "--upload-url",
+            "s3://portal/jining",
+            "--s3-access-key-id",
+            "AKIA",
+        ])
+        .unwrap()
+        .config;
+        assert!(half_credentials
+            .s3_settings()
+            .unwrap_err()
+            .contains("AWS_SECRET_ACCESS_KEY"));
+        let allowed = Probe::try_parse_from([
+            "x",
+            "--upload-url",
+            "s3://portal/jining",
+            "--s3-endpoint-url",
+            "http://127.0.0.1:9000/",
+            "--s3-allow-http",
+        ])
+        .unwrap()
+        .config;
+        let settings = allowed.s3_settings().unwrap().unwrap();
+        assert_eq!(settings.url.bucket(), "portal");
+        assert_eq!(settings.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+    }
+
+    #[test]
     fn defaults_run_on_embedded_sqlite_at_port_3000() {
         let config = Probe::try_parse_from(["x"]).unwrap().config;
         assert_eq!(config.addr.port(), 3000);
         assert_eq!(config.database_url.sqlite_path(), Some("data/portal.db"));
         assert!(config.sms_webhook_url.is_none(), "the log provider");
+        assert!(config.upload_url.is_none(), "files on the local disk");
+        assert!(config.s3_settings().unwrap().is_none());
+        assert_eq!(config.upload_allowance(), store::UploadAllowance::default());
     }
 }

@@ -32,6 +32,8 @@ pub struct Limits {
     reference_failures: RateLimit,
     submissions_per_client: RateLimit,
     submissions_per_phone: RateLimit,
+    /// Uploads begun per client per hour, refused ones included: the work a client can cause.
+    pub uploads: RateLimit,
 }
 
 /// Why a request was refused, and for how long.
@@ -198,6 +200,11 @@ impl Limits {
                 "submissions_per_phone",
                 config.submissions_per_day_per_phone,
                 RateLimit::DAY,
+            ),
+            uploads: RateLimit::new(
+                "uploads",
+                config.uploads_per_client_per_hour,
+                RateLimit::HOUR,
             ),
         }
     }

@@ -38,13 +38,19 @@ pub struct AppState {
     pub handbook: Arc<LiveHandbook>,
     /// The year's standards for the rules engine (POLICY.md §3.1).
     pub standards: Arc<rules::Standards>,
-    /// Where uploaded document photos are kept.
+    /// Where uploaded document photos are kept (sealed before they leave the process).
     pub files: Arc<dyn uploads::FileStore>,
     pub upload_policy: uploads::UploadPolicy,
     /// The limits on guessing and flooding, shared by every instance through the database.
     pub limits: crate::limits::Limits,
     /// The reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<crate::client::TrustedProxies>,
+    /// Decoding slots for uploaded photos, shared by every upload route of this process.
+    pub decodes: Arc<tokio::sync::Semaphore>,
+    /// How long an upload waits for a decoding slot.
+    pub decode_wait: Duration,
+    /// What one draft, and one case's to-do list, may hold.
+    pub upload_allowance: store::UploadAllowance,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,12 +60,13 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// Fails only on a file store setting that cannot work (see `Config::s3_settings`).
     pub fn new(
         config: &Config,
         store: Store,
         handbook: Handbook,
         standards: rules::Standards,
-    ) -> Self {
+    ) -> Result<Self, crate::cli::CliError> {
         let leptos_options = LeptosOptions::builder()
             .output_name("portal")
             .site_root(config.site_root.display().to_string())
@@ -68,7 +75,8 @@ impl AppState {
             .env(leptos::config::Env::PROD)
             .build();
         let standards = Arc::new(standards);
-        Self {
+        let files = crate::file_store::open(config, &store)?;
+        Ok(Self {
             leptos_options,
             limits: crate::limits::Limits::from_config(config, store.clone()),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
@@ -78,11 +86,14 @@ impl AppState {
             page_cache: PageCache::default(),
             handbook: Arc::new(LiveHandbook::new(handbook)),
             standards,
-            files: Arc::new(uploads::LocalDiskStore::new(config.upload_dir.clone())),
+            files,
             upload_policy: uploads::UploadPolicy {
                 max_bytes: config.max_upload_bytes,
             },
-        }
+            decodes: Arc::new(tokio::sync::Semaphore::new(config.decode_slots())),
+            decode_wait: Duration::from_secs(config.upload_decode_wait_seconds),
+            upload_allowance: config.upload_allowance(),
+        })
     }
 }
 
@@ -281,9 +292,12 @@ pub async fn serve(
     Ok(Running { address, task })
 }
 
-/// Background upkeep: drop expired sessions and stale drafts, and forget the counters of
+/// Background upkeep: drop expired sessions; remove stale drafts with their files; forget the
 /// rate-limit windows that are over.
-pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
+pub fn spawn_housekeeping(
+    store: Store,
+    files: Arc<dyn uploads::FileStore>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -293,9 +307,11 @@ pub fn spawn_housekeeping(store: Store) -> tokio::task::JoinHandle<()> {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
             }
-            match store.remove_stale_drafts().await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "stale application drafts removed"),
-                Ok(_) => {}
+            match crate::document_upload::remove_stale_drafts(&store, files.as_ref()).await {
+                Ok((0, 0)) => {}
+                Ok((drafts, deleted)) => {
+                    tracing::info!(drafts, files = deleted, "stale application drafts removed")
+                }
                 Err(e) => tracing::warn!(error = %e, "could not remove stale drafts"),
             }
             match store.sweep_rate_limits().await {

@@ -18,7 +18,10 @@ use app::track::TrackLookup;
 use store::applications::{CaseKey, CaseView, Supplied, WithdrawError};
 
 use crate::client::ClientKey;
-use crate::document_upload::{clean_and_keep, form_problem, read_posted_document, KeepError};
+use crate::document_upload::{
+    admit, clean_and_keep, discard, form_problem, read_posted_document, refusal_status,
+    room_problem, KeepError,
+};
 use crate::posted_pages::{read_form, render_page_with, render_with};
 use crate::resident_access::ResidentAccess;
 use crate::router::AppState;
@@ -111,10 +114,6 @@ pub async fn upload(
         .iter()
         .chain(&case.uploaded_documents)
         .any(|d| d.as_str() == posted.document);
-    let kept = match form_problem(&posted, on_the_list) {
-        Some(problem) => Err(KeepError::Refused(problem)),
-        None => clean_and_keep(&state, posted.file).await,
-    };
     let refuse = |problem| {
         refused(
             &state,
@@ -124,16 +123,45 @@ pub async fn upload(
             problem,
         )
     };
+    // Before anything is decoded: the client's hourly allowance, and room on the list at all.
+    match admit(&state, &client).await {
+        Ok(()) => {}
+        Err(KeepError::Refused(problem)) => return refuse(problem).await,
+        Err(other) => return other.page(),
+    }
+    match state
+        .store
+        .case_upload_room(&case.reference, 0, state.upload_allowance)
+        .await
+    {
+        Ok(room) => {
+            if let Some(problem) = room_problem(room) {
+                return refuse(problem).await;
+            }
+        }
+        Err(e) => return unavailable(&e),
+    }
+    let kept = match form_problem(&posted, on_the_list) {
+        Some(problem) => Err(KeepError::Refused(problem)),
+        None => clean_and_keep(&state, posted.file).await,
+    };
     let kept = match kept {
         Ok(kept) => kept,
         Err(KeepError::Refused(problem)) => return refuse(problem).await,
-        Err(KeepError::Unavailable) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(other) => return other.page(),
     };
-    match state
+    let supplied = state
         .store
-        .supply_document(&case.reference, kept.as_stored(&posted.document))
-        .await
-    {
+        .supply_document(
+            &case.reference,
+            kept.as_stored(&posted.document),
+            state.upload_allowance,
+        )
+        .await;
+    if !matches!(supplied, Ok(Supplied::Recorded)) {
+        discard(&state, &kept).await;
+    }
+    match supplied {
         Ok(Supplied::Recorded) => Redirect::to(&format!(
             "/track/cases/{}?uploaded={}",
             case.reference, posted.document
@@ -141,6 +169,8 @@ pub async fn upload(
         .into_response(),
         // The caseworker changed the to-do list meanwhile.
         Ok(Supplied::NotOnTheList) => refuse(UploadProblem::ChooseDocument).await,
+        Ok(Supplied::TooManyFiles) => refuse(UploadProblem::TooManyFiles).await,
+        Ok(Supplied::OverQuota) => refuse(UploadProblem::OverQuota).await,
         Err(e) => unavailable(&e),
     }
 }
@@ -224,7 +254,7 @@ async fn refused(
         WithdrawForm::default(),
     )
     .await;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    *response.status_mut() = refusal_status(problem);
     response
 }
 

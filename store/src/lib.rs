@@ -21,10 +21,11 @@ pub mod sessions;
 pub mod staff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod file_deletions;
 
 pub use clock::{Clock, SystemClock};
 pub use county::County;
 pub use db::{Backend, DatabaseUrl, Store};
-pub use drafts::{DraftToken, DraftUpload, NotADraftToken, StoredFile};
+pub use drafts::{DraftToken, DraftUpload, NotADraftToken, Room, StoredFile, UploadAllowance};
 pub use error::StoreError;
-pub use sealed::DataKey;
+pub use sealed::{DataKey, FileSeal};

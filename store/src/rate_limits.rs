@@ -60,7 +60,13 @@ impl Hit {
 
 impl Store {
     /// Counts one hit of `subject` against `limit` and says whether it is within the allowance.
+    /// Only a keyed hash of the subject is stored: the table names no client address, phone or
+    /// reference.
     pub async fn hit_limit(&self, limit: RateLimit, subject: &str) -> Result<Hit, StoreError> {
+        let subject = self
+            .data_key()
+            .index(&format!("rate limit {}:{subject}", limit.name));
+        let subject = subject.as_str();
         let now = self.now_unix();
         let window_start = limit.window_start(now);
         let expires_at = window_start + limit.window_seconds;

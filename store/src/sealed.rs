@@ -21,6 +21,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::StoreError;
 
+mod files;
+pub use files::FileSeal;
+
 const NONCE_BYTES: usize = 12;
 
 /// The key the sensitive columns are sealed with. Never printed.

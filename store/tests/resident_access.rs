@@ -12,7 +12,7 @@ use store::clock::ManualClock;
 use store::on_both_databases;
 use store::one_time_codes::{CodeCheck, CodeRequest};
 use store::testing::TestDatabase;
-use store::{Store, StoredFile};
+use store::{Store, StoredFile, UploadAllowance};
 
 fn body(phone: &str, submitted_by: Value) -> Value {
     json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":phone,
@@ -335,14 +335,18 @@ async fn a_document_from_the_to_do_list_is_recorded_as_uploaded(db: TestDatabase
     };
     assert_eq!(
         store
-            .supply_document(&reference, file("bank_card"))
+            .supply_document(&reference, file("bank_card"), UploadAllowance::default())
             .await
             .expect("checked"),
         Supplied::NotOnTheList
     );
     assert_eq!(
         store
-            .supply_document("JSJ-2026-999999", file("income_proof"))
+            .supply_document(
+                "JSJ-2026-999999",
+                file("income_proof"),
+                UploadAllowance::default()
+            )
             .await
             .expect("checked"),
         Supplied::NotOnTheList
@@ -354,7 +358,7 @@ async fn a_document_from_the_to_do_list_is_recorded_as_uploaded(db: TestDatabase
         .is_empty());
     assert_eq!(
         store
-            .supply_document(&reference, file("income_proof"))
+            .supply_document(&reference, file("income_proof"), UploadAllowance::default())
             .await
             .expect("stored"),
         Supplied::Recorded

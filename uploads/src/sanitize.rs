@@ -9,10 +9,15 @@ use sha2::{Digest, Sha256};
 /// Longer side of a stored image: a document page stays readable, a 50 MP photo does not
 /// take 20 MB of storage.
 const MAX_SIDE: u32 = 3000;
-/// Largest canvas we agree to decode, read from the header before any pixel is allocated.
-const MAX_PIXELS: u64 = 50_000_000;
+/// Largest canvas we agree to decode, read from the header before any pixel is allocated:
+/// 40 megapixels is more than any phone camera takes, and decodes to at most 160 MB (RGBA).
+/// A flat 7000×7000 PNG of 150 KB would decode to 147 MB: it is refused unread.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Longest side the decoder is told to accept (a second guard beside [`MAX_PIXELS`]): long
+/// panoramas of a multi-page document still fit.
+const MAX_DECODE_SIDE: u32 = 20_000;
 /// Upper bound on what a decoder may allocate, the decoded image included.
-const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+const MAX_DECODE_BYTES: u64 = 192 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 85;
 
 /// What an upload may be.
@@ -94,6 +99,10 @@ pub enum UploadError {
     /// `detected` is the MIME type the content looks like, when it looks like anything known.
     #[error("files of this type are not accepted (content looks like {})", detected.as_deref().unwrap_or("nothing known"))]
     NotAllowed { detected: Option<String> },
+    /// The header claims a canvas over [`MAX_PIXELS`] (or a side over the decoder's limit):
+    /// refused before a single pixel is decoded.
+    #[error("the image is {width}×{height} pixels, more than we decode")]
+    TooManyPixels { width: u32, height: u32 },
     #[error("the image is damaged, incomplete or too large to decode")]
     Unreadable,
 }
@@ -103,6 +112,7 @@ impl UploadError {
         match self {
             Self::TooLarge { .. } => "too_large",
             Self::NotAllowed { .. } => "not_allowed",
+            Self::TooManyPixels { .. } => "too_many_pixels",
             Self::Unreadable => "unreadable",
         }
     }
@@ -113,7 +123,8 @@ impl UploadError {
 /// The type comes from the content alone. JPEG and WebP come out as JPEG, PNG as PNG: decoded,
 /// turned upright by their EXIF orientation, shrunk to at most 3000 px on the longer side and
 /// encoded afresh, so no EXIF (GPS position, phone model), XMP or other metadata survives.
-/// Images whose header claims more than 50 megapixels are refused unread. PDFs are kept byte
+/// Images whose header claims more than 40 megapixels are refused unread
+/// ([`UploadError::TooManyPixels`]). PDFs are kept byte
 /// for byte: serve them as downloads (`Content-Disposition: attachment`), never inline.
 ///
 /// CPU-bound: call it from `spawn_blocking` in async code.
@@ -183,20 +194,45 @@ fn reencode(bytes: &[u8], format: ImageFormat) -> Result<(Vec<u8>, FileKind), Up
 
 fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, UploadError> {
     let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
+    // Reads the header only: no pixel is decoded before the checks below.
+    let (width, height) = header_dimensions(bytes, format)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(UploadError::TooManyPixels { width, height });
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(unreadable)?;
-    let (width, height) = decoder.dimensions();
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => UploadError::TooManyPixels { width, height },
+        _ => UploadError::Unreadable,
+    })?;
     // A few KiB of header can claim a canvas of many gigabytes; refuse before allocating it.
-    if u64::from(width) * u64::from(height) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODE_BYTES
-    {
-        return Err(UploadError::Unreadable);
+    if decoder.dimensions() != (width, height) || decoder.total_bytes() > MAX_DECODE_BYTES {
+        return Err(UploadError::TooManyPixels { width, height });
     }
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     image.apply_orientation(orientation);
     Ok(image)
+}
+
+/// The width and height the image's header claims, read without decoding any pixel.
+fn header_dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), UploadError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // No limit on the sides here (they are what is measured), but one on what reading the
+    // header may allocate (a PNG's compressed ancillary chunks come before its first pixel).
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    reader.into_dimensions().map_err(|e| match e {
+        image::ImageError::Limits(_) => UploadError::TooManyPixels {
+            width: 0,
+            height: 0,
+        },
+        _ => UploadError::Unreadable,
+    })
 }
 
 /// Whether the image data of a JPEG runs to its end marker (EOI).
@@ -512,7 +548,7 @@ mod tests {
     }
 
     #[test]
-    fn decompression_bomb_header_is_unreadable() {
+    fn decompression_bomb_header_is_refused_unread() {
         let mut png = encode(&picture(8, 8), ImageFormat::Png);
         // IHDR is the first chunk: 8 bytes signature, 4 length, 4 type, then width and height.
         png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
@@ -525,7 +561,71 @@ mod tests {
 
         assert_eq!(
             sanitize(&png, &policy()).unwrap_err(),
+            UploadError::TooManyPixels {
+                width: 100_000,
+                height: 100_000
+            }
+        );
+    }
+
+    #[test]
+    fn flat_7000_by_7000_png_is_refused_without_being_decoded() {
+        let bomb = crate::testing::flat_png(7000, 7000);
+        // ~1 MB that decodes to 147 MB of pixels: the attack of eight parallel uploads.
+        assert!(bomb.len() < 2 * 1024 * 1024, "{} bytes", bomb.len());
+        let mut unlimited = ImageReader::with_format(Cursor::new(&bomb), ImageFormat::Png);
+        unlimited.no_limits();
+        assert_eq!(unlimited.into_dimensions().unwrap(), (7000, 7000));
+
+        let error = sanitize(&bomb, &policy()).unwrap_err();
+
+        assert_eq!(
+            error,
+            UploadError::TooManyPixels {
+                width: 7000,
+                height: 7000
+            }
+        );
+        assert_eq!(error.code(), "too_many_pixels");
+    }
+
+    #[test]
+    fn a_big_canvas_is_refused_from_its_header_alone() {
+        // The same header with no pixel data at all: decoding it would fail as unreadable, so
+        // "too many pixels" shows that nothing was decoded.
+        let bomb = crate::testing::flat_png(7000, 7000);
+        let header_only = crate::testing::png_header_only(&bomb);
+        assert!(image::load_from_memory(&header_only).is_err());
+
+        assert_eq!(
+            sanitize(&header_only, &policy()).unwrap_err().code(),
+            "too_many_pixels"
+        );
+    }
+
+    #[test]
+    fn forty_megapixels_is_the_line() {
+        let just_under = crate::testing::png_header_only(&crate::testing::flat_png(8000, 5000));
+        let just_over = crate::testing::png_header_only(&crate::testing::flat_png(8001, 5000));
+
+        // Under the cap the header passes and the missing pixel data is what fails.
+        assert_eq!(
+            sanitize(&just_under, &policy()).unwrap_err(),
             UploadError::Unreadable
+        );
+        assert_eq!(
+            sanitize(&just_over, &policy()).unwrap_err().code(),
+            "too_many_pixels"
+        );
+    }
+
+    #[test]
+    fn a_side_over_the_decoders_limit_is_too_many_pixels() {
+        let long = crate::testing::png_header_only(&crate::testing::flat_png(30_000, 10));
+
+        assert_eq!(
+            sanitize(&long, &policy()).unwrap_err().code(),
+            "too_many_pixels"
         );
     }
 
@@ -582,6 +682,14 @@ mod tests {
             "not_allowed"
         );
         assert_eq!(UploadError::Unreadable.code(), "unreadable");
+        assert_eq!(
+            UploadError::TooManyPixels {
+                width: 1,
+                height: 1
+            }
+            .code(),
+            "too_many_pixels"
+        );
     }
 
     #[test]

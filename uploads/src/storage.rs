@@ -91,6 +91,11 @@ pub enum StorageError {
     NotFound,
     #[error("file storage failed: {0}")]
     Io(#[from] io::Error),
+    /// The object store answered with an error, or could not be reached.
+    #[error("the object store failed: {0}")]
+    Remote(String),
+    #[error(transparent)]
+    Sealing(#[from] crate::sealing::SealError),
 }
 
 fn not_found_or_io(error: io::Error) -> StorageError {
@@ -108,7 +113,8 @@ pub trait FileStore: Send + Sync {
     /// complete and durable; a reader never sees part of it.
     async fn put(&self, key: &StorageKey, bytes: &[u8]) -> Result<(), StorageError>;
     async fn get(&self, key: &StorageKey) -> Result<Vec<u8>, StorageError>;
-    /// [`StorageError::NotFound`] when there was nothing to delete.
+    /// Deleting what is not there is either `Ok` (an object store cannot tell) or
+    /// [`StorageError::NotFound`] (the local disk): callers treat both as done.
     async fn delete(&self, key: &StorageKey) -> Result<(), StorageError>;
 }
 

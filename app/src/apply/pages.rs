@@ -58,6 +58,14 @@ pub enum UploadProblem {
     TooLarge,
     NotAllowed,
     Unreadable,
+    /// A photo whose canvas is over the pixel cap, refused before it was decoded.
+    TooManyPixels,
+    /// The draft (or the case's to-do list) holds as many files as it may.
+    TooManyFiles,
+    /// The stored files would take more room than a draft (or a case) may have.
+    OverQuota,
+    /// This client began too many uploads in the last hour.
+    TooManyFromClient,
 }
 
 pub fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static str {
@@ -67,6 +75,10 @@ pub fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static st
         UploadProblem::TooLarge => tr::apply_upload_too_large(lang),
         UploadProblem::NotAllowed => tr::apply_upload_not_allowed(lang),
         UploadProblem::Unreadable => tr::apply_upload_unreadable(lang),
+        UploadProblem::TooManyPixels => tr::apply_upload_too_many_pixels(lang),
+        UploadProblem::TooManyFiles => tr::apply_upload_too_many_files(lang),
+        UploadProblem::OverQuota => tr::apply_upload_over_quota(lang),
+        UploadProblem::TooManyFromClient => tr::apply_upload_too_many_from_client(lang),
     }
 }
 

@@ -69,7 +69,8 @@ impl TestServer {
         .await
     }
 
-    async fn start_configured(
+    /// Starts with settings changed and extra routes added.
+    pub async fn start_configured(
         db: TestDatabase,
         configure: impl FnOnce(&mut Config),
         extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
@@ -91,7 +92,8 @@ impl TestServer {
             .await
             .expect("the repository's handbook content");
         let standards = router::load_standards(&config).expect("the sample standards");
-        let state = AppState::new(&config, store.clone(), handbook, standards);
+        let state = AppState::new(&config, store.clone(), handbook, standards)
+            .expect("the file store settings");
         // As `server serve` does, but looking more often: tests wait for an edit saved elsewhere.
         let follower = server::handbook_follower::spawn(
             config.clone(),

@@ -47,6 +47,7 @@ pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};
 
 use crate::audit::AuditEntry;
 use crate::db::Store;
+use crate::drafts::DraftToken;
 use crate::error::StoreError;
 
 /// What became of a submission.
@@ -78,10 +79,44 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
     ) -> Result<Submitted, SubmitError> {
+        self.submit(application, key, fingerprint, None).await
+    }
+
+    /// Stores the application of a finished draft, as [`Store::submit_application`], with the
+    /// files uploaded to the draft linked to it in the same transaction: either the application
+    /// is stored with its files, or nothing is and the draft can be sent again.
+    pub async fn submit_draft_application(
+        &self,
+        application: &NewApplication,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        draft: &DraftToken,
+    ) -> Result<Submitted, SubmitError> {
+        let submitted = self
+            .submit(application, key, fingerprint, Some(draft))
+            .await?;
+        if let Submitted::Replayed(receipt) = &submitted {
+            // A file recorded while the first submission was under way.
+            self.attach_uploads(draft, receipt.reference.as_str())
+                .await?;
+        }
+        Ok(submitted)
+    }
+
+    async fn submit(
+        &self,
+        application: &NewApplication,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        draft: Option<&DraftToken>,
+    ) -> Result<Submitted, SubmitError> {
         if let Some(earlier) = self.earlier_submission(key, fingerprint).await? {
             return Ok(Submitted::Replayed(earlier));
         }
-        match self.insert_application(application, key, fingerprint).await {
+        match self
+            .insert_application(application, key, fingerprint, draft)
+            .await
+        {
             Ok(receipt) => Ok(Submitted::New(receipt)),
             // Two requests with one key raced: the other one committed first.
             Err(StoreError::Database(e)) if is_unique_violation(&e) => self
@@ -125,6 +160,7 @@ impl Store {
         application: &NewApplication,
         key: &IdempotencyKey,
         fingerprint: &str,
+        draft: Option<&DraftToken>,
     ) -> Result<Receipt, StoreError> {
         let seal = |text: &str| self.data_key().seal(text);
         let now = self.clock().now();
@@ -204,6 +240,15 @@ impl Store {
             .bind(consent.kind.text_version())
             .bind(given_by)
             .bind(submitted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(draft) = draft {
+            sqlx::query(
+                "UPDATE uploads SET application_reference = $1 WHERE draft_token_index = $2",
+            )
+            .bind(reference.as_str())
+            .bind(self.data_key().index(draft.as_str()))
             .execute(&mut *tx)
             .await?;
         }

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::model::DocumentKind;
 use crate::audit::AuditEntry;
 use crate::db::Store;
-use crate::drafts::StoredFile;
+use crate::drafts::{Room, StoredFile, UploadAllowance};
 use crate::error::StoreError;
 
 /// The to-do status of a document the resident uploaded: supplied, waiting for the caseworker to
@@ -20,6 +20,10 @@ pub enum Supplied {
     Recorded,
     /// The case does not exist, or this document is not on its to-do list: nothing was stored.
     NotOnTheList,
+    /// The to-do list holds as many files as it may ([`UploadAllowance::max_files`]).
+    TooManyFiles,
+    /// The file would take the list's stored bytes over [`UploadAllowance::max_bytes`].
+    OverQuota,
 }
 
 /// One file uploaded for an application, from the draft or from the to-do list.
@@ -37,10 +41,14 @@ impl Store {
     /// Records a file (already cleaned and kept in the file store) as the case's copy of a
     /// document on its to-do list, and marks that entry uploaded; one transaction with its audit
     /// entry. The timeline is left alone: the case has not moved.
+    ///
+    /// Files supplied this way are limited per case like a draft's ([`UploadAllowance`]): the
+    /// case's row is held while they are counted, so parallel uploads are counted in turn.
     pub async fn supply_document(
         &self,
         reference: &str,
         file: StoredFile<'_>,
+        allowance: UploadAllowance,
     ) -> Result<Supplied, StoreError> {
         let reference = reference.trim().to_ascii_uppercase();
         let now = self.now_unix();
@@ -53,6 +61,20 @@ impl Store {
         else {
             return Ok(Supplied::NotOnTheList);
         };
+        // A write that changes nothing, to take the case's row lock on PostgreSQL (SQLite's
+        // write transaction is alone already) before counting.
+        sqlx::query("UPDATE applications SET status = status WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        match self
+            .supplied_room(&mut tx, &reference, file.size, allowance)
+            .await?
+        {
+            Room::TooManyFiles => return Ok(Supplied::TooManyFiles),
+            Room::OverQuota => return Ok(Supplied::OverQuota),
+            Room::Fits | Room::NoDraft => {}
+        }
         let marked = sqlx::query(
             "UPDATE application_documents SET status = $1, updated_at = $2 \
              WHERE application_id = $3 AND document = $4 AND status IN ('missing', $1)",
@@ -98,6 +120,43 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Supplied::Recorded)
+    }
+
+    /// Whether the case's to-do list has room for a file of `size` bytes (0: for any file),
+    /// before the file is read and decoded; [`Store::supply_document`] checks again.
+    pub async fn case_upload_room(
+        &self,
+        reference: &str,
+        size: i64,
+        allowance: UploadAllowance,
+    ) -> Result<Room, StoreError> {
+        let reference = reference.trim().to_ascii_uppercase();
+        let mut connection = self.pool().acquire().await?;
+        self.supplied_room(&mut connection, &reference, size, allowance)
+            .await
+    }
+
+    /// Counts the files supplied from the to-do list (not those sent with the draft).
+    async fn supplied_room(
+        &self,
+        connection: &mut sqlx::AnyConnection,
+        reference: &str,
+        size: i64,
+        allowance: UploadAllowance,
+    ) -> Result<Room, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes \
+             FROM uploads WHERE application_reference = $1 AND draft_token_index = ''",
+        )
+        .bind(reference)
+        .fetch_one(&mut *connection)
+        .await?;
+        Ok(Room::of(
+            row.try_get("files")?,
+            row.try_get("bytes")?,
+            size,
+            allowance,
+        ))
     }
 
     /// Every file uploaded for an application, oldest first.
