@@ -27,6 +27,9 @@ run_contract_fuzz() {
     PORTAL_DATA_KEY_FILE="$dir/data.key" \
     PORTAL_UPLOAD_DIR="$dir/uploads" \
     PORTAL_ACCESS_CODE_ATTEMPTS_PER_MINUTE=1000 \
+    PORTAL_REFERENCE_FAILURES_PER_HOUR=10000 \
+    PORTAL_SUBMISSIONS_PER_HOUR_PER_CLIENT=1000000 \
+    PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE=1000000 \
     RUST_LOG=warn \
     "$server" >"$dir/server.log" 2>&1 &
   local pid=$!

@@ -46,7 +46,7 @@ run_instances_check() {
   psql -q "$admin_url" -c "CREATE DATABASE \"$database\"" >/dev/null
   local database_url="${admin_url%/*}/$database"
   local bucket="portal-instances-$$"
-  s3_create_bucket "$bucket"
+  curl -sf -o /dev/null -X PUT "$TEST_S3_ENDPOINT/$bucket" || die "could not create the bucket $bucket"
 
   local sink_port port_a port_b proxy_port
   sink_port="$(free_port)"; port_a="$(free_port)"; port_b="$(free_port)"; proxy_port="$(free_port)"
@@ -61,6 +61,11 @@ run_instances_check() {
     "PORTAL_SITE_ROOT=$ROOT/target/site"
     "PORTAL_CONTENT_DIR=$ROOT/content"
     "PORTAL_UPLOAD_URL=s3://$bucket/uploads"
+    "AWS_ENDPOINT_URL=$TEST_S3_ENDPOINT"
+    "AWS_ALLOW_HTTP=true"
+    "AWS_ACCESS_KEY_ID=instances"
+    "AWS_SECRET_ACCESS_KEY=instances-secret"
+    "AWS_REGION=us-east-1"
     "PORTAL_TRUSTED_PROXIES=127.0.0.1/32"
     "PORTAL_SMS_WEBHOOK_URL=http://127.0.0.1:$sink_port/sms"
     "RUST_LOG=warn"

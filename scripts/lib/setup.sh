@@ -69,12 +69,13 @@ apt_install() {
 }
 
 # Chromium for the browser tests, PostgreSQL for the second database run, sqlite3 for the test
-# that tampers with the audit log behind the portal's back.
+# that tampers with the audit log behind the portal's back, nginx for the two-instance check.
 ensure_test_packages() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   have sqlite3 || missing+=(sqlite3)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  have nginx || missing+=(nginx-light)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 

@@ -215,8 +215,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             let new = store::DataKey::from_base64(&new_data_key.0)
                 .map_err(|e| invalid("PORTAL_NEW_DATA_KEY")(e.to_string()))?;
+            let old = config.load_data_key().map_err(store::StoreError::from)?;
             let store = router::open_store_unchecked(&config, Arc::new(SystemClock)).await?;
             let report = store.rotate_data_key(&new, discard_drafts).await?;
+            // The uploaded files too, wherever they are kept; a re-run skips those already moved.
+            let (files_moved, files_done) =
+                crate::file_store::reseal_files(&config, &store, &old, &new).await?;
+            println!(
+                "Uploaded files: {files_moved} moved to the new key, {files_done} already under it or kept unsealed."
+            );
             println!(
                 "The database is now sealed with key {}: {} applications, {} case messages and {} queued messages moved; {} drafts discarded, {} one-time codes removed. Restart every instance with PORTAL_DATA_KEY set to the new key.",
                 new.id(),

@@ -10,7 +10,6 @@
 //! `PORTAL_UPLOAD_DECODES` photos at once: the others wait for a slot, and after
 //! `PORTAL_UPLOAD_DECODE_WAIT_SECONDS` are told the system is busy.
 
-
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::request::Parts;

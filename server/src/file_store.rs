@@ -63,6 +63,54 @@ pub fn open(config: &Config, store: &store::Store) -> Result<Arc<dyn FileStore>,
     )))
 }
 
+/// After `rotate-key` moved the database: every stored file sealed under the old key is opened
+/// and sealed again under the new one, in place. Files already under the new key are skipped, so
+/// a rotation interrupted here is finished by running it again. Returns (moved, already done).
+pub async fn reseal_files(
+    config: &Config,
+    store: &store::Store,
+    old: &store::DataKey,
+    new: &store::DataKey,
+) -> Result<(u64, u64), CliError> {
+    let failed = |name: &str, reason: String| CliError::Invalid {
+        field: "PORTAL_UPLOAD_URL",
+        reason: format!("could not move the file {name} to the new key: {reason}"),
+    };
+    let files = backend(config)?;
+    let (old, new) = (
+        store::FileSeal::new(old.clone()),
+        store::FileSeal::new(new.clone()),
+    );
+    let (mut moved, mut done) = (0, 0);
+    for name in store.stored_file_keys().await? {
+        let Ok(key) = name.parse::<StorageKey>() else {
+            return Err(failed(&name, "its name is not a storage key".into()));
+        };
+        let stored = match files.get(&key).await {
+            Ok(stored) => stored,
+            // A file whose row outlived it (removed with a stale draft): nothing to move.
+            Err(uploads::StorageError::NotFound) => continue,
+            Err(e) => return Err(failed(&name, e.to_string())),
+        };
+        if !store::FileSeal::is_sealed(&stored) || new.open(&name, &stored).is_ok() {
+            done += 1;
+            continue;
+        }
+        let plain = old
+            .open(&name, &stored)
+            .map_err(|_| failed(&name, "it opens with neither key".into()))?;
+        let sealed = new
+            .seal(&name, &plain)
+            .map_err(|e| failed(&name, e.to_string()))?;
+        files
+            .put(&key, &sealed)
+            .await
+            .map_err(|e| failed(&name, e.to_string()))?;
+        moved += 1;
+    }
+    Ok((moved, done))
+}
+
 /// At start: a configured object store must answer, or the server does not start.
 pub async fn check_at_start(config: &Config) -> Result<(), CliError> {
     let invalid = |reason: String| CliError::Invalid {

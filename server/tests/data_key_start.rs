@@ -124,3 +124,73 @@ async fn after_rotate_key_the_server_starts_with_the_new_key_only() {
     );
     assert!(ok, "the new key is the database's: {text}");
 }
+
+/// `rotate-key` moves the uploaded files too: a file sealed under the old key opens under the new
+/// one afterwards, and running the rotation again moves nothing twice.
+#[tokio::test]
+async fn rotate_key_moves_the_uploaded_files_to_the_new_key() {
+    let db = TestDatabase::sqlite().await;
+    one_application(&db).await;
+    let store = db.store().await;
+    let uploads_dir = tempfile::tempdir().expect("a folder for the files");
+    let name = "2026/12/0b7c6f3e-4a8e-4f0e-9d55-2f7a2b1c9e10.jpg";
+    let old_seal = store.file_seal();
+    let disk = uploads::LocalDiskStore::new(uploads_dir.path());
+    let key: uploads::StorageKey = name.parse().expect("a storage key");
+    let photo = b"\xff\xd8\xff\xe0 a photo of the household register".to_vec();
+    uploads::FileStore::put(&disk, &key, &old_seal.seal(name, &photo).expect("sealed"))
+        .await
+        .expect("kept");
+    let draft = store.create_draft("{}").await.expect("a draft");
+    store
+        .record_upload(
+            &draft,
+            store::StoredFile {
+                document: "household_register",
+                storage_key: name,
+                content_type: "image/jpeg",
+                size: photo.len() as i64,
+                sha256: "0",
+            },
+            store::UploadAllowance::default(),
+        )
+        .await
+        .expect("recorded");
+    let env = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("PORTAL_DATA_KEY", TEST_KEY),
+        ("PORTAL_NEW_DATA_KEY", OTHER_KEY),
+        (
+            "PORTAL_UPLOAD_DIR",
+            uploads_dir.path().to_str().expect("a path"),
+        ),
+    ];
+    let (ok, text) = run(&["rotate-key", "--discard-drafts"], &env);
+    assert!(ok, "{text}");
+    assert!(text.contains("1 moved to the new key"), "{text}");
+    let stored = uploads::FileStore::get(&disk, &key)
+        .await
+        .expect("still there");
+    assert!(
+        old_seal.open(name, &stored).is_err(),
+        "no longer under the old key"
+    );
+    let new_key = store::DataKey::from_base64(OTHER_KEY).expect("a key");
+    let opened = store::FileSeal::new(new_key)
+        .open(name, &stored)
+        .expect("opens under the new key");
+    assert_eq!(opened, photo);
+
+    let env = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("PORTAL_DATA_KEY", TEST_KEY),
+        ("PORTAL_NEW_DATA_KEY", OTHER_KEY),
+        (
+            "PORTAL_UPLOAD_DIR",
+            uploads_dir.path().to_str().expect("a path"),
+        ),
+    ];
+    let (ok, text) = run(&["rotate-key", "--discard-drafts"], &env);
+    assert!(ok, "{text}");
+    assert!(text.contains("0 moved to the new key, 1 already"), "{text}");
+}

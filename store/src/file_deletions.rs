@@ -5,6 +5,16 @@ use crate::db::Store;
 use crate::error::StoreError;
 
 impl Store {
+    /// The storage key of every uploaded file the database knows of, oldest first (a key
+    /// rotation moves each of them to the new key).
+    pub async fn stored_file_keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT storage_key FROM uploads ORDER BY id")
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
     /// Storage keys of files to delete from the file store, oldest first, at most `limit`.
     pub async fn files_to_delete(&self, limit: i64) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(

@@ -12,6 +12,7 @@ pub mod data_keys;
 mod db;
 mod drafts;
 pub mod error;
+mod file_deletions;
 pub mod one_time_codes;
 pub mod outbox;
 pub mod policy_edits;
@@ -21,7 +22,6 @@ pub mod sessions;
 pub mod staff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-mod file_deletions;
 
 pub use clock::{Clock, SystemClock};
 pub use county::County;

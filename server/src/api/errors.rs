@@ -1,7 +1,8 @@
-//! Every error under `/api/` answers in the API's own shape, `{"errors":[{field,code,message}]}`,
+//! Every error under `/api/v1/` answers in the API's own shape, `{"errors":[{field,code,message}]}`,
 //! whichever layer refused the request: the body limit (413), a throttle (429, its Retry-After
 //! kept), the origin check (403), the router (404, 405) or a caught panic (500). Those layers
-//! answer the pages with HTML; a partner's client reads JSON, and the document promises it.
+//! answer the pages with HTML (the pages' server functions under `/api/` too, which a browser
+//! without JS posts to as a form); a partner's client reads JSON, and the document promises it.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -13,8 +14,8 @@ use app::input_errors::application_error_message;
 
 use super::eligibility::{caller_language, ApiError};
 
-/// Where the JSON API lives.
-pub const API_PREFIX: &str = "/api/";
+/// Where the public JSON API lives.
+pub const API_PREFIX: &str = "/api/v1/";
 
 fn code_for(status: StatusCode) -> &'static str {
     match status {

@@ -63,9 +63,12 @@ impl TestServer {
 
     /// Like [`Self::start_beside`], with settings changed from `Config::for_tests`.
     pub async fn start_beside_with_config(&self, configure: impl FnOnce(&mut Config)) -> Self {
-        Self::start_on(self.db.another_handle(), self.clock.clone(), configure, |routes| {
-            routes
-        })
+        Self::start_on(
+            self.db.another_handle(),
+            self.clock.clone(),
+            configure,
+            |routes| routes,
+        )
         .await
     }
 

@@ -35,8 +35,8 @@ pub use limits::{LimitsError, WorkflowLimits};
 pub use model::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
-pub use names::normalise_name;
 pub(crate) use names::name_index_under;
+pub use names::normalise_name;
 pub(crate) use phones::phones_of;
 pub use phones::PhoneApplication;
 pub use queue::{QueueError, QueueItem, QueuePage, QueueSearch, SearchProblem, QUEUE_PAGE};
