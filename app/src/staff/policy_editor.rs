@@ -142,6 +142,7 @@ pub struct Draft {
 /// The texts where `theirs` (saved by someone else) differs from `yours` (typed). When the version
 /// both started from is known, only the texts they changed are listed: the others are the
 /// typist's own changes, which the form still holds.
+#[cfg(feature = "ssr")]
 pub fn differences(theirs: &Policy, yours: &Policy, base: Option<&Policy>) -> Vec<FieldDifference> {
     let mut found = Vec::new();
     for (language, their_text, your_text, base_text) in [
