@@ -67,6 +67,8 @@ run_instances_check() {
     "AWS_SECRET_ACCESS_KEY=instances-secret"
     "AWS_REGION=us-east-1"
     "PORTAL_TRUSTED_PROXIES=127.0.0.1/32"
+    # A killed instance's claimed SMS go out from the other one after this.
+    "PORTAL_SMS_LEASE_SECONDS=30"
     "PORTAL_SMS_WEBHOOK_URL=http://127.0.0.1:$sink_port/sms"
     "RUST_LOG=warn"
   )

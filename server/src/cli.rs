@@ -425,7 +425,7 @@ async fn serve(config: Config) -> Result<(), CliError> {
         state.handbook.clone(),
         crate::handbook_follower::EVERY,
     );
-    crate::notifications::spawn_dispatcher(store.clone(), sms);
+    crate::notifications::spawn_dispatcher(store.clone(), sms, config.sms_lease_seconds);
     let app = router::build_router(router::routes(&state), state, &config);
     let running = router::serve(&config, app, shutdown_signal()).await?;
     tracing::info!(address = %running.address, database = %config.database_url, "serving");

@@ -141,6 +141,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub otp_attempts_per_minute: u32,
 
+    /// How long an instance's claim on a batch of SMS holds (seconds). A dispatcher that dies
+    /// mid-batch leaves its messages to the other instances after this; at least twice the
+    /// webhook's 10 s timeout, since a batch stops starting sends at half of it.
+    #[arg(long, env = "PORTAL_SMS_LEASE_SECONDS", default_value_t = crate::notifications::LEASE_SECONDS,
+          value_parser = clap::value_parser!(i64).range(30..=3600))]
+    pub sms_lease_seconds: i64,
+
     /// The reverse proxies in front of the portal, as comma-separated networks (10.0.0.0/8,
     /// fd00::/8, 192.0.2.7). Only a request from one of them has its client taken from
     /// X-Forwarded-For (the right-most address that is not itself one of them); empty: none.
@@ -307,6 +314,7 @@ impl Config {
             sms_webhook_url: None,
             sms_webhook_token: None,
             otp_attempts_per_minute: 10,
+            sms_lease_seconds: crate::notifications::LEASE_SECONDS,
             trusted_proxies: TrustedProxies::default(),
             reference_failures_per_hour: 20,
             submissions_per_hour_per_client: 1_000_000,

@@ -229,18 +229,21 @@ const POLL: Duration = Duration::from_secs(2);
 const BATCH: i64 = 50;
 /// Messages sent at the same time: enough to keep a slow gateway busy, few enough not to flood it.
 pub const PARALLEL_SENDS: usize = 4;
-/// How long a claim holds. Longer than the slowest batch can take (50 messages, 4 at a time, each
-/// at most the webhook's 10 s timeout: about 2 minutes), so a live dispatcher never loses its claim
-/// mid-send; after it, the messages of a dispatcher that died are claimed again.
+/// How long a claim holds by default (`PORTAL_SMS_LEASE_SECONDS`). After it, the messages of a
+/// dispatcher that died are claimed again by another instance. A live dispatcher starts no new send
+/// from its batch once half the lease has gone and gives the rest back, so with a lease of at least
+/// twice the webhook's timeout it never loses a claim mid-send.
 pub const LEASE_SECONDS: i64 = 300;
 
 /// Runs for the life of the process.
-pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>) {
+pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>, lease_seconds: i64) {
     let instance = InstanceId::for_this_process();
     tracing::info!(instance = instance.as_str(), "sending SMS from the outbox");
     tokio::spawn(async move {
         loop {
-            if let Err(e) = dispatch_due_as(&store, provider.as_ref(), &instance).await {
+            if let Err(e) =
+                dispatch_claimed_for(&store, provider.as_ref(), &instance, lease_seconds).await
+            {
                 tracing::warn!(error = %e, "could not read the outbox");
             }
             tokio::time::sleep(POLL).await;
@@ -270,11 +273,30 @@ pub async fn dispatch_due_as(
     provider: &dyn SmsProvider,
     instance: &InstanceId,
 ) -> Result<usize, store::StoreError> {
+    dispatch_claimed_for(store, provider, instance, LEASE_SECONDS).await
+}
+
+/// [`dispatch_due_as`] with a lease of `lease_seconds`: once half of it has gone, the messages of
+/// the batch not yet started are given back instead of sent, so no send outlives the claim.
+pub async fn dispatch_claimed_for(
+    store: &Store,
+    provider: &dyn SmsProvider,
+    instance: &InstanceId,
+    lease_seconds: i64,
+) -> Result<usize, store::StoreError> {
     let claimed = store
-        .claim_due_messages(instance, BATCH, LEASE_SECONDS)
+        .claim_due_messages(instance, BATCH, lease_seconds)
         .await?;
+    let half_lease = Duration::from_secs(u64::try_from(lease_seconds / 2).unwrap_or(1).max(1));
+    let stop_starting = tokio::time::Instant::now() + half_lease;
     let outcomes: Vec<Result<bool, store::StoreError>> = stream::iter(claimed)
-        .map(|message| send_one(store, provider, instance, message))
+        .map(|message| async move {
+            if tokio::time::Instant::now() >= stop_starting {
+                store.release_message(message.id, instance).await?;
+                return Ok(false);
+            }
+            send_one(store, provider, instance, message).await
+        })
         .buffer_unordered(PARALLEL_SENDS)
         .collect()
         .await;

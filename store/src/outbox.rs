@@ -173,6 +173,20 @@ impl Store {
         Ok(())
     }
 
+    /// Gives a claimed message back unsent and untried (its batch ran out of lease time): any
+    /// instance may claim it again at once.
+    pub async fn release_message(&self, id: i64, instance: &InstanceId) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL \
+             WHERE id = $1 AND claimed_by = $2 AND sent_at IS NULL",
+        )
+        .bind(id)
+        .bind(instance.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Sets a message aside for good, with the reason (it cannot be opened or has no text): it
     /// is never claimed again, and an operator finds it by `quarantined_at`.
     pub async fn quarantine_message(

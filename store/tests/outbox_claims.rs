@@ -127,3 +127,44 @@ on_both_databases!(
     quarantine_postgres,
     a_row_that_cannot_be_opened_is_set_aside_and_the_rest_go
 );
+
+async fn a_released_message_is_claimed_again_at_once(db: TestDatabase) {
+    let store = db.store().await;
+    let other = db.store().await;
+    submit(&store, 1).await;
+    let (a, b) = (InstanceId::named("a"), InstanceId::named("b"));
+    let claimed = store
+        .claim_due_messages(&a, 10, LEASE)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    // Another instance cannot give back what it does not hold.
+    other
+        .release_message(claimed[0].id, &b)
+        .await
+        .expect("release");
+    assert!(other
+        .claim_due_messages(&b, 10, LEASE)
+        .await
+        .expect("claim")
+        .is_empty());
+    // The holder gives it back unsent (its batch ran short of lease): b takes it at once.
+    store
+        .release_message(claimed[0].id, &a)
+        .await
+        .expect("release");
+    let taken = other
+        .claim_due_messages(&b, 10, LEASE)
+        .await
+        .expect("claim");
+    assert_eq!(
+        taken.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![claimed[0].id]
+    );
+    assert_eq!(taken[0].attempts, 0, "giving back is not an attempt");
+}
+on_both_databases!(
+    released_sqlite,
+    released_postgres,
+    a_released_message_is_claimed_again_at_once
+);
