@@ -48,8 +48,8 @@ pub async fn show(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, _) = request.into_parts();
-    match open_counted(&state, &mut access, &client, &reference).await {
-        Ok(Some(case)) => {
+    match open_counted(&state, &mut access, &client, &reference, &parts).await {
+        Ok(case) => {
             let uploads = TodoUploads {
                 max_bytes: state.upload_policy.max_bytes,
                 refused: None,
@@ -61,20 +61,20 @@ pub async fn show(
             };
             render_case(&state, parts, case, uploads, withdraw).await
         }
-        Ok(None) => open_again(&state, parts).await,
         Err(response) => response,
     }
 }
 
 /// Opens a case this browser may see, counted as a look-up of the client and given back when it
-/// opens: every route under `/track/cases/…` goes through here, whatever its method. `None`: not
-/// a case of this browser (the caller asks it to prove its phone again).
+/// opens: every route under `/track/cases/…` goes through here, whatever its method. Any other
+/// browser is asked to prove its phone again, as for a reference that does not exist.
 async fn open_counted(
     state: &AppState,
     access: &mut ResidentAccess,
     client: &ClientKey,
     reference: &str,
-) -> Result<Option<CaseView>, Response> {
+    parts: &Parts,
+) -> Result<CaseView, Response> {
     let lookup = state
         .limits
         .begin_client_lookup(client)
@@ -83,9 +83,9 @@ async fn open_counted(
     match access.open_case(&state.store, reference).await {
         Ok(Some(case)) => {
             lookup.found().await;
-            Ok(Some(case))
+            Ok(case)
         }
-        Ok(None) => Ok(None),
+        Ok(None) => Err(open_again(state, parts.clone()).await),
         Err(e) => Err(unavailable(&e)),
     }
 }
@@ -100,9 +100,8 @@ pub async fn upload(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, body) = request.into_parts();
-    let case = match open_counted(&state, &mut access, &client, &reference).await {
-        Ok(Some(case)) => case,
-        Ok(None) => return open_again(&state, parts).await,
+    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
+        Ok(case) => case,
         Err(response) => return response,
     };
     let posted = match read_posted_document(&state, parts.clone(), body).await {
@@ -186,9 +185,8 @@ pub async fn withdraw(
 ) -> Response {
     let mut access = ResidentAccess::load(&session, &state.store).await;
     let (parts, body) = request.into_parts();
-    let case = match open_counted(&state, &mut access, &client, &reference).await {
-        Ok(Some(case)) => case,
-        Ok(None) => return open_again(&state, parts).await,
+    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
+        Ok(case) => case,
         Err(response) => return response,
     };
     let Some(fields) = read_form(body).await else {

@@ -35,6 +35,8 @@ async fn audit_verify_catches_a_row_edited_with_sqlite3() {
 
     let file = db.url.sqlite_path().expect("a SQLite file").to_owned();
     let edited = Command::new("sqlite3")
+        // A checkpoint of the closed pool may still hold the file for a moment.
+        .args(["-cmd", ".timeout 5000"])
         .arg(&file)
         .arg("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET detail = '{\"county\":\"qufu\"}' WHERE id = 2;")
         .status()
@@ -124,6 +126,8 @@ async fn audit_verify_catches_the_last_entry_deleted_with_sqlite3() {
     let url = db.url.as_str().to_owned();
     let file = db.url.sqlite_path().expect("a SQLite file").to_owned();
     let deleted = Command::new("sqlite3")
+        // A checkpoint of the closed pool may still hold the file for a moment.
+        .args(["-cmd", ".timeout 5000"])
         .arg(&file)
         .arg("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 3;")
         .status()

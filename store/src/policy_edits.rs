@@ -163,47 +163,6 @@ impl Store {
         })
     }
 
-    /// Saves `content` (the policy as JSON) as the next version of `slug`; returns its number.
-    pub async fn save_policy_version(
-        &self,
-        slug: &str,
-        content: &str,
-        note: &str,
-        editor: &StaffUser,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let latest: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM policy_versions WHERE slug = $1")
-                .bind(slug)
-                .fetch_one(&mut *tx)
-                .await?;
-        let version = latest.unwrap_or(0) + 1;
-        sqlx::query(
-            "INSERT INTO policy_versions (slug, version, content, note, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(slug)
-        .bind(version)
-        .bind(content)
-        .bind(note)
-        .bind(editor.id)
-        .bind(self.now_unix())
-        .execute(&mut *tx)
-        .await?;
-        let detail = serde_json::json!({ "version": version, "note": note }).to_string();
-        self.append_audit(
-            &mut tx,
-            AuditEntry {
-                actor: Some(editor.id),
-                action: "policy.edit",
-                subject: slug,
-                detail: &detail,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(version)
-    }
-
     /// The newest saved version of every edited policy: (slug, content).
     pub async fn latest_policy_versions(&self) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(

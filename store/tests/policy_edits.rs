@@ -22,21 +22,21 @@ async fn edits_are_versioned_and_every_save_is_in_an_intact_audit_chain(db: Test
 
     assert_eq!(
         store
-            .save_policy_version("dibao", r#"{"v":1}"#, "first", &admin)
+            .save_policy_version_from("dibao", 0, r#"{"v":1}"#, "first", &admin)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
         store
-            .save_policy_version("dibao", r#"{"v":2}"#, "second", &admin)
+            .save_policy_version_from("dibao", 1, r#"{"v":2}"#, "second", &admin)
             .await
             .unwrap(),
         2
     );
     assert_eq!(
         store
-            .save_policy_version("legal-aid", r#"{"v":1}"#, "other", &admin)
+            .save_policy_version_from("legal-aid", 0, r#"{"v":1}"#, "other", &admin)
             .await
             .unwrap(),
         1
@@ -95,7 +95,7 @@ async fn the_audit_log_refuses_updates_and_deletes(db: TestDatabase) {
         .await
         .unwrap();
     store
-        .save_policy_version("dibao", "{}", "edit", &admin)
+        .save_policy_version_from("dibao", 0, "{}", "edit", &admin)
         .await
         .unwrap();
     for sql in [

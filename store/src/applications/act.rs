@@ -217,14 +217,7 @@ impl Store {
         }
         let next =
             next_state(times.state, CaseAction::Withdraw).map_err(|_| WithdrawError::NotAllowed)?;
-        let changed =
-            sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
-                .bind(next.as_str())
-                .bind(id)
-                .bind(times.state.as_str())
-                .execute(&mut *tx)
-                .await?;
-        if changed.rows_affected() != 1 {
+        if !move_state(&mut tx, id, times.state, next).await? {
             return Err(WithdrawError::Conflict);
         }
         sqlx::query(
@@ -303,14 +296,7 @@ impl Store {
                 return Err(ActError::NoticeRunning { ends_at });
             }
         }
-        let changed =
-            sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
-                .bind(next.as_str())
-                .bind(id)
-                .bind(times.state.as_str())
-                .execute(&mut *tx)
-                .await?;
-        if changed.rows_affected() != 1 {
+        if !move_state(&mut tx, id, times.state, next).await? {
             return Err(ActError::Conflict);
         }
         let second_actor = match step {
@@ -461,4 +447,21 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Moves case `id` from `from` to `to` in the transaction; `false` when it is no longer in `from`
+/// (someone else acted on it meanwhile), and nothing changed.
+async fn move_state(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+    from: CaseState,
+    to: CaseState,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.as_str())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(changed.rows_affected() == 1)
 }
