@@ -120,7 +120,31 @@ test('an emergency shows its 2-hour clock at the top of the queue', async ({ pag
     await step.getByLabel('先行救助金额（元）').fill('800');
     await step.getByLabel('说明（可以不写）').fill('送去棉被和 800 元');
   });
-  await expect(page.getByText('¥800')).toBeVisible();
+  // The amount recorded, as the case shows it (the form's hint names it too, with what is left).
+  await expect(page.getByText('¥800', { exact: true })).toBeVisible();
+});
+
+test('a resident withdraws their own application, and the case shows it was theirs', async ({ page, secondPhone: resident }) => {
+  const receipt = await submit(page.request, '13900000004');
+  await residentSees(resident, receipt, '已提交');
+  // Folded away so that nobody withdraws by accident: it opens on a tap.
+  await resident.locator('details.withdraw summary').click();
+  // Without the confirmation box nothing happens, and the page says why beside it.
+  await resident.getByRole('button', { name: '撤回申请' }).click();
+  await expect(resident.getByText('要撤回，请先勾选“我确认要撤回这份申请”。').first()).toBeVisible();
+  await resident.getByLabel('撤回的原因（可以不写）').fill('家里情况好转了');
+  await resident.getByLabel('我确认要撤回这份申请').check();
+  await resident.getByRole('button', { name: '撤回申请' }).click();
+  await expect(resident.getByText('您的申请已经撤回，工作人员不再办理。以后需要帮助，可以重新申请。')).toBeVisible();
+  await expect(resident.getByText('现在：已撤回')).toBeVisible();
+  await expect(resident.getByRole('button', { name: '撤回申请' })).toHaveCount(0);
+  await expectAccessible(resident);
+
+  await signIn(page, 'e2e.caseworker');
+  await page.goto(`/staff/cases/${receipt.reference}`);
+  const timeline = page.locator('ol.timeline').first();
+  await expect(timeline).toContainText('申请人本人');
+  await expect(timeline).toContainText('家里情况好转了');
 });
 
 for (const username of ['e2e.other-county', 'e2e.volunteer']) {
