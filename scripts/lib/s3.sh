@@ -21,13 +21,20 @@ ensure_s3_test_server() {
   fi
 }
 
+# A healthy server lists its buckets; one that answers errors (say, its files were removed under
+# it) does not count.
 s3_answers() {
-  curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$S3_PORT/" 2>/dev/null
+  curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$S3_PORT/" 2>/dev/null
 }
 
 start_test_s3() {
   ensure_s3_test_server
   if ! s3_answers; then
+    # One left from an earlier run that no longer answers properly is stopped first.
+    if [ -f "$S3_DIR/server.pid" ]; then
+      kill "$(cat "$S3_DIR/server.pid")" 2>/dev/null || true
+      sleep 0.5
+    fi
     say "Starting an S3-compatible server (moto) for the tests on 127.0.0.1:$S3_PORT"
     mkdir -p "$S3_DIR"
     # setsid: the server outlives this script's process group, like the test PostgreSQL.
