@@ -379,20 +379,32 @@ function everyAckStoredOnce(acks) {
   return { stored: rows.length, lost, duplicates };
 }
 
+/** A GET of the stand-in gateway, tried again when a kept-alive connection was closed under it. */
+async function sinkJson(path) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await (await fetch(`${sink}${path}`)).json();
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await sleep(200);
+    }
+  }
+}
+
 async function smsOfEveryReceipt(acks) {
   const until = performance.now() + smsWaitSeconds * 1000;
   const wanted = new Set(acks.map((ack) => ack.reference));
   let got = new Map();
   let stats = null;
   for (;;) {
-    const messages = await (await fetch(`${sink}/messages`)).json();
+    const messages = await sinkJson('/messages');
     got = new Map();
     for (const message of messages) {
-      for (const reference of wanted) {
-        if (message.text.includes(reference)) got.set(reference, (got.get(reference) ?? 0) + 1);
+      for (const reference of message.text.match(/JSJ-\d{4}-\d+/g) ?? []) {
+        if (wanted.has(reference)) got.set(reference, (got.get(reference) ?? 0) + 1);
       }
     }
-    stats = await (await fetch(`${sink}/stats`)).json();
+    stats = await sinkJson('/stats');
     if (got.size >= wanted.size || performance.now() > until) break;
     await sleep(500);
   }
@@ -421,7 +433,9 @@ if (acksFile) {
 }
 check(run.killed, 'instance B was killed under load');
 check(run.unexpected === 0, 'no unexpected answers', `${run.unexpected}`);
-check(seconds > 0 || run.acks.length === submissions, `every submission acknowledged`, `${run.acks.length} of ${submissions}`);
+if (seconds === 0) {
+  check(run.acks.length === submissions, 'every submission acknowledged', `${run.acks.length} of ${submissions}`);
+}
 
 const stored = everyAckStoredOnce([first, ...run.acks]);
 check(stored.lost === 0 && stored.duplicates === 0, 'every 201 is in the database once',

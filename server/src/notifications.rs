@@ -227,6 +227,7 @@ pub fn provider_from(config: &crate::Config) -> Result<Arc<dyn SmsProvider>, Web
 const POLL: Duration = Duration::from_secs(2);
 /// Messages claimed at a time.
 const BATCH: i64 = 50;
+const BATCH_SIZE: usize = BATCH as usize;
 /// Messages sent at the same time: enough to keep a slow gateway busy, few enough not to flood it.
 pub const PARALLEL_SENDS: usize = 4;
 /// How long a claim holds by default (`PORTAL_SMS_LEASE_SECONDS`). After it, the messages of a
@@ -241,10 +242,12 @@ pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>, lease_seco
     tracing::info!(instance = instance.as_str(), "sending SMS from the outbox");
     tokio::spawn(async move {
         loop {
-            if let Err(e) =
-                dispatch_claimed_for(&store, provider.as_ref(), &instance, lease_seconds).await
-            {
-                tracing::warn!(error = %e, "could not read the outbox");
+            match dispatch_claimed_for(&store, provider.as_ref(), &instance, lease_seconds).await {
+                // A whole batch went out: more may be waiting (a burst of applications), so the
+                // next batch is claimed at once instead of after the pause.
+                Ok(sent) if sent >= BATCH_SIZE => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read the outbox"),
             }
             tokio::time::sleep(POLL).await;
         }
