@@ -5,8 +5,6 @@
 //! read. Per-capita values are shown unrounded (`counted / N`), so a shown value never contradicts
 //! its check.
 
-use core::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::household::{Area, DisabilityKind, Household, Member};

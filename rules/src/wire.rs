@@ -1,11 +1,15 @@
-//! Enums that travel as snake_case strings in the JSON contracts of POLICY.md.
+//! Enums that travel as snake_case strings in the JSON contracts of POLICY.md, and in the forms,
+//! URLs and database columns that carry the same values. Every crate of the portal declares such
+//! enums with this one macro (`rules::wire_enum!`), so a value has one spelling everywhere.
 
 /// Declares an enum with its wire names, `ALL` in contract order, `as_str`, `parse` (which
-/// answers `None` for an unknown name rather than failing) and `Display`.
+/// answers `None` for an unknown name rather than failing), `Display` and serde by wire name.
+/// The calling crate depends on `serde`.
+#[macro_export]
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -24,8 +28,8 @@ macro_rules! wire_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }

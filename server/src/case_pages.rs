@@ -527,14 +527,16 @@ fn case_page(
             })
             .collect(),
         actions: CaseAction::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|a| next_state(file.times.state, *a).is_ok())
             .filter(|a| decides || !a.needs_supervisor(file.times.state))
             .filter(|a| *a != CaseAction::RecordAdvance || file.emergency.is_some())
             .map(|a| a.as_str().to_owned())
             .collect(),
         reason_actions: CaseAction::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|a| a.needs_reason(file.times.state))
             .map(|a| a.as_str().to_owned())
             .collect(),

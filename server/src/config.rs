@@ -34,7 +34,7 @@ pub struct Config {
     pub standards_file: Option<PathBuf>,
 
     /// The workflow's time limits and working-day calendar with the year's public holidays (JSON,
-    /// as store/workflow/sample-2026.json); without it the built-in 2026 sample applies.
+    /// as casework/workflow/sample-2026.json); without it the built-in 2026 sample applies.
     #[arg(long, env = "PORTAL_WORKFLOW_FILE")]
     pub workflow_file: Option<PathBuf>,
 

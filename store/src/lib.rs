@@ -7,7 +7,6 @@ pub mod api_keys;
 pub mod applications;
 pub mod audit;
 pub mod clock;
-pub mod county;
 pub mod data_keys;
 mod db;
 mod drafts;
@@ -23,8 +22,8 @@ pub mod staff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use casework::County;
 pub use clock::{Clock, SystemClock};
-pub use county::County;
 pub use db::{Backend, DatabaseUrl, Store};
 pub use drafts::{DraftToken, DraftUpload, NotADraftToken, Room, StoredFile, UploadAllowance};
 pub use error::StoreError;

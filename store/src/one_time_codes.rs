@@ -88,7 +88,7 @@ impl Store {
         if recent.len() as i64 >= CODES_PER_HOUR {
             return Ok(CodeRequest::TooMany);
         }
-        let code = crate::applications::random_digits(&mut rand::thread_rng(), CODE_DIGITS);
+        let code = casework::random_digits(&mut rand::thread_rng(), CODE_DIGITS);
         let inserted = sqlx::query(
             "INSERT INTO one_time_codes (phone_index, code_hash, created_at, minute, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )

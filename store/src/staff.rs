@@ -12,9 +12,9 @@ use argon2::Argon2;
 use sqlx::Row;
 use thiserror::Error;
 
-use crate::county::County;
 use crate::db::Store;
 use crate::error::StoreError;
+use casework::County;
 
 /// Failed sign-ins in a row that lock the account.
 pub const MAX_FAILED_LOGINS: i64 = 5;
@@ -228,7 +228,7 @@ fn row_to_user(row: &sqlx::any::AnyRow) -> Result<StaffUser, StoreError> {
             .map_err(|e: UnknownRole| StoreError::Corrupt(e.to_string()))?,
         county: county
             .parse()
-            .map_err(|e: crate::county::UnknownCounty| StoreError::Corrupt(e.to_string()))?,
+            .map_err(|e: casework::UnknownCounty| StoreError::Corrupt(e.to_string()))?,
     })
 }
 

@@ -8,12 +8,12 @@ use time::OffsetDateTime;
 
 use super::advances::NewAdvance;
 use super::case::{case_times, CaseKey, TIME_COLUMNS};
-use super::model::{ConsentKind, DocumentKind};
-use super::workflow::{next_state, CaseAction, CaseState, NotAllowed};
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::{Role, StaffUser};
+use casework::{next_state, CaseAction, CaseState, NotAllowed};
+use casework::{ConsentKind, DocumentKind};
 
 /// One step with what it needs besides its note.
 #[derive(Debug, Clone, PartialEq, Eq)]

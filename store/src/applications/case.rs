@@ -6,14 +6,14 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use super::deadline::{CaseTimes, Deadline, NextActor};
-use super::limits::WorkflowLimits;
-use super::model::DocumentKind;
 use super::supplied::UPLOADED;
-use super::workflow::CaseState;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::one_time_codes::PhoneIndex;
+use casework::CaseState;
+use casework::DocumentKind;
+use casework::WorkflowLimits;
+use casework::{CaseTimes, Deadline, NextActor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseEvent {

@@ -9,13 +9,13 @@ use time::OffsetDateTime;
 use super::act::{may_handle, ActError};
 use super::advances::{case_assessment, AdvanceRecord};
 use super::case::{case_times, timestamp, TIME_COLUMNS};
-use super::deadline::CaseTimes;
-use super::model::{DocumentKind, SubmittedBy};
 use crate::audit::AuditEntry;
-use crate::county::County;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::StaffUser;
+use casework::CaseTimes;
+use casework::County;
+use casework::{DocumentKind, SubmittedBy};
 
 /// A timeline entry with the staff (or `self` / `family` / `volunteer` for the submission) who
 /// made it.

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
-use super::workflow::{next_state, CaseAction, CaseState};
 use crate::audit::AuditEntry;
-use crate::county::County;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::{Role, StaffUser};
+use casework::County;
+use casework::{next_state, CaseAction, CaseState};
 
 /// Which cases the dashboard counts: those submitted in the last so many days, or all.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -110,7 +110,7 @@ pub struct Figures {
 impl Default for Figures {
     fn default() -> Self {
         Self {
-            cases: CaseState::ALL.into_iter().map(|s| (s, 0)).collect(),
+            cases: CaseState::ALL.iter().copied().map(|s| (s, 0)).collect(),
             critical: Compliance::default(),
             urgent: Compliance::default(),
             decisions: Compliance::default(),
@@ -191,7 +191,8 @@ fn awaiting_decision(state: CaseState) -> bool {
 /// `'a', 'b'` for a SQL `IN` list; the states are our own constants, never input.
 fn state_list(keep: fn(CaseState) -> bool) -> String {
     CaseState::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|s| keep(*s))
         .map(|s| format!("'{}'", s.as_str()))
         .collect::<Vec<_>>()
@@ -288,7 +289,8 @@ impl Store {
         let as_of = self.clock().now();
         let since = period.since(as_of);
         let mut figures: HashMap<County, Figures> = County::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|c| (c, Figures::default()))
             .collect();
 
@@ -328,7 +330,8 @@ impl Store {
         }
 
         let counties: Vec<(County, Figures)> = County::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|c| (c, figures.remove(&c).unwrap_or_default()))
             .collect();
         let mut total = Figures::default();

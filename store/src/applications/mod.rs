@@ -7,21 +7,15 @@ mod advances;
 mod case;
 mod case_file;
 mod dashboard;
-mod deadline;
-mod limits;
-mod model;
 mod names;
 mod phones;
 mod queue;
-mod receipt;
-mod request;
 mod supplied;
-mod workflow;
 
-use rand::Rng;
 use sqlx::Row;
 use time::OffsetDateTime;
 
+// The casework types cases are kept with, where callers of the store expect them.
 pub use act::{ActError, CaseStep, WithdrawError, APPLICANT_ACTOR, WITHDRAW_REASON_MAX_CHARS};
 pub use advances::{advance_cap_yuan, case_assessment, AdvanceRecord};
 pub use case::{CaseEvent, CaseKey, CaseMessage, CaseView};
@@ -29,21 +23,19 @@ pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
     MESSAGE_MAX_CHARS,
 };
-pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
-pub use deadline::{CaseTimes, Deadline, NextActor, NextStep};
-pub use limits::{LimitsError, WorkflowLimits};
-pub use model::{
-    Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
+pub use casework::{
+    next_state, read_application, AccessCode, Applicant, CaseAction, CaseState, CaseTimes, Consent,
+    ConsentKind, Deadline, DocumentKind, EmergencyClaim, FieldProblem, IdempotencyKey,
+    InvalidIdempotencyKey, LimitsError, NewApplication, NextActor, NextStep, NotAllowed, Receipt,
+    Reference, SubmittedBy, WorkflowLimits,
 };
+pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
 pub(crate) use names::name_index_under;
 pub use names::normalise_name;
 pub(crate) use phones::phones_of;
 pub use phones::PhoneApplication;
 pub use queue::{QueueError, QueueItem, QueuePage, QueueSearch, SearchProblem, QUEUE_PAGE};
-pub use receipt::{AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference};
-pub use request::{read_application, FieldProblem};
 pub use supplied::{CaseUpload, Supplied, UPLOADED};
-pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};
 
 use crate::audit::AuditEntry;
 use crate::db::Store;
@@ -313,12 +305,6 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 /// A random access code's digits; kept here so tests can make them predictable.
-pub(crate) fn random_digits(rng: &mut impl Rng, count: usize) -> String {
-    (0..count)
-        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
-        .collect()
-}
-
 /// Two keyed hashes are equal, compared in constant time.
 pub(crate) fn same_hash(a: &str, b: &str) -> bool {
     case::same(a.as_bytes(), b.as_bytes())

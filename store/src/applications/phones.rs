@@ -5,10 +5,10 @@ use rules::ProgrammeId;
 use sqlx::{Any, Row, Transaction};
 use time::OffsetDateTime;
 
-use super::model::{NewApplication, SubmittedBy};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::one_time_codes::PhoneIndex;
+use casework::{NewApplication, SubmittedBy};
 
 /// One application of a phone, as the list after a verified phone shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

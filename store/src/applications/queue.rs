@@ -9,12 +9,12 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::case::{case_times, TIME_COLUMNS};
-use super::deadline::CaseTimes;
 use crate::audit::AuditEntry;
-use crate::county::County;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::{Role, StaffUser};
+use casework::CaseTimes;
+use casework::County;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueItem {

@@ -4,11 +4,11 @@
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use super::model::DocumentKind;
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::drafts::{Room, StoredFile, UploadAllowance};
 use crate::error::StoreError;
+use casework::DocumentKind;
 
 /// The to-do status of a document the resident uploaded: supplied, waiting for the caseworker to
 /// check it (who then marks the documents `supplied`, or asks again).

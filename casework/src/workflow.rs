@@ -1,79 +1,35 @@
 //! The case workflow of POLICY.md §4 as a state machine: which action is allowed in which state,
 //! and where it leads. An action that is not allowed is refused and changes nothing.
 
-use serde::{Deserialize, Serialize};
-
-/// A case's state. The main line runs from `Submitted` to `Closed`; the rest are side states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseState {
-    Submitted,
-    /// 受理 (documents may still be missing).
-    Accepted,
-    /// 家庭经济状况核对.
-    Verifying,
-    /// 入户调查 by two staff.
-    HomeVisit,
-    /// 民主评议 / 审核.
-    Review,
-    /// 公示, 7 days.
-    PublicNotice,
-    Approved,
-    Rejected,
-    Paying,
-    Closed,
-    NeedsDocuments,
-    /// 先行救助 given; the ordinary procedure goes on.
-    AdvancePaid,
-    Referred,
-    /// 一事一议.
-    Deliberation,
-    Withdrawn,
+rules::wire_enum! {
+    /// A case's state. The main line runs from `Submitted` to `Closed`; the rest are side states.
+    CaseState {
+        Submitted = "submitted",
+        /// 受理 (documents may still be missing).
+        Accepted = "accepted",
+        /// 家庭经济状况核对.
+        Verifying = "verifying",
+        /// 入户调查 by two staff.
+        HomeVisit = "home_visit",
+        /// 民主评议 / 审核.
+        Review = "review",
+        /// 公示, 7 days.
+        PublicNotice = "public_notice",
+        Approved = "approved",
+        Rejected = "rejected",
+        Paying = "paying",
+        Closed = "closed",
+        NeedsDocuments = "needs_documents",
+        /// 先行救助 given; the ordinary procedure goes on.
+        AdvancePaid = "advance_paid",
+        Referred = "referred",
+        /// 一事一议.
+        Deliberation = "deliberation",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 15] = [
-        CaseState::Submitted,
-        CaseState::Accepted,
-        CaseState::Verifying,
-        CaseState::HomeVisit,
-        CaseState::Review,
-        CaseState::PublicNotice,
-        CaseState::Approved,
-        CaseState::Rejected,
-        CaseState::Paying,
-        CaseState::Closed,
-        CaseState::NeedsDocuments,
-        CaseState::AdvancePaid,
-        CaseState::Referred,
-        CaseState::Deliberation,
-        CaseState::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseState::Submitted => "submitted",
-            CaseState::Accepted => "accepted",
-            CaseState::Verifying => "verifying",
-            CaseState::HomeVisit => "home_visit",
-            CaseState::Review => "review",
-            CaseState::PublicNotice => "public_notice",
-            CaseState::Approved => "approved",
-            CaseState::Rejected => "rejected",
-            CaseState::Paying => "paying",
-            CaseState::Closed => "closed",
-            CaseState::NeedsDocuments => "needs_documents",
-            CaseState::AdvancePaid => "advance_paid",
-            CaseState::Referred => "referred",
-            CaseState::Deliberation => "deliberation",
-            CaseState::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<CaseState> {
-        CaseState::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// Whether the applicant may still take the application back: while it is open and
     /// undecided (not approved, rejected, being paid, referred on or ended).
     pub fn applicant_may_withdraw(self) -> bool {
@@ -86,72 +42,30 @@ impl CaseState {
     }
 }
 
-/// What staff (or the applicant, for `Withdraw`) can do to a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseAction {
-    Accept,
-    RequestDocuments,
-    DocumentsReceived,
-    StartVerification,
-    /// The household's finances are verified; two staff visit next.
-    StartHomeVisit,
-    /// The home visit by two staff is recorded; the case goes to review.
-    RecordHomeVisit,
-    StartPublicNotice,
-    Approve,
-    Reject,
-    StartPaying,
-    Close,
-    RecordAdvance,
-    Refer,
-    SendToDeliberation,
-    Withdraw,
+rules::wire_enum! {
+    /// What staff (or the applicant, for `Withdraw`) can do to a case.
+    CaseAction {
+        Accept = "accept",
+        RequestDocuments = "request_documents",
+        DocumentsReceived = "documents_received",
+        StartVerification = "start_verification",
+        /// The household's finances are verified; two staff visit next.
+        StartHomeVisit = "start_home_visit",
+        /// The home visit by two staff is recorded; the case goes to review.
+        RecordHomeVisit = "record_home_visit",
+        StartPublicNotice = "start_public_notice",
+        Approve = "approve",
+        Reject = "reject",
+        StartPaying = "start_paying",
+        Close = "close",
+        RecordAdvance = "record_advance",
+        Refer = "refer",
+        SendToDeliberation = "send_to_deliberation",
+        Withdraw = "withdraw",
+    }
 }
 
 impl CaseAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseAction::Accept => "accept",
-            CaseAction::RequestDocuments => "request_documents",
-            CaseAction::DocumentsReceived => "documents_received",
-            CaseAction::StartVerification => "start_verification",
-            CaseAction::StartHomeVisit => "start_home_visit",
-            CaseAction::RecordHomeVisit => "record_home_visit",
-            CaseAction::StartPublicNotice => "start_public_notice",
-            CaseAction::Approve => "approve",
-            CaseAction::Reject => "reject",
-            CaseAction::StartPaying => "start_paying",
-            CaseAction::Close => "close",
-            CaseAction::RecordAdvance => "record_advance",
-            CaseAction::Refer => "refer",
-            CaseAction::SendToDeliberation => "send_to_deliberation",
-            CaseAction::Withdraw => "withdraw",
-        }
-    }
-
-    pub const ALL: [CaseAction; 15] = [
-        CaseAction::Accept,
-        CaseAction::RequestDocuments,
-        CaseAction::DocumentsReceived,
-        CaseAction::StartVerification,
-        CaseAction::StartHomeVisit,
-        CaseAction::RecordHomeVisit,
-        CaseAction::StartPublicNotice,
-        CaseAction::Approve,
-        CaseAction::Reject,
-        CaseAction::StartPaying,
-        CaseAction::Close,
-        CaseAction::RecordAdvance,
-        CaseAction::Refer,
-        CaseAction::SendToDeliberation,
-        CaseAction::Withdraw,
-    ];
-
-    pub fn parse(text: &str) -> Option<CaseAction> {
-        CaseAction::ALL.into_iter().find(|a| a.as_str() == text)
-    }
-
     /// Whether this action, taken while a case is `from`, needs its note as a written reason: a
     /// decision either way, a referral, a deliberation, and whatever ends a case before its
     /// decision (a withdrawal on staff initiative, closing a referred case).
@@ -332,14 +246,14 @@ mod tests {
 
     #[test]
     fn actions_read_back_from_their_names() {
-        for action in CaseAction::ALL {
+        for &action in CaseAction::ALL {
             assert_eq!(CaseAction::parse(action.as_str()), Some(action));
         }
     }
 
     #[test]
     fn no_open_state_is_a_dead_end() {
-        for state in CaseState::ALL.into_iter().filter(|s| !s.is_final()) {
+        for &state in CaseState::ALL.iter().filter(|s| !s.is_final()) {
             assert!(
                 CaseAction::ALL
                     .iter()

@@ -14,7 +14,7 @@ const BEIJING: UtcOffset = offset!(+8);
 
 /// The limits in force when no file is configured: POLICY.md §4's defaults, and the 2026 public
 /// holidays of the State Council's notice.
-const SAMPLE: &str = include_str!("../../workflow/sample-2026.json");
+const SAMPLE: &str = include_str!("../workflow/sample-2026.json");
 
 /// What the workflow's deadlines are counted with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,7 @@ struct LimitsFile {
 }
 
 impl WorkflowLimits {
-    /// Reads and checks a limits file (as `store/workflow/sample-2026.json`).
+    /// Reads and checks a limits file (as `casework/workflow/sample-2026.json`).
     pub fn from_json(json: &str) -> Result<WorkflowLimits, LimitsError> {
         let file: LimitsFile =
             serde_json::from_str(json).map_err(|e| LimitsError::Json(e.to_string()))?;

@@ -7,7 +7,7 @@ use rules::{EmergencyKind, Household, HouseholdRequest, ProgrammeId, Urgency};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::model::{
+use crate::application::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
 use crate::county::County;

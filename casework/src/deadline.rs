@@ -4,7 +4,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::workflow::CaseState;
+use crate::workflow::CaseState;
 
 /// What is due next and by when.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

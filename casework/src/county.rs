@@ -1,54 +1,27 @@
 //! Jining's county-level areas (POLICY.md §5). Staff see only their own area's cases.
 
-use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum County {
-    Rencheng,
-    Yanzhou,
-    Qufu,
-    Zoucheng,
-    Weishan,
-    Yutai,
-    Jinxiang,
-    Jiaxiang,
-    Wenshang,
-    Sishui,
-    Liangshan,
+rules::wire_enum! {
+    County {
+        Rencheng = "rencheng",
+        Yanzhou = "yanzhou",
+        Qufu = "qufu",
+        Zoucheng = "zoucheng",
+        Weishan = "weishan",
+        Yutai = "yutai",
+        Jinxiang = "jinxiang",
+        Jiaxiang = "jiaxiang",
+        Wenshang = "wenshang",
+        Sishui = "sishui",
+        Liangshan = "liangshan",
+    }
 }
 
 impl County {
-    pub const ALL: [County; 11] = [
-        County::Rencheng,
-        County::Yanzhou,
-        County::Qufu,
-        County::Zoucheng,
-        County::Weishan,
-        County::Yutai,
-        County::Jinxiang,
-        County::Jiaxiang,
-        County::Wenshang,
-        County::Sishui,
-        County::Liangshan,
-    ];
-
-    /// The stable id stored in the database and used in URLs.
+    /// The stable id stored in the database and used in URLs (its wire name).
     pub fn id(self) -> &'static str {
-        match self {
-            County::Rencheng => "rencheng",
-            County::Yanzhou => "yanzhou",
-            County::Qufu => "qufu",
-            County::Zoucheng => "zoucheng",
-            County::Weishan => "weishan",
-            County::Yutai => "yutai",
-            County::Jinxiang => "jinxiang",
-            County::Jiaxiang => "jiaxiang",
-            County::Wenshang => "wenshang",
-            County::Sishui => "sishui",
-            County::Liangshan => "liangshan",
-        }
+        self.as_str()
     }
 
     /// The official Chinese name, as the public JSON contract spells it.
@@ -80,15 +53,10 @@ impl FromStr for County {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         County::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|c| c.id() == s || c.chinese_name() == s)
             .ok_or_else(|| UnknownCounty(s.to_owned()))
-    }
-}
-
-impl fmt::Display for County {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
     }
 }
 
@@ -101,7 +69,7 @@ mod tests {
         assert_eq!("qufu".parse(), Ok(County::Qufu));
         assert_eq!("曲阜市".parse(), Ok(County::Qufu));
         assert!("北京市".parse::<County>().is_err());
-        for county in County::ALL {
+        for &county in County::ALL {
             assert_eq!(county.id().parse(), Ok(county));
         }
     }

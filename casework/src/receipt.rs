@@ -39,12 +39,19 @@ const ACCESS_CODE_DIGITS: usize = 8;
 
 impl AccessCode {
     pub fn generate(rng: &mut impl Rng) -> AccessCode {
-        AccessCode(super::random_digits(rng, ACCESS_CODE_DIGITS))
+        AccessCode(random_digits(rng, ACCESS_CODE_DIGITS))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// `count` random decimal digits, from the caller's generator.
+pub fn random_digits(rng: &mut impl Rng, count: usize) -> String {
+    (0..count)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .collect()
 }
 
 impl fmt::Debug for AccessCode {

@@ -1,0 +1,27 @@
+//! The casework domain of the 济时救 portal: what an application is and how it is read
+//! (POLICY.md §4 and §6), the case workflow, its deadlines in working days, receipts and
+//! references, counties, documents and consents.
+//!
+//! Pure: no IO, no database, no clock, no UI. The store keeps cases with these types, the pages
+//! and the API read requests with them, and the browser bundles use the same rules, so a limit,
+//! a state or a county is spelt once.
+
+pub mod application;
+pub mod county;
+pub mod deadline;
+pub mod limits;
+pub mod receipt;
+pub mod request;
+pub mod workflow;
+
+pub use application::{
+    Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
+};
+pub use county::{County, UnknownCounty};
+pub use deadline::{CaseTimes, Deadline, NextActor, NextStep};
+pub use limits::{LimitsError, WorkflowLimits};
+pub use receipt::{
+    random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,
+};
+pub use request::{read_application, FieldProblem};
+pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};
