@@ -9,11 +9,13 @@
 //      once (checked in the database), every receipt SMS reaches the gateway, none twice.
 //
 // Usage: node several-instances.mjs (settings in the environment, see `setting` below).
-// Prints one line per check and the load's figures; exits 1 when a check fails.
+// Prints one line per check and the load's figures, the lost submissions and duplicate SMS beside
+// their budgets (bench/budgets.env); exits 1 when a check fails or a budget is missed.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
+import { Budgets, readBudgets } from './budgets.mjs';
 
 function setting(name, fallback) {
   const value = process.env[name] ?? fallback;
@@ -37,6 +39,7 @@ const concurrency = Number(setting('INSTANCES_CONCURRENCY', '16'));
 const lookupAllowance = Number(setting('INSTANCES_LOOKUP_ALLOWANCE', '10'));
 const smsWaitSeconds = Number(setting('INSTANCES_SMS_WAIT_SECONDS', '120'));
 const acksFile = process.env.INSTANCES_ACKS_FILE;
+const budgets = readBudgets();
 
 let failures = 0;
 function check(ok, what, detail = '') {
@@ -445,6 +448,24 @@ const sms = await smsOfEveryReceipt([first, ...run.acks]);
 check(sms.missing === 0, 'every receipt SMS reached the gateway', `${sms.missing} missing`);
 check(sms.twice === 0 && sms.repeatedPosts === 0, 'no SMS was sent twice',
   `${sms.twice} receipts in two messages, ${sms.repeatedPosts} messages posted more than once, ${sms.posts} posts`);
-console.log(`     SMS duplicates: ${sms.repeatedPosts + sms.twice}`);
 
-process.exit(failures === 0 ? 0 : 1);
+// The figures with their budgets; bench/several-instances.sh adds the audit chain's.
+const tally = new Budgets();
+const rate = run.acks.length / run.elapsed;
+const p99 = percentile(latencies, 99);
+tally.none({ name: 'two instances, throughput', value: rate, shown: rate.toFixed(1), unit: 'submissions/s' });
+tally.none({ name: 'two instances, p99 latency', value: p99, shown: p99.toFixed(1), unit: 'ms' });
+tally.check({
+  name: 'two instances, acknowledged submissions lost',
+  value: stored.lost,
+  budget: budgets.INSTANCES_LOST_MAX,
+  direction: 'at-most',
+});
+tally.check({
+  name: 'two instances, duplicate SMS',
+  value: sms.repeatedPosts + sms.twice,
+  budget: budgets.INSTANCES_DUPLICATE_SMS_MAX,
+  direction: 'at-most',
+});
+
+process.exit(failures === 0 && tally.missed === 0 ? 0 : 1);
