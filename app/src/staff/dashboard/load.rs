@@ -1,0 +1,83 @@
+//! The server function that reads the dashboard's figures for the signed-in supervisor.
+
+use leptos::prelude::*;
+
+use super::DashboardAccess;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use store::applications::{Compliance, Dashboard, Figures};
+
+    use super::super::{DashboardData, FiguresRow, Share};
+
+    fn share(c: &Compliance) -> Share {
+        Share {
+            on_time: c.on_time,
+            missed: c.missed,
+            overdue: c.overdue,
+            percent: c.percent_on_time(),
+        }
+    }
+
+    fn row(f: &Figures) -> FiguresRow {
+        FiguresRow {
+            cases: f
+                .cases
+                .iter()
+                .map(|(s, n)| (s.as_str().to_owned(), *n))
+                .collect(),
+            critical: share(&f.critical),
+            urgent: share(&f.urgent),
+            decisions: share(&f.decisions),
+        }
+    }
+
+    pub fn data(dashboard: &Dashboard, own_county: store::County) -> DashboardData {
+        DashboardData {
+            period: dashboard.period.as_str().to_owned(),
+            as_of: dashboard.as_of.unix_timestamp(),
+            own_county: own_county.id().to_owned(),
+            counties: dashboard
+                .counties
+                .iter()
+                .map(|(c, f)| (c.id().to_owned(), row(f)))
+                .collect(),
+            total: row(&dashboard.total),
+        }
+    }
+}
+
+/// The dashboard for a supervisor or an administrator; others are sent to sign in or refused (403).
+#[server(endpoint = "staff/dashboard")]
+pub async fn load_dashboard(period: String) -> Result<DashboardAccess, ServerFnError> {
+    use store::applications::{DashboardError, Period};
+    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
+    let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+    let staff = crate::staff::session::current_staff(&session, &store)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read the staff session");
+            ServerFnError::new("session")
+        })?;
+    let Some(staff) = staff else {
+        leptos_axum::redirect("/staff/login");
+        return Ok(DashboardAccess::Forbidden);
+    };
+    let period = Period::parse(&period).unwrap_or_default();
+    match store.dashboard(&staff, period).await {
+        Ok(dashboard) => Ok(DashboardAccess::Allowed(Box::new(ssr::data(
+            &dashboard,
+            staff.county,
+        )))),
+        Err(DashboardError::NotAllowed) => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FORBIDDEN);
+            }
+            Ok(DashboardAccess::Forbidden)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the dashboard");
+            Err(ServerFnError::new("dashboard"))
+        }
+    }
+}
