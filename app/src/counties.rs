@@ -1,34 +1,27 @@
 //! Jining's county-level areas (POLICY.md §5) as the pages name them.
 
+use casework::County;
+
 use crate::i18n::{tr, Lang};
 
-/// The ids the store and the JSON contracts use, in the order of the official list.
-pub const COUNTY_IDS: [&str; 11] = [
-    "rencheng",
-    "yanzhou",
-    "qufu",
-    "zoucheng",
-    "weishan",
-    "yutai",
-    "jinxiang",
-    "jiaxiang",
-    "wenshang",
-    "sishui",
-    "liangshan",
-];
-
-pub fn county_name(lang: Lang, county: &str) -> &'static str {
+/// The county's name in the reader's language.
+pub fn county_name(lang: Lang, county: County) -> &'static str {
     match county {
-        "rencheng" => tr::county_rencheng(lang),
-        "yanzhou" => tr::county_yanzhou(lang),
-        "qufu" => tr::county_qufu(lang),
-        "zoucheng" => tr::county_zoucheng(lang),
-        "weishan" => tr::county_weishan(lang),
-        "yutai" => tr::county_yutai(lang),
-        "jinxiang" => tr::county_jinxiang(lang),
-        "jiaxiang" => tr::county_jiaxiang(lang),
-        "wenshang" => tr::county_wenshang(lang),
-        "sishui" => tr::county_sishui(lang),
-        _ => tr::county_liangshan(lang),
+        County::Rencheng => tr::county_rencheng(lang),
+        County::Yanzhou => tr::county_yanzhou(lang),
+        County::Qufu => tr::county_qufu(lang),
+        County::Zoucheng => tr::county_zoucheng(lang),
+        County::Weishan => tr::county_weishan(lang),
+        County::Yutai => tr::county_yutai(lang),
+        County::Jinxiang => tr::county_jinxiang(lang),
+        County::Jiaxiang => tr::county_jiaxiang(lang),
+        County::Wenshang => tr::county_wenshang(lang),
+        County::Sishui => tr::county_sishui(lang),
+        County::Liangshan => tr::county_liangshan(lang),
     }
+}
+
+/// The name for a county id as stored or posted; empty for an id that is none of Jining's.
+pub fn county_name_of(lang: Lang, id: &str) -> &'static str {
+    County::parse(id).map_or("", |county| county_name(lang, county))
 }

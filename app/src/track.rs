@@ -2,6 +2,7 @@
 //! where it stands, what happened when, what is due next, and which documents are still missing.
 //! The form posts to the page itself; the server looks the case up and hands it to the page.
 
+use casework::CaseState;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,11 +20,11 @@ pub mod withdraw;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrackedCase {
     pub reference: String,
-    pub status: String,
+    pub status: CaseState,
     pub submitted_at: i64,
     pub programmes: Vec<rules::ProgrammeId>,
     /// (state, at, note), oldest first.
-    pub timeline: Vec<(String, i64, String)>,
+    pub timeline: Vec<(CaseState, i64, String)>,
     /// (kind: `advance` | `accept` | `decision` | `notice_ends`, due at).
     pub next_deadline: Option<(String, i64)>,
     /// `staff` | `supervisor` | `applicant` | `partner`.
@@ -99,23 +100,23 @@ fn form_page(lang: Lang, reference: &str, not_found: bool) -> impl IntoView {
     }
 }
 
-pub fn status_label(lang: Lang, status: &str) -> &'static str {
+pub fn status_label(lang: Lang, status: CaseState) -> &'static str {
     match status {
-        "submitted" => tr::track_status_submitted(lang),
-        "accepted" => tr::track_status_accepted(lang),
-        "verifying" => tr::track_status_verifying(lang),
-        "home_visit" => tr::track_status_home_visit(lang),
-        "review" => tr::track_status_review(lang),
-        "public_notice" => tr::track_status_public_notice(lang),
-        "approved" => tr::track_status_approved(lang),
-        "rejected" => tr::track_status_rejected(lang),
-        "paying" => tr::track_status_paying(lang),
-        "closed" => tr::track_status_closed(lang),
-        "needs_documents" => tr::track_status_needs_documents(lang),
-        "advance_paid" => tr::track_status_advance_paid(lang),
-        "referred" => tr::track_status_referred(lang),
-        "deliberation" => tr::track_status_deliberation(lang),
-        _ => tr::track_status_withdrawn(lang),
+        CaseState::Submitted => tr::track_status_submitted(lang),
+        CaseState::Accepted => tr::track_status_accepted(lang),
+        CaseState::Verifying => tr::track_status_verifying(lang),
+        CaseState::HomeVisit => tr::track_status_home_visit(lang),
+        CaseState::Review => tr::track_status_review(lang),
+        CaseState::PublicNotice => tr::track_status_public_notice(lang),
+        CaseState::Approved => tr::track_status_approved(lang),
+        CaseState::Rejected => tr::track_status_rejected(lang),
+        CaseState::Paying => tr::track_status_paying(lang),
+        CaseState::Closed => tr::track_status_closed(lang),
+        CaseState::NeedsDocuments => tr::track_status_needs_documents(lang),
+        CaseState::AdvancePaid => tr::track_status_advance_paid(lang),
+        CaseState::Referred => tr::track_status_referred(lang),
+        CaseState::Deliberation => tr::track_status_deliberation(lang),
+        CaseState::Withdrawn => tr::track_status_withdrawn(lang),
     }
 }
 
@@ -134,7 +135,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
     view! {
         <Title text=tr::track_case_title(lang, case.reference.clone())/>
         <h1>{tr::track_case_title(lang, case.reference.clone())}</h1>
-        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, &case.status))}</p>
+        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, case.status))}</p>
         {deadline.map(|d| view! { <p class="notice">{d}</p> })}
         {case.overdue.then(|| view! { <p class="notice notice-late"><strong>{tr::track_step_overdue(lang)}</strong></p> })}
         {case.next_actor.as_deref().map(|actor| view! { <p>{crate::staff::actor_text(lang, actor)}</p> })}
@@ -148,7 +149,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         <ol class="timeline">
             {case.timeline.iter().map(|(state, at, note)| view! {
                 <li>
-                    <strong>{status_label(lang, state)}</strong>
+                    <strong>{status_label(lang, *state)}</strong>
                     <span class="timeline-time">{format_date_time(lang, *at)}</span>
                     {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}
                 </li>

@@ -19,13 +19,16 @@ pub struct FieldProblem {
     pub code: &'static str,
 }
 
-const MAX_NAME_CHARS: usize = 50;
-const MAX_ADDRESS_CHARS: usize = 200;
-const MAX_CODE_CHARS: usize = 40;
+/// The longest name (the applicant's, a family member's), in characters.
+pub const NAME_MAX_CHARS: usize = 50;
+/// The longest address, in characters.
+pub const ADDRESS_MAX_CHARS: usize = 200;
+/// The longest volunteer or event code, in characters.
+pub const CODE_MAX_CHARS: usize = 40;
 /// Members of this age or more sign their own verification authorization.
-const ADULT_AGE: f64 = 18.0;
+pub const ADULT_AGE: u8 = 18;
 /// Children under this age need their guardian's consent for their information (PIPL Art. 31).
-const GUARDIAN_AGE: f64 = 14.0;
+pub const GUARDIAN_AGE: u8 = 14;
 
 struct Reader {
     problems: Vec<FieldProblem>,
@@ -136,7 +139,7 @@ fn read_applicant(r: &mut Reader, v: &Value) -> Option<Applicant> {
         r.problem("applicant", "required");
         return None;
     }
-    let name = r.text(&v["name"], "applicant.name", MAX_NAME_CHARS);
+    let name = r.text(&v["name"], "applicant.name", NAME_MAX_CHARS);
     let id_number = r.parsed::<IdNumber>(&v["id_number"], "applicant.id_number");
     let phone = r.parsed::<MobileNumber>(&v["phone"], "applicant.phone");
     let county =
@@ -148,7 +151,7 @@ fn read_applicant(r: &mut Reader, v: &Value) -> Option<Applicant> {
                     None
                 }
             });
-    let address = r.text(&v["address"], "applicant.address", MAX_ADDRESS_CHARS);
+    let address = r.text(&v["address"], "applicant.address", ADDRESS_MAX_CHARS);
     Some(Applicant {
         name: name?,
         id_number: id_number?,
@@ -162,7 +165,7 @@ fn read_submitted_by(r: &mut Reader, v: &Value) -> Option<SubmittedBy> {
     match v["type"].as_str() {
         Some("self") => Some(SubmittedBy::Applicant),
         Some("family") => {
-            let name = r.text(&v["name"], "submitted_by.name", MAX_NAME_CHARS);
+            let name = r.text(&v["name"], "submitted_by.name", NAME_MAX_CHARS);
             let phone = r.parsed::<MobileNumber>(&v["phone"], "submitted_by.phone");
             let relation = r.text(&v["relation"], "submitted_by.relation", 20);
             Some(SubmittedBy::Family {
@@ -190,10 +193,16 @@ fn read_submitted_by(r: &mut Reader, v: &Value) -> Option<SubmittedBy> {
     }
 }
 
-/// A volunteer or event code: letters, digits and dashes, as printed on a badge or a poster.
+/// Whether `text` (already upper-cased) is written as a volunteer or event code: letters, digits
+/// and dashes, as printed on a badge or a poster.
+pub fn is_code(text: &str) -> bool {
+    text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A volunteer or event code (see [`is_code`]).
 fn code(r: &mut Reader, v: &Value, field: &str) -> Option<String> {
-    let text = r.text(v, field, MAX_CODE_CHARS)?.to_ascii_uppercase();
-    if text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    let text = r.text(v, field, CODE_MAX_CHARS)?.to_ascii_uppercase();
+    if is_code(&text) {
         Some(text)
     } else {
         r.problem(field, "format");
@@ -306,7 +315,7 @@ fn read_consents(
         require(r, "applicant_confirmed", ConsentKind::ApplicantConfirmed);
     }
     let ages: Vec<f64> = household.members.iter().map(|m| f64::from(m.age)).collect();
-    if ages.iter().any(|age| *age < GUARDIAN_AGE) {
+    if ages.iter().any(|age| *age < f64::from(GUARDIAN_AGE)) {
         // The adult who gives the sensitive-information consent for the household is the
         // child's guardian in the application; it is recorded as the guardian's consent too.
         if consents
@@ -340,7 +349,7 @@ fn read_consents(
     let unsigned_adult = ages
         .iter()
         .enumerate()
-        .any(|(i, age)| *age >= ADULT_AGE && !signed.contains(&i));
+        .any(|(i, age)| *age >= f64::from(ADULT_AGE) && !signed.contains(&i));
     if unsigned_adult {
         r.problem(field, "consent_required");
     }

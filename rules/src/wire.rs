@@ -3,7 +3,8 @@
 //! enums with this one macro (`rules::wire_enum!`), so a value has one spelling everywhere.
 
 /// Declares an enum with its wire names, `ALL` in contract order, `as_str`, `parse` (which
-/// answers `None` for an unknown name rather than failing), `Display` and serde by wire name.
+/// answers `None` for an unknown name rather than failing), `Display`, equality with its wire
+/// name and serde by wire name.
 /// The calling crate depends on `serde`.
 #[macro_export]
 macro_rules! wire_enum {
@@ -25,6 +26,13 @@ macro_rules! wire_enum {
             /// The value for its wire name, `None` when unknown.
             pub fn parse(text: &str) -> Option<$name> {
                 match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        /// A value equals its wire name.
+        impl ::core::cmp::PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
             }
         }
 

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use app::apply::{
     ApplicationDraft, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt, UploadProblem,
-    DOCUMENTS,
 };
+use casework::DocumentKind;
 use store::applications::{read_application, IdempotencyKey, Submitted};
 use store::{DraftToken, Room};
 
@@ -131,7 +131,7 @@ pub async fn upload(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     }
-    let allowed = DOCUMENTS.contains(&posted.document.as_str());
+    let allowed = DocumentKind::parse(&posted.document).is_some();
     let kept = match form_problem(&posted, allowed) {
         Some(problem) => Err(KeepError::Refused(problem)),
         None => clean_and_keep(&state, posted.file).await,

@@ -452,7 +452,7 @@ fn case_page(
     CasePage {
         reference: file.reference.clone(),
         county: file.county.id().to_owned(),
-        status: file.times.state.as_str().to_owned(),
+        status: file.times.state,
         now: now.unix_timestamp(),
         deadline: step.deadline.map(|d| {
             (

@@ -385,7 +385,10 @@ pub fn render(lang: Lang, message: &PendingMessage) -> Option<String> {
         }
         "case_state" => {
             let reference = body["reference"].as_str()?;
-            let state = app::track::status_label(lang, body["state"].as_str()?);
+            let state = app::track::status_label(
+                lang,
+                casework::CaseState::parse(body["state"].as_str()?)?,
+            );
             Some(tr::sms_case_state(lang, reference, state))
         }
         "case_message" => Some(tr::sms_case_message_text(lang, body["reference"].as_str()?)),

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use app::track::todo::TodoUploads;
 use app::track::withdraw::WithdrawForm;
 use app::track::{TrackLookup, TrackedCase};
-use store::applications::{CaseState, CaseView};
+use store::applications::CaseView;
 use tower_sessions::Session;
 
 use crate::client::ClientKey;
@@ -61,7 +61,7 @@ pub async fn lookup(
 
 pub(crate) fn tracked(case: CaseView) -> TrackedCase {
     TrackedCase {
-        may_withdraw: CaseState::parse(&case.status).is_some_and(CaseState::applicant_may_withdraw),
+        may_withdraw: case.status.applicant_may_withdraw(),
         reference: case.reference,
         status: case.status,
         submitted_at: case.submitted_at.unix_timestamp(),

@@ -6,9 +6,12 @@ use identity::{IdNumber, MobileNumber};
 use rules::ProgrammeId;
 use serde::{Deserialize, Serialize};
 
-use crate::counties::COUNTY_IDS;
 use crate::posted_form::Fields;
 use crate::self_check::{Answers, EmergencyAnswer};
+use casework::request::{
+    is_code, ADDRESS_MAX_CHARS, ADULT_AGE, CODE_MAX_CHARS, GUARDIAN_AGE, NAME_MAX_CHARS,
+};
+use casework::{County, DocumentKind};
 
 /// The pages of an application, in order. Consents are each their own page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -120,18 +123,6 @@ pub struct SubmittedReceipt {
     pub advance_due_at: Option<i64>,
 }
 
-/// Documents an applicant may have; the ids of the JSON contract (the store checks them too).
-pub const DOCUMENTS: [&str; 8] = [
-    "id_card",
-    "household_register",
-    "income_proof",
-    "disability_certificate",
-    "medical_records",
-    "bank_card",
-    "property_proof",
-    "other",
-];
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationDraft {
     /// The household, as answered in the self-check.
@@ -202,12 +193,6 @@ pub mod field {
     pub const NONE: &str = "none";
 }
 
-const MAX_NAME: usize = 50;
-const MAX_ADDRESS: usize = 200;
-const MAX_CODE: usize = 40;
-const ADULT_AGE: u8 = 18;
-const GUARDIAN_AGE: u8 = 14;
-
 struct Reader<'a> {
     fields: &'a Fields,
     problems: Vec<ApplyFieldProblem>,
@@ -247,9 +232,9 @@ impl Reader<'_> {
 
     fn code(&mut self, name: &str) -> String {
         let text = self
-            .text(name, MAX_CODE, ApplyProblem::EnterCode)
+            .text(name, CODE_MAX_CHARS, ApplyProblem::EnterCode)
             .to_ascii_uppercase();
-        if !text.is_empty() && !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if !text.is_empty() && !is_code(&text) {
             self.problem(name, ApplyProblem::CodeFormat);
         }
         text
@@ -386,7 +371,7 @@ impl ApplicationDraft {
             ApplyStep::Documents => {
                 let missing: Vec<String> = fields
                     .all(field::MISSING)
-                    .filter(|d| DOCUMENTS.contains(d))
+                    .filter(|d| DocumentKind::parse(d).is_some())
                     .map(str::to_owned)
                     .collect();
                 if missing.is_empty() && fields.get(field::NONE).is_none() {
@@ -557,7 +542,7 @@ fn read_who(r: &mut Reader) -> Option<Who> {
     match r.fields.get(field::WHO) {
         Some(field::SELF) => Some(Who::Applicant),
         Some(field::FAMILY) => Some(Who::Family {
-            name: r.text(field::FAMILY_NAME, MAX_NAME, ApplyProblem::EnterName),
+            name: r.text(field::FAMILY_NAME, NAME_MAX_CHARS, ApplyProblem::EnterName),
             phone: r.phone(field::FAMILY_PHONE),
             relation: r.text(field::FAMILY_RELATION, 20, ApplyProblem::EnterRelation),
         }),
@@ -573,7 +558,7 @@ fn read_who(r: &mut Reader) -> Option<Who> {
 }
 
 fn read_applicant(r: &mut Reader) -> ApplicantAnswers {
-    let name = r.text(field::NAME, MAX_NAME, ApplyProblem::EnterName);
+    let name = r.text(field::NAME, NAME_MAX_CHARS, ApplyProblem::EnterName);
     let id_text = r.text(field::ID_NUMBER, 30, ApplyProblem::EnterIdNumber);
     let id_number = if id_text.is_empty() {
         id_text
@@ -592,10 +577,14 @@ fn read_applicant(r: &mut Reader) -> ApplicantAnswers {
     };
     let phone = r.phone(field::PHONE);
     let county = r.fields.get(field::COUNTY).unwrap_or("").to_owned();
-    if !COUNTY_IDS.contains(&county.as_str()) {
+    if County::parse(&county).is_none() {
         r.problem(field::COUNTY, ApplyProblem::ChooseCounty);
     }
-    let address = r.text(field::ADDRESS, MAX_ADDRESS, ApplyProblem::EnterAddress);
+    let address = r.text(
+        field::ADDRESS,
+        ADDRESS_MAX_CHARS,
+        ApplyProblem::EnterAddress,
+    );
     ApplicantAnswers {
         name,
         id_number,

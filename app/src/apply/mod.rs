@@ -15,7 +15,7 @@ use leptos_meta::Title;
 
 pub use draft::{
     field, ApplicantAnswers, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep,
-    SubmittedReceipt, Who, DOCUMENTS,
+    SubmittedReceipt, Who,
 };
 pub use pages::{
     document_label, upload_problem_message, ApplyPageData, SubmitLimit, UploadProblem,

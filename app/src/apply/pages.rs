@@ -5,11 +5,9 @@ use leptos::either::{Either, EitherOf6};
 use leptos::prelude::*;
 use rules::{ProgrammeId, Standards, Status};
 
-use super::draft::{
-    field, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep, Who, DOCUMENTS,
-};
+use super::draft::{field, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep, Who};
 use super::live_checks::ApplyLiveChecks;
-use crate::counties::{county_name, COUNTY_IDS};
+use crate::counties::{county_name, county_name_of};
 use crate::form_fields::{
     error_summary, field_id, radio_field, select_field, tick_box, Choice, SummaryLine,
 };
@@ -17,6 +15,7 @@ use crate::i18n::{format_yuan, tr, Lang};
 use crate::posted_form::Fields;
 use crate::read_aloud::{ReadAloud, READ_ALOUD_TEXT_ID};
 use crate::self_check::{programme_name, EmergencyAnswer};
+use casework::{County, DocumentKind};
 
 /// Everything a page needs, prepared by the server for the request.
 #[derive(Debug, Clone)]
@@ -279,9 +278,9 @@ impl Page<'_> {
         let lang = self.lang;
         let counties = std::iter::once(Choice::new("", tr::apply_county_choose(lang)))
             .chain(
-                COUNTY_IDS
+                County::ALL
                     .iter()
-                    .map(|id| Choice::new(*id, county_name(lang, id))),
+                    .map(|county| Choice::new(county.as_str(), county_name(lang, *county))),
             )
             .collect();
         view! {
@@ -360,14 +359,15 @@ impl Page<'_> {
     fn documents(&self) -> impl IntoView {
         let lang = self.lang;
         let problem = self.problem(field::MISSING);
-        let boxes = DOCUMENTS
+        let boxes = DocumentKind::ALL
             .iter()
+            .map(|kind| kind.as_str())
             .map(|d| {
                 let id = format!("missing-{d}");
-                let ticked = self.shown.all(field::MISSING).any(|v| v == *d);
+                let ticked = self.shown.all(field::MISSING).any(|v| v == d);
                 view! {
                     <div class="choice">
-                        <input type="checkbox" id=id.clone() name=field::MISSING value=*d checked=ticked/>
+                        <input type="checkbox" id=id.clone() name=field::MISSING value=d checked=ticked/>
                         <label for=id>{document_label(lang, d)}</label>
                     </div>
                 }
@@ -496,9 +496,9 @@ fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
     let problem = data.upload_problem.map(|p| upload_problem_message(lang, p));
     let documents = std::iter::once(Choice::new("", tr::apply_county_choose(lang)))
         .chain(
-            DOCUMENTS
+            DocumentKind::ALL
                 .iter()
-                .map(|d| Choice::new(*d, document_label(lang, d))),
+                .map(|kind| Choice::new(kind.as_str(), document_label(lang, kind.as_str()))),
         )
         .collect();
     view! {
@@ -567,7 +567,7 @@ fn check_answers(lang: Lang, data: &ApplyPageData) -> impl IntoView {
                 a.name,
                 id,
                 a.phone,
-                county_name(lang, &a.county)
+                county_name_of(lang, &a.county)
             )
         })
         .unwrap_or_default();

@@ -4,23 +4,25 @@
 //! with who did what, and messages to the applicant. The server prepares the page
 //! ([`CasePage`] in the context); every form posts to the server and comes back here.
 
+use casework::CaseState;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::apply::{document_label, DOCUMENTS};
+use crate::apply::document_label;
 use crate::form_fields::{error_summary, SummaryLine};
 use crate::i18n::{format_date_time, format_yuan, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::{check_sentence, met_label, programme_name, programme_status_label};
 use crate::track::status_label;
+use casework::DocumentKind;
 
 /// A case as the case page shows it; times are unix seconds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CasePage {
     pub reference: String,
     pub county: String,
-    pub status: String,
+    pub status: CaseState,
     pub now: i64,
     /// (kind: `advance` | `accept` | `decision` | `notice_ends`, due at, overdue).
     pub deadline: Option<(String, i64, bool)>,
@@ -41,7 +43,7 @@ pub struct CasePage {
     /// (kind, member, text version, given by, at).
     pub consents: Vec<(String, Option<i64>, String, String, i64)>,
     /// (state, at, note, actor, second actor).
-    pub events: Vec<(String, i64, String, String, Option<String>)>,
+    pub events: Vec<(CaseState, i64, String, String, Option<String>)>,
     /// (at, text, author).
     pub messages: Vec<(i64, String, String)>,
     /// (organisation, at, referred by).
@@ -279,7 +281,7 @@ fn status_block(lang: Lang, page: &CasePage) -> impl IntoView {
         view! { <p><strong class="tag tag-urgent">{tr::case_emergency(lang, hours, emergency_kind_label(lang, &kind))}</strong></p> }
     });
     view! {
-        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, &page.status))}</p>
+        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, page.status))}</p>
         {emergency}
         {deadline}
         {page.next_actor.as_deref().map(|actor| view! { <p>{actor_text(lang, actor)}</p> })}
@@ -408,11 +410,11 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
                 <fieldset class="field" class:field-error=problem.is_some() id=id.clone()>
                     <legend>{tr::case_documents_choose(lang)}</legend>
                     {problem_text(lang, problem.clone(), &id)}
-                    {DOCUMENTS.iter().map(|d| {
+                    {DocumentKind::ALL.iter().map(|kind| kind.as_str()).map(|d| {
                         let box_id = format!("{id}-{d}");
                         view! {
                             <div class="checkbox">
-                                <input type="checkbox" id=box_id.clone() name="documents" value=*d checked=chosen.iter().any(|c| c == d)/>
+                                <input type="checkbox" id=box_id.clone() name="documents" value=d checked=chosen.iter().any(|c| c == d)/>
                                 <label for=box_id>{document_label(lang, d)}</label>
                             </div>
                         }
@@ -508,7 +510,7 @@ fn applicant_block(lang: Lang, page: &CasePage) -> impl IntoView {
         (tr::case_applicant_address(lang), applicant.address.clone()),
         (
             tr::case_applicant_county(lang),
-            crate::counties::county_name(lang, &page.county).to_owned(),
+            crate::counties::county_name_of(lang, &page.county).to_owned(),
         ),
         (tr::case_applicant_submitted_by(lang), submitted_by),
     ];
@@ -612,7 +614,7 @@ fn timeline_block(lang: Lang, page: &CasePage) -> impl IntoView {
                 };
                 view! {
                     <li>
-                        <strong>{status_label(lang, state)}</strong>
+                        <strong>{status_label(lang, *state)}</strong>
                         <span class="timeline-time">{format_date_time(lang, *at)}" · "{by}</span>
                         {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}
                     </li>

@@ -1,6 +1,7 @@
 //! The caseworkers' queue on the workspace page: their county's open applications, emergencies
 //! first by their advance-assistance deadline, so the 2-hour ones are at the top.
 
+use casework::CaseState;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use crate::track::status_label;
 pub struct QueueEntry {
     pub reference: String,
     pub applicant_name: String,
-    pub status: String,
+    pub status: CaseState,
     pub submitted_at: i64,
     /// The urgency (`critical` | `urgent`) of an emergency whose advance help is still owed.
     pub emergency: Option<String>,
@@ -76,7 +77,7 @@ pub async fn case_queue(page: i64, search: String) -> Result<Option<Queue>, Serv
                 .map(|item| QueueEntry {
                     reference: item.reference,
                     applicant_name: item.applicant_name,
-                    status: item.times.state.as_str().to_owned(),
+                    status: item.times.state,
                     submitted_at: item.times.submitted_at.unix_timestamp(),
                     emergency: item.emergency.map(|u| u.as_str().to_owned()),
                     deadline: item.times.next_step().deadline.map(|d| {
@@ -220,7 +221,7 @@ pub fn queue_view(lang: Lang, queue: Queue) -> AnyView {
                                 {overdue.then(|| view! { " " <strong class="tag tag-late">{tr::case_overdue(lang)}</strong> })}
                                 {deadline}
                                 <span class="queue-detail">
-                                    {tr::staff_queue_detail(lang, status_label(lang, &e.status), format_date_time(lang, e.submitted_at), e.missing_documents)}
+                                    {tr::staff_queue_detail(lang, status_label(lang, e.status), format_date_time(lang, e.submitted_at), e.missing_documents)}
                                 </span>
                             </li>
                         }

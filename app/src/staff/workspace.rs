@@ -66,7 +66,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         <p class="lead">{tr::staff_signed_in_as(lang, &staff.display_name)}</p>
                         <dl class="summary-list">
                             <div><dt>{tr::staff_role_label(lang)}</dt><dd>{role_name(lang, &staff.role)}</dd></div>
-                            <div><dt>{tr::staff_county_label(lang)}</dt><dd>{crate::counties::county_name(lang, &staff.county)}</dd></div>
+                            <div><dt>{tr::staff_county_label(lang)}</dt><dd>{crate::counties::county_name_of(lang, &staff.county)}</dd></div>
                         </dl>
                         {(staff.role == "supervisor" || staff.role == "admin").then(|| view! {
                             <p><a href="/staff/dashboard">{tr::dashboard_workspace_link(lang)}</a></p>

@@ -3,6 +3,7 @@
 //! volunteer made for them included. Each page is a plain form; the server decides what to show
 //! and puts it in the page's context as a [`PhoneLookup`].
 
+use casework::CaseState;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,7 +56,7 @@ pub enum CodeProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneCase {
     pub reference: String,
-    pub status: String,
+    pub status: CaseState,
     pub submitted_at: i64,
     pub programmes: Vec<rules::ProgrammeId>,
     /// `self`, `family` or `volunteer`.
@@ -225,7 +226,7 @@ fn case_list(lang: Lang, cases: Vec<PhoneCase>) -> impl IntoView {
                             <li>
                                 <h2><a href=format!("/track/cases/{}", case.reference)>{tr::track_case_title(lang, case.reference.clone())}</a></h2>
                                 <dl class="summary-list">
-                                    <div><dt>{tr::resident_cases_status(lang)}</dt><dd>{status_label(lang, &case.status)}</dd></div>
+                                    <div><dt>{tr::resident_cases_status(lang)}</dt><dd>{status_label(lang, case.status)}</dd></div>
                                     <div><dt>{tr::track_programmes(lang)}</dt><dd>{programmes}</dd></div>
                                     <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>
                                     <div><dt>{tr::resident_cases_submitted_by(lang)}</dt><dd>{submitted_by_label(lang, &case.submitted_by)}</dd></div>

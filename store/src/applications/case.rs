@@ -17,7 +17,7 @@ use casework::{CaseTimes, Deadline, NextActor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseEvent {
-    pub state: String,
+    pub state: CaseState,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub note: String,
@@ -34,7 +34,7 @@ pub struct CaseMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseView {
     pub reference: String,
-    pub status: String,
+    pub status: CaseState,
     #[serde(with = "time::serde::rfc3339")]
     pub submitted_at: OffsetDateTime,
     pub programmes: Vec<ProgrammeId>,
@@ -67,6 +67,13 @@ pub enum CaseKey<'a> {
 pub(crate) const TIME_COLUMNS: &str =
     "status, submitted_at, advance_due_at, advance_paid_at, decision_due_at, notice_ends_at";
 
+/// A state read from a column of the store's own writing; anything else is corruption.
+pub(crate) fn state_column(row: &AnyRow, column: &str) -> Result<CaseState, StoreError> {
+    let text: String = row.try_get(column)?;
+    CaseState::parse(&text)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown case state {text:?}")))
+}
+
 /// A case's state and the times its deadlines follow from, from a row with [`TIME_COLUMNS`].
 pub(crate) fn case_times(row: &AnyRow, limits: &WorkflowLimits) -> Result<CaseTimes, StoreError> {
     let optional = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
@@ -74,11 +81,10 @@ pub(crate) fn case_times(row: &AnyRow, limits: &WorkflowLimits) -> Result<CaseTi
             .map(timestamp)
             .transpose()
     };
-    let status: String = row.try_get("status")?;
+    let status = state_column(row, "status")?;
     let submitted_at = timestamp(row.try_get("submitted_at")?)?;
     Ok(CaseTimes {
-        state: CaseState::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown case state {status:?}")))?,
+        state: status,
         submitted_at,
         accept_due_at: limits.add_working_days(submitted_at, limits.accept_working_days),
         advance_due_at: optional("advance_due_at")?,
@@ -163,7 +169,7 @@ impl Store {
         let next = times.next_step();
         Ok(Some(CaseView {
             reference,
-            status: times.state.as_str().to_owned(),
+            status: times.state,
             submitted_at: times.submitted_at,
             programmes: programmes
                 .iter()

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::act::{may_handle, ActError};
 use super::advances::{case_assessment, AdvanceRecord};
+use super::case::state_column;
 use super::case::{case_times, timestamp, TIME_COLUMNS};
 use crate::audit::AuditEntry;
 use crate::db::Store;
@@ -15,13 +16,13 @@ use crate::error::StoreError;
 use crate::staff::StaffUser;
 use casework::CaseTimes;
 use casework::County;
-use casework::{DocumentKind, SubmittedBy};
+use casework::{CaseState, DocumentKind, SubmittedBy};
 
 /// A timeline entry with the staff (or `self` / `family` / `volunteer` for the submission) who
 /// made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffEvent {
-    pub state: String,
+    pub state: CaseState,
     pub at: OffsetDateTime,
     pub note: String,
     pub actor: String,
@@ -258,7 +259,7 @@ impl Store {
         .iter()
         .map(|r| {
             Ok(StaffEvent {
-                state: r.try_get("state")?,
+                state: state_column(r, "state")?,
                 at: timestamp(r.try_get("at")?)?,
                 note: r.try_get("note")?,
                 actor: r.try_get("actor")?,

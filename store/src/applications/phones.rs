@@ -8,13 +8,13 @@ use time::OffsetDateTime;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::one_time_codes::PhoneIndex;
-use casework::{NewApplication, SubmittedBy};
+use casework::{CaseState, NewApplication, SubmittedBy};
 
 /// One application of a phone, as the list after a verified phone shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneApplication {
     pub reference: String,
-    pub status: String,
+    pub status: CaseState,
     pub submitted_at: OffsetDateTime,
     pub programmes: Vec<ProgrammeId>,
     /// `self`, `family` or `volunteer`.
@@ -127,7 +127,7 @@ impl Store {
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 Ok(PhoneApplication {
                     reference: row.try_get("reference")?,
-                    status: row.try_get("status")?,
+                    status: super::case::state_column(row, "status")?,
                     submitted_at: OffsetDateTime::from_unix_timestamp(row.try_get("submitted_at")?)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     programmes: programmes

@@ -1,5 +1,6 @@
 //! The figures the dashboard shows: cases per state and the deadline shares, per county and in all.
 
+use casework::CaseState;
 use serde::{Deserialize, Serialize};
 
 use super::states::{group_of, Group};
@@ -23,7 +24,7 @@ impl Share {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FiguresRow {
     /// Cases per state id, every state in the workflow's order.
-    pub cases: Vec<(String, i64)>,
+    pub cases: Vec<(CaseState, i64)>,
     pub critical: Share,
     pub urgent: Share,
     pub decisions: Share,
@@ -37,7 +38,7 @@ impl FiguresRow {
     pub(super) fn in_group(&self, group: Group) -> i64 {
         self.cases
             .iter()
-            .filter(|(s, _)| group_of(s) == group)
+            .filter(|(s, _)| group_of(*s) == group)
             .map(|(_, n)| n)
             .sum()
     }

@@ -21,11 +21,7 @@ mod ssr {
 
     fn row(f: &Figures) -> FiguresRow {
         FiguresRow {
-            cases: f
-                .cases
-                .iter()
-                .map(|(s, n)| (s.as_str().to_owned(), *n))
-                .collect(),
+            cases: f.cases.iter().map(|(s, n)| (*s, *n)).collect(),
             critical: share(&f.critical),
             urgent: share(&f.urgent),
             decisions: share(&f.decisions),

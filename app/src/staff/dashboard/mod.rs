@@ -13,7 +13,7 @@ pub use figures::{DashboardAccess, DashboardData, FiguresRow, Share};
 pub use load::load_dashboard;
 pub use page::DashboardPage;
 
-use crate::counties::county_name;
+use crate::counties::county_name_of;
 use crate::i18n::{tr, Lang};
 
 /// The chart coordinate system: this many units wide, scaled to the page's width.
@@ -21,7 +21,7 @@ const WIDTH: i64 = 340;
 
 /// The county's name, marked as the viewer's own in words (not only by the highlight).
 fn county_label(lang: Lang, county: &str, own: &str) -> String {
-    let name = county_name(lang, county);
+    let name = county_name_of(lang, county);
     if county == own {
         tr::dashboard_own_county(lang, name)
     } else {

@@ -1,5 +1,6 @@
 //! The cases by county and stage: the stages, their fill patterns and key, the chart and the table.
 
+use casework::CaseState;
 use leptos::prelude::*;
 
 use super::{county_label, DashboardData, FiguresRow, WIDTH};
@@ -24,13 +25,19 @@ const GROUPS: [Group; 5] = [
     Group::Closed,
 ];
 
-pub(super) fn group_of(state: &str) -> Group {
+pub(super) fn group_of(state: CaseState) -> Group {
+    use CaseState as S;
     match state {
-        "submitted" | "needs_documents" => Group::Waiting,
-        "approved" | "rejected" | "paying" => Group::Decided,
-        "advance_paid" => Group::Emergency,
-        "closed" | "withdrawn" | "referred" => Group::Closed,
-        _ => Group::InProgress,
+        S::Submitted | S::NeedsDocuments => Group::Waiting,
+        S::Approved | S::Rejected | S::Paying => Group::Decided,
+        S::AdvancePaid => Group::Emergency,
+        S::Closed | S::Withdrawn | S::Referred => Group::Closed,
+        S::Accepted
+        | S::Verifying
+        | S::HomeVisit
+        | S::Review
+        | S::PublicNotice
+        | S::Deliberation => Group::InProgress,
     }
 }
 
@@ -179,7 +186,7 @@ pub(super) fn states_chart(lang: Lang, data: &DashboardData) -> impl IntoView {
 
 /// Every state's number per county, the states grouped under their stage.
 pub(super) fn states_table(lang: Lang, data: &DashboardData) -> impl IntoView {
-    let columns: Vec<(Group, Vec<String>)> = GROUPS
+    let columns: Vec<(Group, Vec<CaseState>)> = GROUPS
         .into_iter()
         .map(|g| {
             (
@@ -187,13 +194,13 @@ pub(super) fn states_table(lang: Lang, data: &DashboardData) -> impl IntoView {
                 data.total
                     .cases
                     .iter()
-                    .map(|(s, _)| s.clone())
-                    .filter(|s| group_of(s) == g)
+                    .map(|(s, _)| *s)
+                    .filter(|s| group_of(*s) == g)
                     .collect(),
             )
         })
         .collect();
-    let ordered: Vec<String> = columns.iter().flat_map(|(_, s)| s.clone()).collect();
+    let ordered: Vec<CaseState> = columns.iter().flat_map(|(_, s)| s.clone()).collect();
     let cells = |figures: &FiguresRow| {
         ordered
             .iter()
@@ -238,7 +245,7 @@ pub(super) fn states_table(lang: Lang, data: &DashboardData) -> impl IntoView {
                     </tr>
                     <tr>
                         <th scope="col">{tr::dashboard_county_column(lang)}</th>
-                        {ordered.iter().map(|s| view! { <th scope="col">{status_label(lang, s)}</th> }).collect_view()}
+                        {ordered.iter().map(|s| view! { <th scope="col">{status_label(lang, *s)}</th> }).collect_view()}
                         <th scope="col">{tr::dashboard_total_column(lang)}</th>
                     </tr>
                 </thead>
