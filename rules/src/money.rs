@@ -46,6 +46,20 @@ impl Fen {
             .ok_or(MoneyError::TooLarge)
     }
 
+    /// Reads an amount of yuan as written in decimal (`980`, `980.5`, `0.05`), exactly, without
+    /// passing through a float; more than two decimals round half up to the fen.
+    pub fn parse_yuan(text: &str) -> Result<Fen, MoneyError> {
+        let text = text.trim();
+        if text.starts_with('-') {
+            return Err(MoneyError::Negative);
+        }
+        let fen = decimal_text_scaled(text.as_bytes(), 2).ok_or(MoneyError::NotANumber)?;
+        if fen.scaled > MAX_YUAN as i64 * 100 {
+            return Err(MoneyError::TooLarge);
+        }
+        Ok(Fen(fen.scaled))
+    }
+
     /// A whole number of yuan, exactly.
     pub const fn from_whole_yuan(yuan: i64) -> Fen {
         Fen(yuan.saturating_mul(100))
@@ -129,13 +143,22 @@ pub(crate) fn decimal_scaled(value: f64, decimals: u32) -> Option<Scaled> {
     let mut buf = StackBuf::new();
     // `abs` turns -0.0 into 0.0; Display never uses an exponent for f64.
     write!(buf, "{}", value.abs()).ok()?;
+    decimal_text_scaled(buf.as_bytes(), decimals)
+}
+
+/// Scales a decimal written as digits with at most one `.` by 10^`decimals`, rounding half up.
+/// `None` for anything else, or when it does not fit.
+fn decimal_text_scaled(text: &[u8], decimals: u32) -> Option<Scaled> {
+    if text.is_empty() || text == b"." || text.iter().filter(|b| **b == b'.').count() > 1 {
+        return None;
+    }
     let mut integer: i64 = 0;
     let mut fraction: i64 = 0;
     let mut frac_digits: u32 = 0;
     let mut round_up = false;
     let mut exact = true;
     let mut in_fraction = false;
-    for &b in buf.as_bytes() {
+    for &b in text {
         match b {
             b'.' => in_fraction = true,
             b'0'..=b'9' => {
@@ -203,6 +226,31 @@ impl Write for StackBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_as_typed_is_read_exactly() {
+        let cases: &[(&str, i64)] = &[
+            ("980", 98_000),
+            ("980.5", 98_050),
+            (" 0.05 ", 5),
+            ("1.005", 101),
+            ("2.675", 268),
+            ("0.1", 10),
+            ("3000.", 300_000),
+            (".5", 50),
+        ];
+        for (text, fen) in cases {
+            assert_eq!(Fen::parse_yuan(text), Ok(Fen(*fen)), "{text}");
+        }
+        assert_eq!(Fen::parse_yuan("-1"), Err(MoneyError::Negative));
+        for text in ["", ".", "1.2.3", "12a", "1e3", "１２"] {
+            assert_eq!(Fen::parse_yuan(text), Err(MoneyError::NotANumber), "{text}");
+        }
+        assert_eq!(
+            Fen::parse_yuan("1000000000000.01"),
+            Err(MoneyError::TooLarge)
+        );
+    }
 
     #[test]
     fn yuan_to_fen_rounds_to_nearest_fen_half_up() {

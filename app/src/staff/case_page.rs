@@ -155,9 +155,12 @@ fn problem_message(lang: Lang, problem: CaseProblem) -> String {
 /// An amount of money as typed (full-width digits, 元 and ¥ are fine), in fen; `None` unless it
 /// is a positive number.
 pub fn parse_amount_fen(text: &str) -> Option<i64> {
-    let yuan: f64 = crate::self_check::normalise_number(text).parse().ok()?;
-    (yuan.is_finite() && yuan > 0.0 && yuan < 1e9).then(|| (yuan * 100.0).round() as i64)
+    let fen = rules::Fen::parse_yuan(&crate::self_check::normalise_number(text)).ok()?;
+    (fen.0 > 0 && fen.0 < MAX_AMOUNT_FEN).then_some(fen.0)
 }
+
+/// Amounts staff type are below a billion yuan: anything more is a typing error.
+const MAX_AMOUNT_FEN: i64 = 100_000_000_000;
 
 /// The URL the steps post to.
 pub fn act_url(reference: &str) -> String {
