@@ -18,7 +18,6 @@ use tokio::task::JoinHandle;
 
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::notifications::SmsProvider;
 use crate::state::AppState;
 
 /// Routes added inside every layer, beside the portal's own (a test's deliberate panic, say).
@@ -36,8 +35,6 @@ enum StoreSource {
 enum Outbox {
     /// The gateway the configuration names, or the log when it names none.
     FromConfig,
-    /// This provider.
-    Provider(Arc<dyn SmsProvider>),
     /// Nobody: the outbox is left to whoever calls [`crate::notifications::dispatch_due`].
     Off,
 }
@@ -96,12 +93,6 @@ impl Options {
         self.handbook_every = every;
         self
     }
-
-    /// Sends the outbox's SMS in the background through `provider`.
-    pub fn sending_sms_with(mut self, provider: Arc<dyn SmsProvider>) -> Self {
-        self.outbox = Outbox::Provider(provider);
-        self
-    }
 }
 
 /// Background tasks that stop when this is dropped.
@@ -135,7 +126,6 @@ impl Application {
         let standards = load_standards(&config)?;
         let sms = match options.outbox {
             Outbox::FromConfig => Some(crate::notifications::provider_from(&config)?),
-            Outbox::Provider(provider) => Some(provider),
             Outbox::Off => None,
         };
         let store = match options.store {
@@ -203,10 +193,12 @@ impl Application {
         self.address
     }
 
+    /// The configuration it was built from.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
+    /// What the request handlers share: the store, the handbook, the limits.
     pub fn state(&self) -> &AppState {
         &self.state
     }
@@ -267,6 +259,7 @@ pub struct Running {
 }
 
 impl Running {
+    /// Where it answers.
     pub fn address(&self) -> SocketAddr {
         self.address
     }
