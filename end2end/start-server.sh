@@ -24,7 +24,7 @@ export PORTAL_UPLOAD_DIR="$data/uploads"
 export PORTAL_NEW_PASSWORD="e2e-password-2026"
 # Every browser test sends from 127.0.0.1 and several reuse one phone: lift the limits on
 # applications and staff sign-ins, which count whole minutes per client now that every instance
-# shares them (server/tests/limits.rs and staff_sign_in.rs test them).
+# shares them (server/tests/it/limits.rs and staff_sign_in.rs test them).
 export PORTAL_SUBMISSIONS_PER_HOUR_PER_CLIENT=100000 PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE=100000
 export PORTAL_LOGIN_ATTEMPTS_PER_MINUTE=1000
 server="$root/target/release/server"

@@ -21,10 +21,7 @@ use crate::document_upload::{
 };
 use crate::limits::{Caller, Refused};
 use crate::posted_pages::{read_form, render_page, render_page_with};
-use crate::router::AppState;
-
-/// The prefix of the pages this module serves; the Leptos route list leaves them to it.
-pub const DRAFT_PAGES: &str = "/apply/";
+use crate::state::AppState;
 
 /// `POST /apply/start`: the self-check's answers become a new draft.
 pub async fn start(State(state): State<AppState>, request: Request) -> Response {

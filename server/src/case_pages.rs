@@ -21,10 +21,8 @@ use crate::client::ClientKey;
 use crate::limits::Refused as LimitRefused;
 use crate::middleware::errors::error_page_response;
 use crate::posted_pages::{read_form, render_page, render_page_with};
-use crate::router::AppState;
-
-/// The prefix of the pages this module serves; the Leptos route list leaves them to it.
-pub const CASE_PAGES: &str = "/staff/cases/";
+use crate::routes::CASE_PAGES;
+use crate::state::AppState;
 
 /// `GET /staff/cases/{reference}` (`?done=` after a step).
 pub async fn show(

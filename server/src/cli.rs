@@ -8,8 +8,8 @@ use store::audit::{AuditHead, AuditVerification};
 use store::staff::{CreateStaffError, NewPassword, NewStaffUser, Role, Username};
 use store::{County, SystemClock};
 
+use crate::application::{self, Application, Options};
 use crate::config::Config;
-use crate::router::{self, AppState};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -175,7 +175,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => {
-            router::open_store(&config, Arc::new(SystemClock)).await?;
+            application::open_store(&config, Arc::new(SystemClock)).await?;
             println!("The database at {} is up to date.", config.database_url);
             Ok(())
         }
@@ -198,7 +198,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     .map_err(|e| invalid("--county")(e.to_string()))?,
                 password: read_new_password()?,
             };
-            let store = router::open_store(&config, Arc::new(SystemClock)).await?;
+            let store = application::open_store(&config, Arc::new(SystemClock)).await?;
             let user = store.create_staff_user(new).await?;
             println!(
                 "Created {} ({}, {}).",
@@ -216,7 +216,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let new = store::DataKey::from_base64(&new_data_key.0)
                 .map_err(|e| invalid("PORTAL_NEW_DATA_KEY")(e.to_string()))?;
             let old = config.load_data_key().map_err(store::StoreError::from)?;
-            let store = router::open_store_unchecked(&config, Arc::new(SystemClock)).await?;
+            let store = application::open_store_unchecked(&config, Arc::new(SystemClock)).await?;
             let report = store.rotate_data_key(&new, discard_drafts).await?;
             // The uploaded files too, wherever they are kept; a re-run skips those already moved.
             let (files_moved, files_done) =
@@ -247,7 +247,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit {
             action: AuditCommand::Head,
         } => {
-            let store = router::open_store(&config, Arc::new(SystemClock)).await?;
+            let store = application::open_store(&config, Arc::new(SystemClock)).await?;
             println!("{}", store.audit_head().await?);
             Ok(())
         }
@@ -257,7 +257,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             output,
             trail,
         } => {
-            let standards = router::load_standards(&config)?;
+            let standards = application::load_standards(&config)?;
             tokio::task::spawn_blocking(move || {
                 crate::screen::run_and_report(&standards, &input, &output, trail)
             })
@@ -310,7 +310,7 @@ const DEMO_ACCOUNTS: [(&str, &str, Role, County); 4] = [
 const DEMO_PASSWORD: &str = "jishijiu-demo-2026";
 
 async fn seed_demo(config: &Config) -> Result<(), CliError> {
-    let store = router::open_store(config, Arc::new(SystemClock)).await?;
+    let store = application::open_store(config, Arc::new(SystemClock)).await?;
     println!("Demo staff accounts (password for all: {DEMO_PASSWORD}):");
     for (username, display_name, role, county) in DEMO_ACCOUNTS {
         let username: Username = username
@@ -342,7 +342,7 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
 }
 
 async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError> {
-    let store = router::open_store(config, Arc::new(SystemClock)).await?;
+    let store = application::open_store(config, Arc::new(SystemClock)).await?;
     match action {
         ApiKeyCommand::Issue {
             name,
@@ -385,7 +385,7 @@ async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError>
 }
 
 async fn verify_audit_log(config: &Config, expected: Option<&AuditHead>) -> Result<(), CliError> {
-    let store = router::open_store(config, Arc::new(SystemClock)).await?;
+    let store = application::open_store(config, Arc::new(SystemClock)).await?;
     match store.verify_audit_log_against(expected).await? {
         AuditVerification::Intact { entries } => {
             println!("The audit log is intact: {entries} entries, every hash checks out.");
@@ -404,39 +404,12 @@ async fn verify_audit_log(config: &Config, expected: Option<&AuditHead>) -> Resu
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {
-    let standards = router::load_standards(&config)?;
-    let sms = crate::notifications::provider_from(&config)?;
-    let store = router::open_store(&config, Arc::new(SystemClock)).await?;
-    let handbook = router::load_handbook(&config, &store).await?;
-    crate::file_store::check_at_start(&config).await?;
-    let state = AppState::new(&config, store.clone(), handbook, standards)?;
-    let site_root = config.site_root.clone();
-    tokio::task::spawn_blocking(move || match crate::static_files::precompress(&site_root) {
-        Ok(n) if n > 0 => tracing::info!(files = n, "compressed the site's files"),
-        Ok(_) => {}
-        Err(e) => {
-            tracing::warn!(error = %e, "could not precompress the site's files; they are compressed per request")
-        }
-    });
-    router::spawn_housekeeping(store.clone(), state.files.clone());
-    crate::handbook_follower::spawn(
-        config.clone(),
-        store.clone(),
-        state.handbook.clone(),
-        crate::handbook_follower::EVERY,
-    );
-    crate::notifications::spawn_dispatcher(store.clone(), sms, config.sms_lease_seconds);
-    let app = router::build_router(router::routes(&state), state, &config);
-    let running = router::serve(&config, app, shutdown_signal()).await?;
-    tracing::info!(address = %running.address, database = %config.database_url, "serving");
-    println!(
-        "济时救 portal is running at http://{}/ (press Ctrl+C to stop)",
-        running.address
-    );
-    running
-        .task
-        .await
-        .map_err(|e| std::io::Error::other(e.to_string()))??;
+    let application = Application::build(config, Options::in_service()).await?;
+    let address = application.address();
+    tracing::info!(%address, database = %application.config().database_url, "serving");
+    println!("济时救 portal is running at http://{address}/ (press Ctrl+C to stop)");
+    let store = application.state().store.clone();
+    application.serve(shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

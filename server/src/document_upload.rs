@@ -23,7 +23,7 @@ use store::Room;
 use crate::client::ClientKey;
 use crate::limits::Refused;
 use crate::middleware::errors::error_page_response;
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// The form's two fields: which document, and the file.
 pub struct PostedDocument {

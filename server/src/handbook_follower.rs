@@ -44,7 +44,7 @@ pub fn spawn(
             if seen == Some(mark) {
                 continue;
             }
-            match crate::router::load_handbook(&config, &store).await {
+            match crate::application::load_handbook(&config, &store).await {
                 Ok(handbook) => {
                     let _ = live.update(|_| Ok::<_, std::convert::Infallible>(handbook));
                     seen = Some(mark);

@@ -1,6 +1,8 @@
-//! The 济时救 portal process: configuration, router, middleware and subcommands.
+//! The 济时救 portal process: configuration, the portal's assembly ([`application`]), its state,
+//! route table and layers, and the subcommands.
 
 pub mod api;
+pub mod application;
 mod apply_pages;
 mod case_pages;
 pub mod cli;
@@ -16,13 +18,17 @@ pub mod notifications;
 mod posted_pages;
 mod resident_access;
 pub mod router;
+pub mod routes;
 pub mod screen;
 pub mod sessions;
+pub mod state;
 pub mod static_files;
 pub mod telemetry;
 mod track_cases;
 mod track_page;
 mod track_phone;
 
+pub use application::{Application, Options, Running};
 pub use config::Config;
-pub use router::{build_router, serve, AppState, Running};
+pub use router::build_router;
+pub use state::AppState;

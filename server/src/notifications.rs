@@ -236,8 +236,13 @@ pub const PARALLEL_SENDS: usize = 4;
 /// twice the webhook's timeout it never loses a claim mid-send.
 pub const LEASE_SECONDS: i64 = 300;
 
-/// Runs for the life of the process.
-pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>, lease_seconds: i64) {
+/// Runs until the returned handle is aborted: for the life of the portal
+/// ([`crate::application::Application`] stops it when it stops).
+pub fn spawn_dispatcher(
+    store: Store,
+    provider: Arc<dyn SmsProvider>,
+    lease_seconds: i64,
+) -> tokio::task::JoinHandle<()> {
     let instance = InstanceId::for_this_process();
     tracing::info!(instance = instance.as_str(), "sending SMS from the outbox");
     tokio::spawn(async move {
@@ -251,7 +256,7 @@ pub fn spawn_dispatcher(store: Store, provider: Arc<dyn SmsProvider>, lease_seco
             }
             tokio::time::sleep(POLL).await;
         }
-    });
+    })
 }
 
 /// [`dispatch_due_as`] under this process's instance id.

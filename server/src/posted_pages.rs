@@ -12,7 +12,8 @@ use leptos::prelude::provide_context;
 
 use app::posted_form::{Fields, PostedForm};
 
-use crate::router::{services_for_pages, AppState};
+use crate::routes::services_for_pages;
+use crate::state::AppState;
 
 /// Renders the page at the request's path with the posted form in its context.
 pub async fn render(State(state): State<AppState>, request: Request) -> Response {

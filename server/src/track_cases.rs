@@ -24,7 +24,7 @@ use crate::document_upload::{
 };
 use crate::posted_pages::{read_form, render_page_with, render_with};
 use crate::resident_access::ResidentAccess;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::track_page::tracked;
 
 #[derive(Debug, Deserialize)]

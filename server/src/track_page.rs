@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use crate::client::ClientKey;
 use crate::posted_pages::{read_form, render_page_with};
 use crate::resident_access::ResidentAccess;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::track_cases::render_case;
 
 pub async fn lookup(

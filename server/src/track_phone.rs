@@ -15,7 +15,7 @@ use store::one_time_codes::{CodeCheck, CodeRequest, CODE_DIGITS};
 
 use crate::posted_pages::{read_form, render_page_with};
 use crate::resident_access::ResidentAccess;
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// `GET /track/phone`.
 pub async fn form(State(state): State<AppState>, request: Request) -> Response {

@@ -18,7 +18,7 @@ use super::contract::{contract, merge};
 use super::eligibility::{caller_language, ApiError};
 use crate::client::ClientKey;
 use crate::limits::Caller;
-use crate::router::AppState;
+use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// How the header is named in error answers.

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::contract::{contract, merge};
 
-use crate::router::AppState;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct ApiError {

@@ -9,7 +9,7 @@ pub mod policies;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// The OpenAPI document of everything under `/api/v1/`, kept beside the handlers it describes.
 pub const OPENAPI: &str = include_str!("openapi.json");

@@ -10,7 +10,7 @@ use handbook::{Localized, Policy, PolicyQuery};
 use serde::Serialize;
 
 use super::eligibility::{caller_language, unprocessable, ApiError};
-use crate::router::AppState;
+use crate::state::AppState;
 
 /// The list's query: `q`, and the closed vocabularies of the handbook. Other parameters are
 /// ignored; an unknown category, department or situation is refused, as the document says, rather

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
 use crate::config::Config;
+use crate::routes::{DRAFT_PAGES, TRACKED_CASES};
 
 /// Multipart framing and the form's other fields, on top of the file itself.
 const UPLOAD_FORM_OVERHEAD: u64 = 64 * 1024;
@@ -43,7 +44,7 @@ impl BodyLimits {
 /// The document-upload endpoints (the application's photos page, the tracking page's to-do
 /// list), which have their own limit and their own "too large" page.
 pub fn is_upload(path: &str) -> bool {
-    (path.starts_with("/apply/") || path.starts_with("/track/cases/")) && path.ends_with("/upload")
+    (path.starts_with(DRAFT_PAGES) || path.starts_with(TRACKED_CASES)) && path.ends_with("/upload")
 }
 
 pub async fn limit(State(limits): State<BodyLimits>, request: Request, next: Next) -> Response {

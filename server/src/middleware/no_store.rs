@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::routes::{DRAFT_PAGES, STAFF_PAGES, TRACK_PAGES};
 use crate::sessions::COOKIE_NAME;
 
 /// Paths whose every answer is personal: application drafts, tracking (the look-up's answer,
@@ -16,9 +17,9 @@ use crate::sessions::COOKIE_NAME;
 fn personal_path(method: &Method, path: &str) -> bool {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     (path == "/track" && method == Method::POST)
-        || path.starts_with("/apply/")
-        || path.starts_with("/track/")
-        || under("/staff")
+        || path.starts_with(DRAFT_PAGES)
+        || path.starts_with(TRACK_PAGES)
+        || under(STAFF_PAGES)
         || under("/api/staff")
         || under("/api/v1/applications")
 }

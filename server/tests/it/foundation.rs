@@ -1,12 +1,11 @@
 //! The foundation as a browser or another system sees it over HTTP: pages, languages, security
 //! headers, refusals, limits, health, and a panic that does not take the server down.
 
-mod common;
-
 use axum::routing::get;
-use common::TestServer;
 use store::on_both_databases;
 use store::testing::TestDatabase;
+
+use crate::common::{self, TestServer};
 
 async fn home_page_is_chinese_first_and_english_on_request(db: TestDatabase) {
     let server = TestServer::start(db).await;

@@ -1,20 +1,14 @@
 //! `POST /api/v1/eligibility` as POLICY.md §3.5 defines it.
 
-mod common;
-
-use common::TestServer;
 use serde_json::{json, Value};
 use store::on_both_databases;
 use store::testing::TestDatabase;
 
+use crate::common::{full_example, TestServer};
+
+/// The household of the §6 example, every optional field written out.
 fn policy_example() -> Value {
-    json!({"area":"urban",
-        "members":[{"age":67,"disability_grade":null,"disability_kind":null,"serious_illness":false,
-                    "can_work":false,"employed":false,"student":false,"has_able_supporter":false,
-                    "self_care":"full","incomes":[{"kind":"pension","monthly":300.0}]}],
-        "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-        "rigid_expenses_12m":0.0,"housing_difficulty":false,"special_hardship":false,
-        "emergency":null})
+    full_example()["household"].take()
 }
 
 async fn post(server: &TestServer, body: String) -> reqwest::Response {

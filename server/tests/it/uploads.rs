@@ -4,25 +4,16 @@
 //! in S3; the files of drafts never sent removed with them; and a draft stored with its files or
 //! not at all.
 
-mod common;
-
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::routing::post;
-use common::{location, TestServer};
-use server::router::AppState;
+use server::AppState;
 use server::Config;
 use store::on_both_databases;
 use store::testing::TestDatabase;
 
-/// The self-check's answers for one person of 67 in town with a ¥300 pension.
-const ANSWERS: &str = r#"{"area":"urban","people":[{"age":67,"disability_grade":null,"disability_kind":null,
-"serious_illness":false,"student":false,"can_work":false,"employed":false,"has_able_supporter":false,
-"self_care":"full","incomes":[["pension",300.0]]}],"incomes_answered":true,
-"assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-"expenses":{"medical":0.0,"education":0.0,"rehabilitation":0.0,"housing_difficulty":false,"special_hardship":false},
-"emergency":"Nothing"}"#;
+use crate::common::{location, TestServer, SELF_CHECK_ANSWERS};
 
 /// Where this test's files go: a folder of its own (the default is shared by every test).
 struct Files {
@@ -97,7 +88,7 @@ async fn start(db: TestDatabase, files: &Files, configure: impl FnOnce(&mut Conf
 async fn new_draft(server: &TestServer) -> String {
     let who = location(
         &server
-            .post_form("/apply/start", &[("answers", ANSWERS)], None)
+            .post_form("/apply/start", &[("answers", SELF_CHECK_ANSWERS)], None)
             .await,
     )
     .expect("the first page");
@@ -111,42 +102,11 @@ fn token_of(draft: &str) -> store::DraftToken {
         .expect("a token")
 }
 
-/// Posts a page and follows the answer to the next page's address.
-async fn answer(server: &TestServer, page: &str, form: &[(&str, &str)]) -> String {
-    let response = server.post_form(page, form, None).await;
-    assert_eq!(
-        response.status(),
-        303,
-        "{page} answered {}",
-        response.status()
-    );
-    location(&response).expect("the next page")
-}
-
 /// Answers every page of a draft up to its last ("check") page, and returns that page.
 async fn fill_in(server: &TestServer, draft: &str) -> String {
-    let applicant = answer(server, &format!("{draft}/who"), &[("who", "self")]).await;
-    let programmes = answer(
-        server,
-        &applicant,
-        &[
-            ("name", "张三"),
-            ("id_number", "11010519491231002X"),
-            ("phone", "13800138000"),
-            ("county", "rencheng"),
-            ("address", "任城区某街道 1 号"),
-        ],
-    )
-    .await;
-    let documents = answer(server, &programmes, &[("programme", "tekun")]).await;
-    let photos = answer(server, &documents, &[("missing", "household_register")]).await;
-    let consent = answer(server, &photos, &[]).await;
-    let verification = answer(server, &consent, &[("agree", "yes")]).await;
-    let sensitive = answer(server, &verification, &[("signed", "0")]).await;
-    let notice = answer(server, &sensitive, &[("agree", "yes")]).await;
-    let check = answer(server, &notice, &[("agree", "yes")]).await;
-    assert!(check.ends_with("/check"), "{check}");
-    check
+    server
+        .fill_in_application(&format!("{draft}/who"), "13800138000")
+        .await
 }
 
 /// A multipart upload of one file to a draft, as a browser without JS sends it.
@@ -378,7 +338,7 @@ async fn sent_with_files(server: &TestServer) -> (String, String, Vec<u8>) {
     assert_eq!(upload(server, &draft, photo.clone()).await.status(), 303);
     assert_eq!(upload(server, &draft, PDF.to_vec()).await.status(), 303);
     let check = fill_in(server, &draft).await;
-    answer(server, &check, &[]).await;
+    server.answer(&check, &[]).await;
     let reference = server
         .store
         .application_references()
@@ -620,7 +580,7 @@ async fn a_submission_whose_files_fail_to_attach_is_not_sent(db: TestDatabase) {
     assert_eq!(page.status(), 200, "not sent: {:?}", location(&page));
 
     mend_upload_updates(&server.db).await;
-    let done = answer(&server, &check, &[]).await;
+    let done = server.answer(&check, &[]).await;
     assert!(done.ends_with("/done"));
     let references = server.store.application_references().await.expect("list");
     assert_eq!(references.len(), 1);

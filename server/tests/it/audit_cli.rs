@@ -1,12 +1,12 @@
 //! `server audit verify` on a real database file: it passes while the log is untouched, and fails,
 //! naming the entry, once a row has been edited behind the portal's back with sqlite3.
 
-mod common;
-
 use std::process::Command;
 
 use store::applications::{read_application, IdempotencyKey};
 use store::testing::{example_application, TestDatabase};
+
+use crate::common;
 
 fn verify(url: &str) -> (bool, String) {
     common::run_server(&["audit", "verify"], &[("DATABASE_URL", url)])

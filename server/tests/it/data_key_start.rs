@@ -2,8 +2,6 @@
 //! that is not the database's stops the server with a clear message, and `rotate-key` moves the
 //! database to a new key that the server then starts with.
 
-mod common;
-
 use std::process::Command;
 
 use store::applications::{read_application, IdempotencyKey};

@@ -1,28 +1,24 @@
 //! `/staff/dashboard`: supervisors and administrators see cases and deadlines per county; other
 //! staff get 403 and the signed-out are sent to sign in. Every view is audited.
 
-mod common;
-
-use common::TestServer;
 use serde_json::{json, Value};
 use store::audit::AuditVerification;
 use store::on_both_databases;
 use store::staff::Role;
-use store::testing::TestDatabase;
+use store::testing::{example_application, TestDatabase};
 use store::County;
 
+use crate::common::{self, TestServer};
+
+/// The §6 example in `county`, with an emergency of `urgency` if any and every document given.
 fn application(county: &str, urgency: Option<&str>) -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
-                        "county":county,"address":"某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban",
-               "members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
-           "programmes":["dibao"],
-           "emergency": urgency.map(|u| json!({"kind":"fire","urgency":u})),
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true,"applicant_confirmed":true},
-           "missing_documents":[]})
+    let emergency = urgency.map(|u| json!({"kind":"fire","urgency":u}));
+    let mut body = example_application("13800138000", json!(emergency));
+    body["applicant"]["county"] = json!(county);
+    body["applicant"]["address"] = json!("某街道 1 号");
+    body["consents"]["applicant_confirmed"] = json!(true);
+    body["missing_documents"] = json!([]);
+    body
 }
 
 async fn submit(server: &TestServer, key: &str, body: &Value) {

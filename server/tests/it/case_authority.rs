@@ -3,9 +3,6 @@
 //! caseworker ends a case alone; the resident's own withdrawal; personal pages never stored by a
 //! browser or proxy; the queue paged and searchable under a flood.
 
-mod common;
-
-use common::{cookie, location, TestServer};
 use serde_json::{json, Value};
 use server::sessions::COOKIE_NAME;
 use store::applications::{read_application, IdempotencyKey};
@@ -13,6 +10,8 @@ use store::on_both_databases;
 use store::staff::Role;
 use store::testing::{example_application, TestDatabase};
 use store::County;
+
+use crate::common::{cookie, location, TestServer, SELF_CHECK_ANSWERS};
 
 /// Submits through the public API; the reference and the access code.
 async fn submit(server: &TestServer, emergency: Value) -> (String, String) {
@@ -317,14 +316,6 @@ on_both_databases!(
     the_resident_withdraws_their_own_application
 );
 
-/// The self-check's answers for one person of 67 in town, as its result page carries them.
-const ANSWERS: &str = r#"{"area":"urban","people":[{"age":67,"disability_grade":null,"disability_kind":null,
-"serious_illness":false,"student":false,"can_work":false,"employed":false,"has_able_supporter":false,
-"self_care":"full","incomes":[["pension",300.0]]}],"incomes_answered":true,
-"assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-"expenses":{"medical":0.0,"education":0.0,"rehabilitation":0.0,"housing_difficulty":false,"special_hardship":false},
-"emergency":"Nothing"}"#;
-
 fn cache_control(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -378,7 +369,7 @@ async fn personal_pages_are_never_stored_and_shared_ones_keep_their_caching() {
     assert_eq!(api.status(), 200);
     expect("GET /api/v1/applications/…", &api);
     let started = server
-        .post_form("/apply/start", &[("answers", ANSWERS)], None)
+        .post_form("/apply/start", &[("answers", SELF_CHECK_ANSWERS)], None)
         .await;
     let draft = location(&started).expect("a draft");
     assert!(draft.starts_with("/apply/"), "{draft}");

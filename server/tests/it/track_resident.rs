@@ -1,25 +1,19 @@
 //! The resident's side of tracking, without JS: every application on a phone after an SMS code,
 //! case pages this browser opened, and missing documents uploaded from the to-do list.
 
-mod common;
-
-use common::{cookie, location, TestServer};
 use serde_json::{json, Value};
 use server::sessions::COOKIE_NAME;
 use store::on_both_databases;
-use store::testing::TestDatabase;
+use store::testing::{example_application, TestDatabase};
 
+use crate::common::{cookie, location, TestServer};
+
+/// The §6 example from `phone`, sent by `submitted_by`, the applicant's confirmation given.
 fn application(phone: &str, submitted_by: Value) -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":phone,
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":submitted_by,
-           "household":{"area":"urban","members":[{"age":67,"incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1}},
-           "programmes":["dibao"],
-           "emergency":null,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true,"applicant_confirmed":true},
-           "missing_documents":["household_register"]})
+    let mut body = example_application(phone, Value::Null);
+    body["submitted_by"] = submitted_by;
+    body["consents"]["applicant_confirmed"] = json!(true);
+    body
 }
 
 /// Submits through the public API; the receipt.
@@ -295,21 +289,10 @@ async fn upload(
     bytes: Vec<u8>,
     cookie: Option<&str>,
 ) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new()
-        .text("document", document.to_owned())
-        .part(
-            "photo",
-            reqwest::multipart::Part::bytes(bytes).file_name("photo.jpg"),
-        );
-    let mut request = server
-        .client
-        .post(server.url(&format!("/track/cases/{reference}/upload")))
-        .header("origin", server.origin())
-        .multipart(form);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.expect("POST")
+    let path = format!("/track/cases/{reference}/upload");
+    server
+        .post_photo(&path, document, "photo.jpg", bytes, cookie)
+        .await
 }
 
 fn png() -> Vec<u8> {

@@ -1,11 +1,10 @@
 //! `/check` without JS: each page is a form posted to `/check`, the answers so far riding along in
 //! a hidden field, and the result agrees with `POST /api/v1/eligibility`.
 
-mod common;
-
-use common::TestServer;
 use serde_json::{json, Value};
 use store::testing::TestDatabase;
+
+use crate::common::TestServer;
 
 /// The value of a hidden field in a page, as the browser would send it back.
 fn hidden(html: &str, name: &str) -> String {

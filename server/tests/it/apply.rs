@@ -1,35 +1,13 @@
 //! `/apply` without JS: a draft kept by the server, one page per question, each consent on its
 //! own page, and a confirmation with the reference number once the application is stored.
 
-mod common;
-
-use common::{location, TestServer};
 use store::on_both_databases;
 use store::testing::TestDatabase;
 
-/// The self-check's answers for one person of 67 in town with a ¥300 pension, as the result page
-/// carries them.
-const ANSWERS: &str = r#"{"area":"urban","people":[{"age":67,"disability_grade":null,"disability_kind":null,
-"serious_illness":false,"student":false,"can_work":false,"employed":false,"has_able_supporter":false,
-"self_care":"full","incomes":[["pension",300.0]]}],"incomes_answered":true,
-"assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-"expenses":{"medical":0.0,"education":0.0,"rehabilitation":0.0,"housing_difficulty":false,"special_hardship":false},
-"emergency":"Nothing"}"#;
+use crate::common::{location, TestServer, SELF_CHECK_ANSWERS};
 
 async fn post(server: &TestServer, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
     server.post_form(path, form, None).await
-}
-
-/// Posts a page and follows the answer to the next page's address.
-async fn answer(server: &TestServer, page: &str, form: &[(&str, &str)]) -> String {
-    let response = post(server, page, form).await;
-    assert_eq!(
-        response.status(),
-        303,
-        "{page} answered {}",
-        response.status()
-    );
-    location(&response).expect("the next page")
 }
 
 async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDatabase) {
@@ -37,7 +15,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
     let start = post(
         &server,
         "/apply/start",
-        &[("answers", ANSWERS), ("go", "apply")],
+        &[("answers", SELF_CHECK_ANSWERS), ("go", "apply")],
     )
     .await;
     assert_eq!(start.status(), 303);
@@ -46,7 +24,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
     let page = server.get(&who).await.text().await.expect("page");
     assert!(page.contains("谁在填写这份申请？"));
 
-    let applicant = answer(&server, &who, &[("who", "self")]).await;
+    let applicant = server.answer(&who, &[("who", "self")]).await;
     // A wrong check digit comes back with the problem beside the field, and nothing is kept.
     let refused = post(
         &server,
@@ -67,27 +45,29 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
         text.contains("value=\"110105194912310021\""),
         "what was typed stays"
     );
-    let programmes = answer(
-        &server,
-        &applicant,
-        &[
-            ("name", "张三"),
-            ("id_number", "11010519491231002x"),
-            ("phone", "13800138000"),
-            ("county", "rencheng"),
-            ("address", "任城区某街道 1 号"),
-        ],
-    )
-    .await;
+    let programmes = server
+        .answer(
+            &applicant,
+            &[
+                ("name", "张三"),
+                ("id_number", "11010519491231002x"),
+                ("phone", "13800138000"),
+                ("county", "rencheng"),
+                ("address", "任城区某街道 1 号"),
+            ],
+        )
+        .await;
     let page = server.get(&programmes).await.text().await.expect("page");
     assert!(
         page.contains("自测估算：可能符合，每月约 ¥1,424"),
         "the estimate ticks tekun"
     );
-    let documents = answer(&server, &programmes, &[("programme", "tekun")]).await;
-    let photos = answer(&server, &documents, &[("missing", "household_register")]).await;
+    let documents = server.answer(&programmes, &[("programme", "tekun")]).await;
+    let photos = server
+        .answer(&documents, &[("missing", "household_register")])
+        .await;
     assert!(photos.ends_with("/photos"));
-    let consent = answer(&server, &photos, &[]).await;
+    let consent = server.answer(&photos, &[]).await;
     assert!(consent.ends_with("/consent-application"));
     // Refusing a consent keeps the page and says what happens.
     let refusal = post(&server, &consent, &[("agree", "no")]).await;
@@ -97,10 +77,10 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
         .await
         .expect("page")
         .contains("网上申请不能提交"));
-    let verification = answer(&server, &consent, &[("agree", "yes")]).await;
-    let sensitive = answer(&server, &verification, &[("signed", "0")]).await;
-    let notice = answer(&server, &sensitive, &[("agree", "yes")]).await;
-    let check = answer(&server, &notice, &[("agree", "yes")]).await;
+    let verification = server.answer(&consent, &[("agree", "yes")]).await;
+    let sensitive = server.answer(&verification, &[("signed", "0")]).await;
+    let notice = server.answer(&sensitive, &[("agree", "yes")]).await;
+    let check = server.answer(&notice, &[("agree", "yes")]).await;
     assert!(
         check.ends_with("/check"),
         "on their own behalf, no confirmation page: {check}"
@@ -110,7 +90,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
         page.contains("110*************2X"),
         "the ID number is shown masked"
     );
-    let done = answer(&server, &check, &[]).await;
+    let done = server.answer(&check, &[]).await;
     assert!(done.ends_with("/done"));
     let page = server.get(&done).await.text().await.expect("page");
     assert!(page.contains("申请已提交"));
@@ -141,7 +121,8 @@ on_both_databases!(
 
 async fn pages_cannot_be_skipped_and_wrong_links_are_not_found(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let who = location(&post(&server, "/apply/start", &[("answers", ANSWERS)]).await).expect("who");
+    let who = location(&post(&server, "/apply/start", &[("answers", SELF_CHECK_ANSWERS)]).await)
+        .expect("who");
     let token_path = who.trim_end_matches("/who");
     let skipped = server.get(&format!("{token_path}/check")).await;
     assert_eq!(skipped.status(), 303);
@@ -169,20 +150,9 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new()
-        .text("document", document.to_owned())
-        .part(
-            "photo",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-        );
     server
-        .client
-        .post(server.url(&format!("{token_path}/upload")))
-        .header("origin", server.origin())
-        .multipart(form)
-        .send()
+        .post_photo(&format!("{token_path}/upload"), document, name, bytes, None)
         .await
-        .expect("POST")
 }
 
 fn png() -> Vec<u8> {
@@ -199,7 +169,8 @@ fn png() -> Vec<u8> {
 
 async fn photos_are_kept_and_bad_files_refused_with_a_reason(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let who = location(&post(&server, "/apply/start", &[("answers", ANSWERS)]).await).expect("who");
+    let who = location(&post(&server, "/apply/start", &[("answers", SELF_CHECK_ANSWERS)]).await)
+        .expect("who");
     let token_path = who.trim_end_matches("/who").to_owned();
     let stored = upload(&server, &token_path, "id_card", "id.png", png()).await;
     assert_eq!(stored.status(), 303);

@@ -1,18 +1,17 @@
 //! The webhook SMS provider against a local gateway that fails once, then accepts.
 
-mod common;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Json;
-use common::TestServer;
-use serde_json::{json, Value};
+use serde_json::Value;
 use server::notifications::{dispatch_due, SendError, Sms, SmsProvider, WebhookProvider};
 use store::on_both_databases;
 use store::testing::TestDatabase;
+
+use crate::common::{full_example, TestServer};
 
 const TOKEN: &str = "gateway-token-2026";
 
@@ -64,23 +63,6 @@ impl Sink {
     }
 }
 
-fn application() -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban",
-               "members":[{"age":67,"disability_grade":null,"disability_kind":null,"serious_illness":false,
-                           "can_work":false,"employed":false,"student":false,"has_able_supporter":false,
-                           "self_care":"full","incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-               "rigid_expenses_12m":0.0,"housing_difficulty":false,"special_hardship":false,"emergency":null},
-           "programmes":["dibao"],
-           "emergency":null,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true,"applicant_confirmed":true},
-           "missing_documents":["household_register"]})
-}
-
 async fn the_receipt_reaches_the_gateway_once_after_a_failure(db: TestDatabase) {
     let server = TestServer::start(db).await;
     let sink = Sink::default();
@@ -90,7 +72,7 @@ async fn the_receipt_reaches_the_gateway_once_after_a_failure(db: TestDatabase) 
         .post(server.url("/api/v1/applications"))
         .header("idempotency-key", "0b6e1f5c-3f0e-4c59-9d8e-2f0c2b7c9a11")
         .header("content-type", "application/json")
-        .body(application().to_string())
+        .body(full_example().to_string())
         .send()
         .await
         .expect("POST")

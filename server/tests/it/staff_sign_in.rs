@@ -1,23 +1,12 @@
 //! Staff sign-in as a browser does it with JS off: form posts, redirects, a `__Host-` cookie.
 
-mod common;
-
-use common::{TestServer, PASSWORD};
 use server::sessions::COOKIE_NAME;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::TestDatabase;
 use store::County;
 
-async fn sign_in(server: &TestServer, username: &str, password: &str) -> reqwest::Response {
-    server
-        .post_form(
-            "/api/staff/login",
-            &[("username", username), ("password", password)],
-            None,
-        )
-        .await
-}
+use crate::common::{self, TestServer, PASSWORD};
 
 async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
     let server = TestServer::start(db).await;
@@ -31,7 +20,7 @@ async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
         Some("/staff/login")
     );
 
-    let signed_in = sign_in(&server, "wang.li", PASSWORD).await;
+    let signed_in = server.post_sign_in("wang.li", PASSWORD).await;
     assert_eq!(common::location(&signed_in).as_deref(), Some("/staff"));
     let set_cookie = common::cookie(&signed_in, COOKIE_NAME).expect("a session cookie");
     for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
@@ -79,7 +68,7 @@ async fn wrong_passwords_say_so_and_lock_the_account(db: TestDatabase) {
     server
         .create_staff("li.na", Role::Supervisor, County::Rencheng)
         .await;
-    let wrong = sign_in(&server, "li.na", "not the password").await;
+    let wrong = server.post_sign_in("li.na", "not the password").await;
     assert_eq!(
         common::location(&wrong).as_deref(),
         Some("/staff/login?error=invalid")
@@ -94,14 +83,14 @@ async fn wrong_passwords_say_so_and_lock_the_account(db: TestDatabase) {
     assert!(page.contains("用户名或密码不对"));
 
     for _ in 0..4 {
-        sign_in(&server, "li.na", "not the password").await;
+        server.post_sign_in("li.na", "not the password").await;
     }
-    let locked = sign_in(&server, "li.na", PASSWORD).await;
+    let locked = server.post_sign_in("li.na", PASSWORD).await;
     assert_eq!(
         common::location(&locked).as_deref(),
         Some("/staff/login?error=locked")
     );
-    let empty = sign_in(&server, "", "").await;
+    let empty = server.post_sign_in("", "").await;
     assert_eq!(
         common::location(&empty).as_deref(),
         Some("/staff/login?error=missing")
@@ -119,7 +108,7 @@ async fn sign_in_attempts_from_one_address_are_throttled(db: TestDatabase) {
         .map(|_| {
             let server = server.clone();
             tokio::spawn(async move {
-                common::location(&sign_in(&server, "nobody", "whatever it may be").await)
+                common::location(&server.post_sign_in("nobody", "whatever it may be").await)
             })
         })
         .collect();
@@ -152,7 +141,7 @@ async fn an_idle_session_ends_after_fifteen_minutes(db: TestDatabase) {
     server
         .create_staff("zhao.min", Role::Admin, County::Zoucheng)
         .await;
-    let signed_in = sign_in(&server, "zhao.min", PASSWORD).await;
+    let signed_in = server.post_sign_in("zhao.min", PASSWORD).await;
     let session = common::cookie(&signed_in, COOKIE_NAME)
         .unwrap()
         .split(';')

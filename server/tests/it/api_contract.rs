@@ -3,14 +3,13 @@
 //! requests a schema-driven fuzzer found the two disagreeing on. The full fuzz runs in the test
 //! command (`scripts/lib/contract.sh`); this keeps a regression visible in `cargo nextest` too.
 
-mod common;
-
-use common::TestServer;
 use serde_json::{json, Value};
 use server::api::contract::{ANNOTATIONS, ENFORCED};
 use store::applications::read_application;
 use store::on_both_databases;
 use store::testing::TestDatabase;
+
+use crate::common::{full_example, TestServer};
 
 fn document() -> Value {
     serde_json::from_str(server::api::OPENAPI).unwrap_or(Value::Null)
@@ -150,23 +149,6 @@ fn request_schemas_say_only_what_the_server_enforces() {
     }
 }
 
-fn policy_example() -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban",
-               "members":[{"age":67,"disability_grade":null,"disability_kind":null,"serious_illness":false,
-                           "can_work":false,"employed":false,"student":false,"has_able_supporter":false,
-                           "self_care":"full","incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-               "rigid_expenses_12m":0.0,"housing_difficulty":false,"special_hardship":false,"emergency":null},
-           "programmes":["dibao"],
-           "emergency":null,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true,"applicant_confirmed":true},
-           "missing_documents":["household_register"]})
-}
-
 /// For each object of the application the document describes, every field it calls required is
 /// one the reader refuses to go without, and every other one the reader does without.
 #[test]
@@ -214,7 +196,7 @@ fn the_application_schemas_required_fields_are_the_readers() {
             if pointer == "consents" && name == "verification_authorizations" {
                 continue;
             }
-            let mut body = policy_example();
+            let mut body = full_example();
             let path = format!("/{}", pointer.replace('.', "/"));
             let object = if pointer.is_empty() {
                 body.as_object_mut()
@@ -276,7 +258,7 @@ fn fields(answer: &Value) -> Vec<(String, String)> {
 async fn what_the_document_forbids_is_refused(db: TestDatabase) {
     let server = TestServer::start(db).await;
 
-    let mut household = policy_example()["household"].clone();
+    let mut household = full_example()["household"].clone();
     household["members"][0]["age"] = json!("67");
     household["members"][0]["disabilty_grade"] = json!(1);
     let (status, answer) = post_json(&server, "/api/v1/eligibility", &household).await;
@@ -295,7 +277,7 @@ async fn what_the_document_forbids_is_refused(db: TestDatabase) {
         .as_str()
         .is_some_and(|m| !m.is_empty()));
 
-    let mut body = policy_example();
+    let mut body = full_example();
     body["household"]["members"] = json!([{"age": 67, "pension": 300}]);
     body["applicant"]["name"] = json!("张三\u{7}");
     let (status, answer) = post_json(&server, "/api/v1/applications", &body).await;
@@ -311,7 +293,7 @@ async fn what_the_document_forbids_is_refused(db: TestDatabase) {
         ]
     );
     // Nothing was stored: the same key with the body put right is the first application.
-    let (status, receipt) = post_json(&server, "/api/v1/applications", &policy_example()).await;
+    let (status, receipt) = post_json(&server, "/api/v1/applications", &full_example()).await;
     assert_eq!(status, 201, "{receipt}");
     assert!(
         receipt["reference"]
@@ -351,7 +333,7 @@ async fn what_the_document_allows_is_accepted(db: TestDatabase) {
     let (status, answer) = post_json(&server, "/api/v1/eligibility", &household).await;
     assert_eq!(status, 200, "{answer}");
 
-    let (status, answer) = post_json(&server, "/api/v1/applications", &policy_example()).await;
+    let (status, answer) = post_json(&server, "/api/v1/applications", &full_example()).await;
     assert_eq!(status, 201, "{answer}");
 }
 
@@ -427,16 +409,12 @@ fn shape(name: &str, value: &Value) -> Vec<(String, &'static str)> {
 /// case, the policy list and a policy.
 async fn the_answers_have_the_documents_shapes(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let (status, assessment) = post_json(
-        &server,
-        "/api/v1/eligibility",
-        &policy_example()["household"],
-    )
-    .await;
+    let (status, assessment) =
+        post_json(&server, "/api/v1/eligibility", &full_example()["household"]).await;
     assert_eq!(status, 200);
     assert_eq!(shape("Assessment", &assessment), vec![]);
 
-    let (status, receipt) = post_json(&server, "/api/v1/applications", &policy_example()).await;
+    let (status, receipt) = post_json(&server, "/api/v1/applications", &full_example()).await;
     assert_eq!(status, 201);
     assert_eq!(shape("ApplicationReceipt", &receipt), vec![]);
 

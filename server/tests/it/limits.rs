@@ -2,14 +2,13 @@
 //! instance, look-ups counted for every method and per reference, applications per client and
 //! per phone, partner API keys, and the home visit's second password.
 
-mod common;
-
-use common::{location, run_server, TestServer};
 use serde_json::Value;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::{example_application, TestDatabase};
 use store::County;
+
+use crate::common::{self, location, run_server, TestServer, SELF_CHECK_ANSWERS};
 
 /// Submits through the public API (no limits in the tests' default configuration).
 async fn submit_as(
@@ -463,49 +462,15 @@ on_both_databases!(
     applications_are_limited_per_phone_from_anywhere
 );
 
-/// The self-check's answers for one person of 67 in town with a ¥300 pension.
-const ANSWERS: &str = r#"{"area":"urban","people":[{"age":67,"disability_grade":null,"disability_kind":null,
-"serious_illness":false,"student":false,"can_work":false,"employed":false,"has_able_supporter":false,
-"self_care":"full","incomes":[["pension",300.0]]}],"incomes_answered":true,
-"assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-"expenses":{"medical":0.0,"education":0.0,"rehabilitation":0.0,"housing_difficulty":false,"special_hardship":false},
-"emergency":"Nothing"}"#;
-
 /// Fills a draft on the application pages up to its last page; that page's address.
 async fn draft_ready_to_send(server: &TestServer, phone: &str) -> String {
-    async fn answer(server: &TestServer, page: &str, form: &[(&str, &str)]) -> String {
-        let response = server.post_form(page, form, None).await;
-        assert_eq!(response.status(), 303, "{page}");
-        location(&response).expect("the next page")
-    }
-    let who = answer(
-        server,
-        "/apply/start",
-        &[("answers", ANSWERS), ("go", "apply")],
-    )
-    .await;
-    let applicant = answer(server, &who, &[("who", "self")]).await;
-    let programmes = answer(
-        server,
-        &applicant,
-        &[
-            ("name", "张三"),
-            ("id_number", "11010519491231002X"),
-            ("phone", phone),
-            ("county", "rencheng"),
-            ("address", "任城区某街道 1 号"),
-        ],
-    )
-    .await;
-    let documents = answer(server, &programmes, &[("programme", "tekun")]).await;
-    let photos = answer(server, &documents, &[("missing", "household_register")]).await;
-    let consent = answer(server, &photos, &[]).await;
-    let verification = answer(server, &consent, &[("agree", "yes")]).await;
-    let sensitive = answer(server, &verification, &[("signed", "0")]).await;
-    let notice = answer(server, &sensitive, &[("agree", "yes")]).await;
-    let check = answer(server, &notice, &[("agree", "yes")]).await;
-    assert!(check.ends_with("/check"), "{check}");
-    check
+    let who = server
+        .answer(
+            "/apply/start",
+            &[("answers", SELF_CHECK_ANSWERS), ("go", "apply")],
+        )
+        .await;
+    server.fill_in_application(&who, phone).await
 }
 
 async fn the_application_pages_say_when_a_limit_refuses(db: TestDatabase) {
@@ -801,13 +766,7 @@ async fn second_password_guesses_run_into_the_sign_in_limit(db: TestDatabase) {
     assert_eq!(status, 422, "even the right password waits");
     assert!(html.contains("请过一分钟再试"), "{}", error_summary(&html));
     // The sign-in form shares the allowance.
-    let signed_in = server
-        .post_form(
-            "/api/staff/login",
-            &[("username", "liu.qiang"), ("password", common::PASSWORD)],
-            None,
-        )
-        .await;
+    let signed_in = server.post_sign_in("liu.qiang", common::PASSWORD).await;
     assert_eq!(
         location(&signed_in).as_deref(),
         Some(app::staff::THROTTLED_LOGIN_PATH)

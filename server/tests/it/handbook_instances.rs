@@ -2,69 +2,15 @@
 //! within seconds, and a save based on a version someone else has since replaced is refused with
 //! the differences shown, so neither administrator's change is silently lost.
 
-mod common;
-
-use common::TestServer;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::TestDatabase;
 use store::County;
 
-/// The edit form as the editor page fills it from `policy`, with `who` in Chinese changed.
-fn edit_form(
-    policy: &handbook::Policy,
-    base_version: i64,
-    new_who: &str,
-    note: &str,
-) -> Vec<(String, String)> {
-    let mut form = vec![
-        ("slug".to_owned(), policy.slug.clone()),
-        ("base_version".to_owned(), base_version.to_string()),
-        ("note".to_owned(), note.to_owned()),
-    ];
-    if policy.sample_figures {
-        form.push(("sample_figures".to_owned(), "on".to_owned()));
-    }
-    for (prefix, text) in [("zh", &policy.text.zh), ("en", &policy.text.en)] {
-        let who = if prefix == "zh" {
-            new_who.to_owned()
-        } else {
-            text.who.clone()
-        };
-        for (field, value) in [
-            ("title", text.title.clone()),
-            ("summary", text.summary.clone()),
-            ("who", who),
-            ("what_you_get", text.what_you_get.clone()),
-            ("conditions", text.conditions.join("\n")),
-            ("documents", text.documents.join("\n")),
-            ("how_to_apply", text.how_to_apply.clone()),
-            ("where_to_apply", text.where_to_apply.clone()),
-            ("time_limits", text.time_limits.clone()),
-            ("contact", text.contact.clone()),
-            ("legal_basis", text.legal_basis.join("\n")),
-        ] {
-            form.push((format!("{prefix}_{field}"), value));
-        }
-    }
-    form
-}
+use crate::common::{self, policy_edit_form, TestServer};
 
 async fn save(server: &TestServer, form: &[(String, String)], cookie: &str) -> Option<String> {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let response = server
-        .post_form("/api/staff/policies/save", &pairs, Some(cookie))
-        .await;
-    common::location(&response)
-}
-
-async fn served_dibao(server: &TestServer) -> handbook::Policy {
-    server
-        .get("/api/v1/policies/dibao")
-        .await
-        .json()
-        .await
-        .expect("the policy as JSON")
+    common::location(&server.save_policy(form, cookie).await)
 }
 
 /// Asks `server` for the page until it shows `text`, a bounded number of times (the other
@@ -93,22 +39,26 @@ async fn an_edit_on_one_instance_is_served_by_the_other(db: TestDatabase) {
     let admin = first
         .staff_session("admin.wu", Role::Admin, County::Rencheng)
         .await;
-    let dibao = served_dibao(&second).await;
+    let dibao = second.served_dibao().await;
     // The second instance has the page in its cache before the edit.
     assert!(second.get("/policies/dibao").await.status().is_success());
 
     let new_who = "两个实例：家里每人每月收入低于低保标准的本地家庭。";
     assert_eq!(
-        save(&first, &edit_form(&dibao, 0, new_who, "按通知更新"), &admin)
-            .await
-            .as_deref(),
+        save(
+            &first,
+            &policy_edit_form(&dibao, 0, new_who, "按通知更新"),
+            &admin
+        )
+        .await
+        .as_deref(),
         Some("/staff/policies/dibao?saved=1")
     );
     assert!(
         eventually_shows(&second, "/policies/dibao", new_who).await,
         "the other instance serves the edit"
     );
-    assert_eq!(served_dibao(&second).await.text.zh.who, new_who);
+    assert_eq!(second.served_dibao().await.text.zh.who, new_who);
 }
 
 on_both_databases!(
@@ -138,24 +88,33 @@ async fn a_save_from_an_old_version_is_refused_with_the_differences(db: TestData
         opened.contains(r#"name="base_version" value="0""#),
         "the form says which version it was filled from"
     );
-    let dibao = served_dibao(&first).await;
+    let dibao = first.served_dibao().await;
 
     let zhaos = "赵改的：城乡居民家庭人均收入低于当地低保标准。";
     assert_eq!(
-        save(&first, &edit_form(&dibao, 0, zhaos, "赵的修改"), &zhao)
-            .await
-            .as_deref(),
+        save(
+            &first,
+            &policy_edit_form(&dibao, 0, zhaos, "赵的修改"),
+            &zhao
+        )
+        .await
+        .as_deref(),
         Some("/staff/policies/dibao?saved=1")
     );
     let qians = "钱改的：共同生活的家庭成员人均收入低于低保标准。";
-    let refused = save(&second, &edit_form(&dibao, 0, qians, "钱的修改"), &qian).await;
+    let refused = save(
+        &second,
+        &policy_edit_form(&dibao, 0, qians, "钱的修改"),
+        &qian,
+    )
+    .await;
     assert_eq!(
         refused.as_deref(),
         Some("/staff/policies/dibao?conflict=1"),
         "a save based on version 0 after version 1 is refused"
     );
     assert_eq!(
-        served_dibao(&first).await.text.zh.who,
+        first.served_dibao().await.text.zh.who,
         zhaos,
         "the first save was not overwritten"
     );
@@ -181,11 +140,11 @@ async fn a_save_from_an_old_version_is_refused_with_the_differences(db: TestData
         "the form is now based on their version"
     );
     // Saving again after seeing their change is a deliberate choice, and it goes through.
-    let dibao_now = served_dibao(&first).await;
+    let dibao_now = first.served_dibao().await;
     assert_eq!(
         save(
             &second,
-            &edit_form(&dibao_now, 1, qians, "看过赵的修改后"),
+            &policy_edit_form(&dibao_now, 1, qians, "看过赵的修改后"),
             &qian
         )
         .await

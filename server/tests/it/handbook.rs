@@ -1,10 +1,9 @@
 //! The policy handbook over HTTP, as a phone without JS and as a partner system see it.
 
-mod common;
-
-use common::TestServer;
 use store::on_both_databases;
 use store::testing::TestDatabase;
+
+use crate::common::TestServer;
 
 fn count_items(html: &str) -> usize {
     html.matches(r#"<li class="policy-item">"#).count()

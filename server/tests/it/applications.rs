@@ -1,29 +1,11 @@
 //! `POST /api/v1/applications` as POLICY.md §6 defines it.
 
-mod common;
-
-use common::TestServer;
 use serde_json::{json, Value};
 use store::on_both_databases;
 use store::testing::TestDatabase;
 use store::Clock;
 
-fn policy_example() -> Value {
-    json!({"applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13800138000",
-                        "county":"任城区","address":"任城区某街道 1 号"},
-           "submitted_by":{"type":"self"},
-           "household":{"area":"urban",
-               "members":[{"age":67,"disability_grade":null,"disability_kind":null,"serious_illness":false,
-                           "can_work":false,"employed":false,"student":false,"has_able_supporter":false,
-                           "self_care":"full","incomes":[{"kind":"pension","monthly":300.0}]}],
-               "assets":{"financial":10000.0,"vehicles_value":0.0,"houses_owned":1},
-               "rigid_expenses_12m":0.0,"housing_difficulty":false,"special_hardship":false,"emergency":null},
-           "programmes":["dibao"],
-           "emergency":null,
-           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
-                       "public_notice":true,"applicant_confirmed":true},
-           "missing_documents":["household_register"]})
-}
+use crate::common::{full_example, TestServer};
 
 async fn submit(server: &TestServer, key: Option<&str>, body: &Value) -> (u16, Value) {
     let mut request = server
@@ -43,7 +25,7 @@ const KEY: &str = "6f9619ff-8b86-4011-b42d-00c04fc964ff";
 
 async fn the_policy_example_is_accepted_once(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let (status, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let (status, receipt) = submit(&server, Some(KEY), &full_example()).await;
     assert_eq!(status, 201);
     let reference = receipt["reference"].as_str().unwrap_or_default();
     assert!(
@@ -56,19 +38,19 @@ async fn the_policy_example_is_accepted_once(db: TestDatabase) {
 
     // The same key and body: the first answer again, nothing new.
     let mut reordered = serde_json::Map::new();
-    for (k, v) in policy_example().as_object().into_iter().flatten().rev() {
+    for (k, v) in full_example().as_object().into_iter().flatten().rev() {
         reordered.insert(k.clone(), v.clone());
     }
     let (status, again) = submit(&server, Some(KEY), &Value::Object(reordered)).await;
     assert_eq!((status, &again), (201, &receipt));
     // The same key with another body is refused.
-    let mut other = policy_example();
+    let mut other = full_example();
     other["programmes"] = json!(["tekun"]);
     let (status, refused) = submit(&server, Some(KEY), &other).await;
     assert_eq!(status, 422);
     assert_eq!(refused["errors"][0]["code"], "key_reused");
     // No key at all.
-    let (status, missing) = submit(&server, None, &policy_example()).await;
+    let (status, missing) = submit(&server, None, &full_example()).await;
     assert_eq!(status, 400);
     assert_eq!(missing["errors"][0]["field"], "Idempotency-Key");
     assert_eq!(
@@ -85,7 +67,7 @@ on_both_databases!(
 
 async fn bad_input_names_each_field_and_stores_nothing(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let mut body = policy_example();
+    let mut body = full_example();
     body["applicant"]["id_number"] = json!("110105194912310021");
     body["consents"]["public_notice"] = json!(false);
     let (status, answer) = submit(&server, Some(KEY), &body).await;
@@ -119,7 +101,7 @@ async fn bad_input_names_each_field_and_stores_nothing(db: TestDatabase) {
         .expect("list")
         .is_empty());
     // The key was not used up by the refused requests.
-    let (status, _) = submit(&server, Some(KEY), &policy_example()).await;
+    let (status, _) = submit(&server, Some(KEY), &full_example()).await;
     assert_eq!(status, 201);
 }
 
@@ -131,7 +113,7 @@ on_both_databases!(
 
 async fn an_emergency_answers_with_its_advance_deadline(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let mut body = policy_example();
+    let mut body = full_example();
     body["emergency"] = json!({"kind":"fire","urgency":"critical"});
     let (status, receipt) = submit(&server, Some(KEY), &body).await;
     assert_eq!(status, 201);
@@ -177,7 +159,7 @@ impl server::notifications::SmsProvider for RecordingProvider {
 async fn the_receipt_sms_survives_a_gateway_outage(db: TestDatabase) {
     use server::notifications::dispatch_due;
     let server = TestServer::start(db).await;
-    let (_, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let (_, receipt) = submit(&server, Some(KEY), &full_example()).await;
     let provider = RecordingProvider::default();
     provider
         .down
@@ -230,7 +212,7 @@ on_both_databases!(
 
 async fn a_case_opens_with_its_code_and_guessing_is_throttled(db: TestDatabase) {
     let server = TestServer::start(db).await;
-    let (_, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let (_, receipt) = submit(&server, Some(KEY), &full_example()).await;
     let reference = receipt["reference"].as_str().unwrap_or_default().to_owned();
     let code = receipt["access_code"]
         .as_str()
@@ -302,7 +284,7 @@ async fn only_failed_look_ups_use_up_the_allowance(db: TestDatabase) {
         config.access_code_attempts_per_minute = 2;
     })
     .await;
-    let (_, receipt) = submit(&server, Some(KEY), &policy_example()).await;
+    let (_, receipt) = submit(&server, Some(KEY), &full_example()).await;
     let reference = receipt["reference"].as_str().unwrap_or_default().to_owned();
     let code = receipt["access_code"]
         .as_str()
@@ -380,18 +362,18 @@ async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestData
         "33333333-3333-4333-8333-333333333333",
         "44444444-4444-4444-8444-444444444444",
     ];
-    let mut plain = policy_example();
+    let mut plain = full_example();
     plain["applicant"]["name"] = json!("先来的");
     submit(&server, Some(keys[0]), &plain).await;
-    let mut urgent = policy_example();
+    let mut urgent = full_example();
     urgent["applicant"]["name"] = json!("比较急");
     urgent["emergency"] = json!({"kind":"illness","urgency":"urgent"});
     submit(&server, Some(keys[1]), &urgent).await;
-    let mut critical = policy_example();
+    let mut critical = full_example();
     critical["applicant"]["name"] = json!("非常急");
     critical["emergency"] = json!({"kind":"fire","urgency":"critical"});
     submit(&server, Some(keys[2]), &critical).await;
-    let mut elsewhere = policy_example();
+    let mut elsewhere = full_example();
     elsewhere["applicant"]["name"] = json!("曲阜的");
     elsewhere["applicant"]["county"] = json!("曲阜市");
     submit(&server, Some(keys[3]), &elsewhere).await;
