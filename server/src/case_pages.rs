@@ -500,7 +500,7 @@ fn case_page(
             .iter()
             .map(|e| {
                 (
-                    e.state.clone(),
+                    e.state,
                     e.at.unix_timestamp(),
                     e.note.clone(),
                     e.actor.clone(),
