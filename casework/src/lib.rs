@@ -23,5 +23,5 @@ pub use limits::{LimitsError, WorkflowLimits};
 pub use receipt::{
     random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,
 };
-pub use request::{read_application, FieldProblem};
+pub use request::{fingerprint, read_application, FieldProblem};
 pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};

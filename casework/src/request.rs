@@ -6,6 +6,7 @@ use identity::{IdNumber, MobileNumber};
 use rules::{EmergencyKind, Household, HouseholdRequest, ProgrammeId, Urgency};
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::application::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
@@ -383,9 +384,61 @@ fn read_documents(r: &mut Reader, v: &Value) -> Vec<DocumentKind> {
     documents
 }
 
+/// The request's content, whatever its key order or spacing: SHA-256 of the JSON with every
+/// object's keys sorted.
+pub fn fingerprint(value: &Value) -> String {
+    fn canonical(value: &Value, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, key) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push(':');
+                    canonical(&map[key], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canonical(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut text = String::new();
+    canonical(value, &mut text);
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fingerprint_ignores_key_order_and_spacing() {
+        let a: Value =
+            serde_json::from_str(r#"{"a":1,"b":{"c":[1,2],"d":null}}"#).unwrap_or_default();
+        let b: Value = serde_json::from_str(r#"{ "b": {"d": null, "c": [1, 2]}, "a": 1 }"#)
+            .unwrap_or_default();
+        let c: Value =
+            serde_json::from_str(r#"{"a":1,"b":{"c":[2,1],"d":null}}"#).unwrap_or_default();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
     use serde_json::json;
 
     pub fn policy_example() -> Value {

@@ -11,7 +11,8 @@ use app::apply::{
     ApplicationDraft, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt, UploadProblem,
 };
 use casework::DocumentKind;
-use store::applications::{read_application, IdempotencyKey, Submitted};
+use casework::IdempotencyKey;
+use store::applications::Submitted;
 use store::{DraftToken, Room};
 
 use crate::client::ClientKey;
@@ -22,6 +23,7 @@ use crate::document_upload::{
 use crate::limits::{Caller, Refused};
 use crate::posted_pages::{read_form, render_page, render_page_with};
 use crate::state::AppState;
+use crate::submission::{self, Source, SubmitFailure};
 
 /// `POST /apply/start`: the self-check's answers become a new draft.
 pub async fn start(State(state): State<AppState>, request: Request) -> Response {
@@ -224,53 +226,26 @@ async fn submit(
     request: Request,
 ) -> Response {
     let body = draft.to_request();
-    let application = match read_application(&body) {
-        Ok(application) => application,
-        Err(problems) => {
-            // Each page checked its own answers; this is a draft from before a rule changed.
-            tracing::warn!(?problems, "a finished draft failed the application checks");
-            return see_other(token, draft.first_unanswered());
-        }
-    };
     let key: IdempotencyKey = match format!("draft-{}", token.as_str()).parse() {
         Ok(key) => key,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let fingerprint = crate::api::applications::fingerprint(&body);
     // Sending again replays the first receipt (and links any file recorded meanwhile) and is not
     // counted against the limits. The draft's files are linked in the application's own
     // transaction: stored together, or neither, and the draft is marked sent only after.
-    let stored = match state.store.earlier_submission(&key, &fingerprint).await {
-        Ok(Some(_)) => {
-            state
-                .store
-                .submit_draft_application(&application, &key, &fingerprint, token)
-                .await
-        }
-        Ok(None) => {
-            let phone = state.store.phone_index(&application.applicant.phone);
-            let admission = match state
-                .limits
-                .admit_submission(&Caller::Client(client), &phone)
-                .await
-            {
-                Ok(admission) => admission,
-                Err(refused) => return limited(state, token, &draft, request, refused).await,
-            };
-            let stored = state
-                .store
-                .submit_draft_application(&application, &key, &fingerprint, token)
-                .await;
-            if !matches!(stored, Ok(Submitted::New(_))) {
-                admission.give_back().await;
-            }
-            stored
-        }
-        Err(e) => Err(e),
-    };
-    let receipt = match stored {
+    let caller = Caller::Client(client);
+    let receipt = match submission::submit(state, &caller, &body, &key, Source::Draft(token)).await
+    {
         Ok(Submitted::New(receipt) | Submitted::Replayed(receipt)) => receipt,
-        Err(e) => {
+        Err(SubmitFailure::Invalid(problems)) => {
+            // Each page checked its own answers; this is a draft from before a rule changed.
+            tracing::warn!(?problems, "a finished draft failed the application checks");
+            return see_other(token, draft.first_unanswered());
+        }
+        Err(SubmitFailure::Limited(refused)) => {
+            return limited(state, token, &draft, request, refused).await
+        }
+        Err(e @ (SubmitFailure::KeyReused | SubmitFailure::Store(_))) => {
             tracing::error!(error = %e, "could not store an application from its draft");
             let mut data = page_data(token, ApplyStep::Check, &draft, request.headers());
             data.submit_failed = true;

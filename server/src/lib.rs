@@ -23,6 +23,7 @@ pub mod screen;
 pub mod sessions;
 pub mod state;
 pub mod static_files;
+pub mod submission;
 pub mod telemetry;
 mod track_cases;
 mod track_page;

@@ -9,16 +9,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use app::input_errors::application_error_message;
-use store::applications::{read_application, FieldProblem, IdempotencyKey, SubmitError, Submitted};
+use casework::{read_application, FieldProblem, IdempotencyKey};
+use store::applications::Submitted;
 
 use super::contract::{contract, merge};
 use super::eligibility::{caller_language, ApiError};
 use crate::client::ClientKey;
 use crate::limits::Caller;
 use crate::state::AppState;
+use crate::submission::{submit as submit_application, Source, SubmitFailure};
 
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// How the header is named in error answers.
@@ -96,10 +97,24 @@ pub async fn submit(
     // What the document forbids is refused even where the reader (shared with the pages) would
     // make do: an unknown field, a number sent as text, a value over its maximum.
     let shape = contract().check("ApplicationRequest", &value);
-    let application = match read_application(&value) {
-        Ok(application) if shape.is_empty() => application,
-        outcome => {
-            let reader = outcome.err().unwrap_or_default();
+    let outcome = if shape.is_empty() {
+        submit_application(&state, &caller, &value, &key, Source::Request).await
+    } else {
+        Err(SubmitFailure::Invalid(
+            read_application(&value).err().unwrap_or_default(),
+        ))
+    };
+    match outcome {
+        Ok(Submitted::New(receipt)) => {
+            let partner = match &caller {
+                Caller::Partner(partner) => Some(partner.id.as_str()),
+                Caller::Client(_) => None,
+            };
+            tracing::info!(reference = %receipt.reference, ?partner, "application submitted");
+            (StatusCode::CREATED, Json(receipt)).into_response()
+        }
+        Ok(Submitted::Replayed(receipt)) => (StatusCode::CREATED, Json(receipt)).into_response(),
+        Err(SubmitFailure::Invalid(reader)) => {
             let problems = merge(
                 reader,
                 shape,
@@ -117,49 +132,17 @@ pub async fn submit(
                     code: p.code,
                 })
                 .collect();
-            return (
+            (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(serde_json::json!({ "errors": errors })),
             )
-                .into_response();
+                .into_response()
         }
-    };
-    let fingerprint = fingerprint(&value);
-    // A replay answers the first receipt again and is not counted against any limit.
-    let stored = match state.store.earlier_submission(&key, &fingerprint).await {
-        Ok(Some(receipt)) => Ok(Submitted::Replayed(receipt)),
-        Ok(None) => {
-            let phone = state.store.phone_index(&application.applicant.phone);
-            let admission = match state.limits.admit_submission(&caller, &phone).await {
-                Ok(admission) => admission,
-                Err(refused) => return refused.json(&headers),
-            };
-            let stored = state
-                .store
-                .submit_application(&application, &key, &fingerprint)
-                .await;
-            if !matches!(stored, Ok(Submitted::New(_))) {
-                // A replay that raced its first request, or nothing stored.
-                admission.give_back().await;
-            }
-            stored
-        }
-        Err(e) => Err(e),
-    };
-    match stored {
-        Ok(Submitted::New(receipt)) => {
-            let partner = match &caller {
-                Caller::Partner(partner) => Some(partner.id.as_str()),
-                Caller::Client(_) => None,
-            };
-            tracing::info!(reference = %receipt.reference, ?partner, "application submitted");
-            (StatusCode::CREATED, Json(receipt)).into_response()
-        }
-        Ok(Submitted::Replayed(receipt)) => (StatusCode::CREATED, Json(receipt)).into_response(),
-        Err(SubmitError::KeyReused) => {
+        Err(SubmitFailure::KeyReused) => {
             problem(StatusCode::UNPROCESSABLE_ENTITY, KEY_FIELD, "key_reused")
         }
-        Err(SubmitError::Store(e)) => {
+        Err(SubmitFailure::Limited(refused)) => refused.json(&headers),
+        Err(SubmitFailure::Store(e)) => {
             tracing::error!(error = %e, "could not store an application");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -173,43 +156,6 @@ pub async fn submit(
                 .into_response()
         }
     }
-}
-
-/// The request's content, whatever its key order or spacing: SHA-256 of the JSON with every
-/// object's keys sorted.
-pub(crate) fn fingerprint(value: &Value) -> String {
-    fn canonical(value: &Value, out: &mut String) {
-        match value {
-            Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
-                out.push('{');
-                for (i, key) in keys.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String(key.clone()).to_string());
-                    out.push(':');
-                    canonical(&map[key], out);
-                }
-                out.push('}');
-            }
-            Value::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    canonical(item, out);
-                }
-                out.push(']');
-            }
-            other => out.push_str(&other.to_string()),
-        }
-    }
-    let mut text = String::new();
-    canonical(value, &mut text);
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// `GET /api/v1/applications/{reference}` with `X-Access-Code`: the case's status, timeline, next
@@ -246,22 +192,5 @@ pub async fn status(
             tracing::error!(error = %e, "could not read a case");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_fingerprint_ignores_key_order_and_spacing() {
-        let a: Value =
-            serde_json::from_str(r#"{"a":1,"b":{"c":[1,2],"d":null}}"#).unwrap_or_default();
-        let b: Value = serde_json::from_str(r#"{ "b": {"d": null, "c": [1, 2]}, "a": 1 }"#)
-            .unwrap_or_default();
-        let c: Value =
-            serde_json::from_str(r#"{"a":1,"b":{"c":[2,1],"d":null}}"#).unwrap_or_default();
-        assert_eq!(fingerprint(&a), fingerprint(&b));
-        assert_ne!(fingerprint(&a), fingerprint(&c));
     }
 }
