@@ -10,7 +10,9 @@ use tower_sessions::Session;
 
 use app::error_pages::ErrorPage;
 use app::posted_form::Fields;
-use app::staff::{parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused, Submitter};
+use app::staff::{
+    case_field, parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused, Submitter,
+};
 use store::applications::{
     advance_cap_yuan, next_state, ActError, CaseAction, CaseFile, CaseStep, DocumentKind,
     MessageError, SubmittedBy,
@@ -39,7 +41,7 @@ pub async fn show(
         form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "done")
             .map(|(_, v)| v.into_owned())
-            .filter(|v| v == "message" || CaseAction::parse(v).is_some())
+            .filter(|v| v == case_field::MESSAGE || CaseAction::parse(v).is_some())
     });
     respond(&state, &staff, &reference, request, None, done).await
 }
@@ -56,7 +58,7 @@ pub async fn act(
         Ok(posted) => posted,
         Err(response) => return response,
     };
-    let Some(action) = fields.get("action").and_then(CaseAction::parse) else {
+    let Some(action) = fields.get(case_field::ACTION).and_then(CaseAction::parse) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let refuse = |problems: Vec<(&'static str, CaseProblem)>| Refused {
@@ -79,7 +81,7 @@ pub async fn act(
         }
         Err(Reading::Failed(denied)) => return denied.into_response(),
     };
-    let note = fields.text("note");
+    let note = fields.text(case_field::NOTE);
     match state
         .store
         .act_on_case(&staff, &reference, &step, &note)
@@ -116,10 +118,10 @@ pub async fn message(
     };
     let sent = state
         .store
-        .send_case_message(&staff, &reference, &fields.text("message"))
+        .send_case_message(&staff, &reference, &fields.text(case_field::MESSAGE))
         .await;
     let problem = match sent {
-        Ok(()) => return done_redirect(&reference, "message"),
+        Ok(()) => return done_redirect(&reference, case_field::MESSAGE),
         Err(MessageError::Empty) => CaseProblem::MessageEmpty,
         Err(MessageError::TooLong) => CaseProblem::MessageTooLong,
         Err(MessageError::Access(e)) => match refusal(e) {
@@ -128,9 +130,9 @@ pub async fn message(
         },
     };
     let refused = Refused {
-        form: "message".to_owned(),
+        form: case_field::MESSAGE.to_owned(),
         fields,
-        problems: vec![("message", problem)],
+        problems: vec![(case_field::MESSAGE, problem)],
     };
     respond(&state, &staff, &reference, request, Some(refused), None).await
 }
@@ -238,16 +240,16 @@ async fn read_step(
 ) -> Result<CaseStep, Reading> {
     Ok(match action {
         CaseAction::Accept => CaseStep::Accept {
-            complex: fields.ticked("complex"),
+            complex: fields.ticked(case_field::COMPLEX),
         },
         CaseAction::RequestDocuments => {
             let documents: Vec<DocumentKind> = fields
-                .all("documents")
+                .all(case_field::DOCUMENTS)
                 .filter_map(DocumentKind::parse)
                 .collect();
             if documents.is_empty() {
                 return Err(Reading::Problems(vec![(
-                    "documents",
+                    case_field::DOCUMENTS,
                     CaseProblem::Documents,
                 )]));
             }
@@ -261,7 +263,7 @@ async fn read_step(
                 Err(LimitRefused::Unavailable) => return Err(Reading::Failed(Denied::Unavailable)),
                 Err(_) => {
                     return Err(Reading::Problems(vec![(
-                        "second_password",
+                        case_field::SECOND_PASSWORD,
                         CaseProblem::SecondThrottled,
                     )]))
                 }
@@ -269,8 +271,8 @@ async fn read_step(
             let second = state
                 .store
                 .authenticate(
-                    &fields.text("second_username"),
-                    &fields.text("second_password"),
+                    &fields.text(case_field::SECOND_USERNAME),
+                    &fields.text(case_field::SECOND_PASSWORD),
                 )
                 .await;
             match second {
@@ -286,7 +288,7 @@ async fn read_step(
                     | store::staff::LoginError::LockedOut { .. },
                 ) => {
                     return Err(Reading::Problems(vec![(
-                        "second_password",
+                        case_field::SECOND_PASSWORD,
                         CaseProblem::SecondLogin,
                     )]))
                 }
@@ -294,14 +296,17 @@ async fn read_step(
         }
         // The store checks the emergency and the household's cap, with the advances given so far.
         CaseAction::RecordAdvance => {
-            let Some(amount_fen) = parse_amount_fen(&fields.text("amount")) else {
-                return Err(Reading::Problems(vec![("amount", CaseProblem::Amount)]));
+            let Some(amount_fen) = parse_amount_fen(&fields.text(case_field::AMOUNT)) else {
+                return Err(Reading::Problems(vec![(
+                    case_field::AMOUNT,
+                    CaseProblem::Amount,
+                )]));
             };
             CaseStep::RecordAdvance { amount_fen }
         }
         CaseAction::Refer => CaseStep::Refer {
-            organisation: fields.text("organisation"),
-            consent_given: fields.ticked("referral_consent"),
+            organisation: fields.text(case_field::ORGANISATION),
+            consent_given: fields.ticked(case_field::REFERRAL_CONSENT),
         },
         other => CaseStep::Plain(other),
     })
@@ -331,23 +336,25 @@ impl IntoResponse for Denied {
 /// to see.
 fn refusal(error: ActError) -> Result<(&'static str, CaseProblem), Denied> {
     Ok(match error {
-        ActError::ReasonRequired => ("note", CaseProblem::Reason),
-        ActError::NoDocuments => ("documents", CaseProblem::Documents),
+        ActError::ReasonRequired => (case_field::NOTE, CaseProblem::Reason),
+        ActError::NoDocuments => (case_field::DOCUMENTS, CaseProblem::Documents),
         // Exactly as for a wrong password: the form tells a guesser nothing about the account.
-        ActError::SecondVisitor => ("second_password", CaseProblem::SecondLogin),
-        ActError::NoAmount => ("amount", CaseProblem::Amount),
-        ActError::NoEmergency => ("amount", CaseProblem::NoEmergency),
-        ActError::AdvanceOverCap { cap_fen, paid_fen } => {
-            ("amount", CaseProblem::AdvanceOverCap { cap_fen, paid_fen })
-        }
-        ActError::NoOrganisation => ("organisation", CaseProblem::Organisation),
-        ActError::NoReferralConsent => ("referral_consent", CaseProblem::ReferralConsent),
-        ActError::NoticeRunning { ends_at } => {
-            ("note", CaseProblem::NoticeRunning(ends_at.unix_timestamp()))
-        }
-        ActError::NeedsSupervisor => ("note", CaseProblem::NeedsSupervisor),
+        ActError::SecondVisitor => (case_field::SECOND_PASSWORD, CaseProblem::SecondLogin),
+        ActError::NoAmount => (case_field::AMOUNT, CaseProblem::Amount),
+        ActError::NoEmergency => (case_field::AMOUNT, CaseProblem::NoEmergency),
+        ActError::AdvanceOverCap { cap_fen, paid_fen } => (
+            case_field::AMOUNT,
+            CaseProblem::AdvanceOverCap { cap_fen, paid_fen },
+        ),
+        ActError::NoOrganisation => (case_field::ORGANISATION, CaseProblem::Organisation),
+        ActError::NoReferralConsent => (case_field::REFERRAL_CONSENT, CaseProblem::ReferralConsent),
+        ActError::NoticeRunning { ends_at } => (
+            case_field::NOTE,
+            CaseProblem::NoticeRunning(ends_at.unix_timestamp()),
+        ),
+        ActError::NeedsSupervisor => (case_field::NOTE, CaseProblem::NeedsSupervisor),
         ActError::NotAllowed(_) | ActError::Conflict | ActError::DetailsMissing => {
-            ("note", CaseProblem::NotAllowed)
+            (case_field::NOTE, CaseProblem::NotAllowed)
         }
         ActError::NotFound => return Err(Denied::NotFound),
         ActError::Volunteer | ActError::OtherCounty => return Err(Denied::Forbidden),

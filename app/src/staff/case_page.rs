@@ -152,6 +152,22 @@ fn problem_message(lang: Lang, problem: CaseProblem) -> String {
     }
 }
 
+/// The names of the case page's form fields, read back by the server's handlers.
+pub mod case_field {
+    /// The step (a case action's wire name), or `message` for the message form.
+    pub const ACTION: &str = "action";
+    pub const NOTE: &str = "note";
+    pub const COMPLEX: &str = "complex";
+    pub const DOCUMENTS: &str = "documents";
+    pub const SECOND_USERNAME: &str = "second_username";
+    pub const SECOND_PASSWORD: &str = "second_password";
+    pub const AMOUNT: &str = "amount";
+    pub const ORGANISATION: &str = "organisation";
+    pub const REFERRAL_CONSENT: &str = "referral_consent";
+    /// The message to the applicant; also the name of its form.
+    pub const MESSAGE: &str = "message";
+}
+
 /// An amount of money as typed (full-width digits, 元 and ¥ are fine), in fen; `None` unless it
 /// is a positive number.
 pub fn parse_amount_fen(text: &str) -> Option<i64> {
@@ -215,7 +231,7 @@ fn case_page(lang: Lang, page: CasePage) -> impl IntoView {
 }
 
 fn done_text(lang: Lang, done: &str) -> String {
-    if done == "message" {
+    if done == case_field::MESSAGE {
         tr::case_message_sent(lang).to_owned()
     } else {
         tr::case_done(lang, action_label(lang, done))
@@ -380,8 +396,8 @@ fn text_field(
 
 fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
     let form = action.to_owned();
-    let note_id = field_id(&form, "note");
-    let (note, note_problem) = typed(lang, page, &form, "note");
+    let note_id = field_id(&form, case_field::NOTE);
+    let (note, note_problem) = typed(lang, page, &form, case_field::NOTE);
     let reason = page.reason_actions.iter().any(|a| a == action);
     let note_label = if reason {
         tr::case_reason(lang)
@@ -391,23 +407,23 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
     let open = page.refused.as_ref().is_some_and(|r| r.form == form);
     let extra = match action {
         "accept" => {
-            let (complex, _) = typed(lang, page, &form, "complex");
-            let id = field_id(&form, "complex");
+            let (complex, _) = typed(lang, page, &form, case_field::COMPLEX);
+            let id = field_id(&form, case_field::COMPLEX);
             Some(view! {
                 <div class="field checkbox">
-                    <input type="checkbox" id=id.clone() name="complex" value="yes" checked=!complex.is_empty()/>
+                    <input type="checkbox" id=id.clone() name=case_field::COMPLEX value="yes" checked=!complex.is_empty()/>
                     <label for=id>{tr::case_complex(lang)}</label>
                 </div>
             }.into_any())
         }
         "request_documents" => {
-            let id = field_id(&form, "documents");
-            let (_, problem) = typed(lang, page, &form, "documents");
+            let id = field_id(&form, case_field::DOCUMENTS);
+            let (_, problem) = typed(lang, page, &form, case_field::DOCUMENTS);
             let chosen: Vec<String> = page
                 .refused
                 .as_ref()
                 .filter(|r| r.form == form)
-                .map(|r| r.fields.all("documents").map(str::to_owned).collect())
+                .map(|r| r.fields.all(case_field::DOCUMENTS).map(str::to_owned).collect())
                 .unwrap_or_default();
             Some(view! {
                 <fieldset class="field" class:field-error=problem.is_some() id=id.clone()>
@@ -417,7 +433,7 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
                         let box_id = format!("{id}-{d}");
                         view! {
                             <div class="checkbox">
-                                <input type="checkbox" id=box_id.clone() name="documents" value=d checked=chosen.iter().any(|c| c == d)/>
+                                <input type="checkbox" id=box_id.clone() name=case_field::DOCUMENTS value=d checked=chosen.iter().any(|c| c == d)/>
                                 <label for=box_id>{document_label(lang, d)}</label>
                             </div>
                         }
@@ -426,8 +442,8 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
             }.into_any())
         }
         "record_home_visit" => Some(view! {
-            {text_field(lang, page, &form, "second_username", tr::case_second_username(lang), Some(tr::case_second_hint(lang)), "text")}
-            {text_field(lang, page, &form, "second_password", tr::case_second_password(lang), None, "password")}
+            {text_field(lang, page, &form, case_field::SECOND_USERNAME, tr::case_second_username(lang), Some(tr::case_second_hint(lang)), "text")}
+            {text_field(lang, page, &form, case_field::SECOND_PASSWORD, tr::case_second_password(lang), None, "password")}
         }.into_any()),
         "record_advance" => {
             let paid = page.advance_paid.filter(|paid| *paid > 0.0);
@@ -435,25 +451,25 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
                 Some(paid) => tr::case_advance_left(lang, format_yuan(cap as f64), format_yuan(paid), format_yuan((cap as f64 - paid).max(0.0))),
                 None => tr::case_advance_cap(lang, format_yuan(cap as f64)),
             });
-            let id = field_id(&form, "amount");
-            let (value, problem) = typed(lang, page, &form, "amount");
+            let id = field_id(&form, case_field::AMOUNT);
+            let (value, problem) = typed(lang, page, &form, case_field::AMOUNT);
             Some(view! {
                 <div class="field" class:field-error=problem.is_some()>
                     <label for=id.clone()>{tr::case_advance_amount(lang)}</label>
                     {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
                     {problem_text(lang, problem.clone(), &id)}
-                    <input id=id.clone() name="amount" type="text" inputmode="decimal" class="input-number" value=value autocomplete="off"/>
+                    <input id=id.clone() name=case_field::AMOUNT type="text" inputmode="decimal" class="input-number" value=value autocomplete="off"/>
                 </div>
             }.into_any())
         }
         "refer" => {
-            let id = field_id(&form, "referral_consent");
-            let (consent, problem) = typed(lang, page, &form, "referral_consent");
+            let id = field_id(&form, case_field::REFERRAL_CONSENT);
+            let (consent, problem) = typed(lang, page, &form, case_field::REFERRAL_CONSENT);
             Some(view! {
-                {text_field(lang, page, &form, "organisation", tr::case_organisation(lang), Some(tr::case_organisation_hint(lang)), "text")}
+                {text_field(lang, page, &form, case_field::ORGANISATION, tr::case_organisation(lang), Some(tr::case_organisation_hint(lang)), "text")}
                 <div class="field checkbox" class:field-error=problem.is_some()>
                     {problem_text(lang, problem.clone(), &id)}
-                    <input type="checkbox" id=id.clone() name="referral_consent" value="yes" checked=!consent.is_empty()/>
+                    <input type="checkbox" id=id.clone() name=case_field::REFERRAL_CONSENT value="yes" checked=!consent.is_empty()/>
                     <label for=id>{tr::case_referral_consent(lang)}</label>
                 </div>
             }.into_any())
@@ -469,13 +485,13 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
         <details class="case-action" open=open>
             <summary>{action_label(lang, action)}</summary>
             <form method="post" action=act_url(&page.reference) novalidate>
-                <input type="hidden" name="action" value=form.clone()/>
+                <input type="hidden" name=case_field::ACTION value=form.clone()/>
                 {extra}
                 <div class="field" class:field-error=note_problem.is_some()>
                     <label for=note_id.clone()>{note_label}</label>
                     <p class="hint" id=format!("{note_id}-hint")>{tr::case_note_hint(lang)}</p>
                     {problem_text(lang, note_problem.clone(), &note_id)}
-                    <textarea id=note_id.clone() name="note" rows="3" aria-describedby=described>{note}</textarea>
+                    <textarea id=note_id.clone() name=case_field::NOTE rows="3" aria-describedby=described>{note}</textarea>
                 </div>
                 <button type="submit" class="button">{action_label(lang, action)}</button>
             </form>
@@ -628,9 +644,9 @@ fn timeline_block(lang: Lang, page: &CasePage) -> impl IntoView {
 }
 
 fn messages_block(lang: Lang, page: &CasePage) -> impl IntoView {
-    let form = "message";
-    let id = field_id(form, "message");
-    let (typed_text, problem) = typed(lang, page, form, "message");
+    let form = case_field::MESSAGE;
+    let id = field_id(form, case_field::MESSAGE);
+    let (typed_text, problem) = typed(lang, page, form, case_field::MESSAGE);
     view! {
         <h2>{tr::case_messages_heading(lang)}</h2>
         {page.messages.is_empty().then(|| view! { <p>{tr::case_messages_none(lang)}</p> })}
@@ -644,7 +660,7 @@ fn messages_block(lang: Lang, page: &CasePage) -> impl IntoView {
                 <label for=id.clone()>{tr::case_message_label(lang)}</label>
                 <p class="hint" id=format!("{id}-hint")>{tr::case_message_hint(lang)}</p>
                 {problem_text(lang, problem.clone(), &id)}
-                <textarea id=id.clone() name="message" rows="3" aria-describedby=format!("{id}-hint")>{typed_text}</textarea>
+                <textarea id=id.clone() name=case_field::MESSAGE rows="3" aria-describedby=format!("{id}-hint")>{typed_text}</textarea>
             </div>
             <button type="submit" class="button button-secondary">{tr::case_message_send(lang)}</button>
         </form>

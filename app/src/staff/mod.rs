@@ -11,8 +11,8 @@ mod session_warning;
 mod workspace;
 
 pub use case_page::{
-    actor_text, deadline_text, parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused,
-    StaffCasePage, Submitter,
+    actor_text, case_field, deadline_text, parse_amount_fen, ApplicantDetails, CasePage,
+    CaseProblem, Refused, StaffCasePage, Submitter,
 };
 pub use dashboard::DashboardPage;
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
