@@ -9,6 +9,7 @@
 pub mod application;
 pub mod county;
 pub mod deadline;
+pub mod in_force;
 pub mod limits;
 pub mod receipt;
 pub mod request;
@@ -19,6 +20,9 @@ pub use application::{
 };
 pub use county::{County, UnknownCounty};
 pub use deadline::{CaseTimes, Deadline, NextActor, NextStep};
+pub use in_force::{
+    beijing_date, read_standards, sample_standards, InForce, InForceError, StandardsFileError,
+};
 pub use limits::{LimitsError, WorkflowLimits};
 pub use receipt::{
     random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,

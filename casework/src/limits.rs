@@ -6,11 +6,10 @@
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
-use time::macros::{format_description, offset};
-use time::{Date, Duration, OffsetDateTime, UtcOffset, Weekday};
+use time::macros::format_description;
 
-/// Beijing time, in which a day is or is not a working day.
-const BEIJING: UtcOffset = offset!(+8);
+use crate::in_force::BEIJING;
+use time::{Date, Duration, OffsetDateTime, Weekday};
 
 /// The limits in force when no file is configured: POLICY.md §4's defaults, and the 2026 public
 /// holidays of the State Council's notice.

@@ -328,14 +328,15 @@ pub async fn load_handbook(config: &Config, store: &Store) -> Result<Handbook, C
     Ok(handbook)
 }
 
-/// The standards file named by the configuration, or the sample standards built in.
-pub fn load_standards(config: &Config) -> Result<rules::Standards, CliError> {
+/// The standards file named by the configuration (one year's standards, or a list of them with
+/// the dates they take effect), or the sample standards built in.
+pub fn load_standards(config: &Config) -> Result<casework::InForce<rules::Standards>, CliError> {
     let Some(path) = &config.standards_file else {
-        return Ok(rules::Standards::sample_2026());
+        return Ok(casework::sample_standards());
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Standards(format!("cannot read {}: {e}", path.display())))?;
-    rules::Standards::from_json(&text)
+    casework::read_standards(&text)
         .map_err(|e| CliError::Standards(format!("{}: {e}", path.display())))
 }
 

@@ -257,7 +257,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             output,
             trail,
         } => {
-            let standards = application::load_standards(&config)?;
+            // Households are screened as they are today, with today's standards.
+            let standards =
+                *application::load_standards(&config)?.at(time::OffsetDateTime::now_utc());
             tokio::task::spawn_blocking(move || {
                 crate::screen::run_and_report(&standards, &input, &output, trail)
             })

@@ -98,8 +98,9 @@ pub(crate) fn services_for_pages(state: &AppState) -> impl Fn() + Clone + Send +
     let handbook = state.handbook.clone();
     let standards = state.standards.clone();
     move || {
+        // The pages get the standards in force today.
+        provide_context(std::sync::Arc::new(*standards.at(store.clock().now())));
         provide_context(store.clone());
-        provide_context(standards.clone());
         provide_context(handbook.current());
         provide_context(handbook.clone());
     }

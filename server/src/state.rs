@@ -21,8 +21,8 @@ pub struct AppState {
     pub site_root: PathBuf,
     pub page_cache: PageCache,
     pub handbook: Arc<LiveHandbook>,
-    /// The year's standards for the rules engine (POLICY.md §3.1).
-    pub standards: Arc<rules::Standards>,
+    /// The standards for the rules engine (POLICY.md §3.1), each from the date it takes effect.
+    pub standards: Arc<casework::InForce<rules::Standards>>,
     /// Where uploaded document photos are kept (sealed before they leave the process).
     pub files: Arc<dyn uploads::FileStore>,
     pub upload_policy: uploads::UploadPolicy,
@@ -45,12 +45,17 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// The standards in force today, for the self-check, the application pages and the API.
+    pub fn standards_today(&self) -> rules::Standards {
+        *self.standards.at(self.store.clock().now())
+    }
+
     /// Fails only on a file store setting that cannot work (see `Config::s3_settings`).
     pub fn new(
         config: &Config,
         store: Store,
         handbook: Handbook,
-        standards: rules::Standards,
+        standards: casework::InForce<rules::Standards>,
     ) -> Result<Self, crate::cli::CliError> {
         let leptos_options = LeptosOptions::builder()
             .output_name("portal")

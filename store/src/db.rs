@@ -112,7 +112,7 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     data_key: Arc<DataKey>,
     workflow_limits: Arc<WorkflowLimits>,
-    standards: Arc<rules::Standards>,
+    standards: Arc<casework::InForce<rules::Standards>>,
 }
 
 impl Store {
@@ -163,7 +163,7 @@ impl Store {
             clock,
             data_key: Arc::new(data_key),
             workflow_limits: Arc::new(WorkflowLimits::sample_2026()),
-            standards: Arc::new(rules::Standards::sample_2026()),
+            standards: Arc::new(casework::sample_standards()),
         })
     }
 
@@ -173,15 +173,16 @@ impl Store {
         self
     }
 
-    /// The same store with these assistance standards (the bureau's year) instead of the
-    /// sample's: the store checks advance assistance against their 小额快救 cap.
-    pub fn with_standards(mut self, standards: Arc<rules::Standards>) -> Self {
+    /// The same store with these assistance standards (the bureau's, each from the date it takes
+    /// effect) instead of the sample's: the store checks advance assistance against the 小额快救
+    /// cap of the standards in force on the day the case was submitted.
+    pub fn with_standards(mut self, standards: Arc<casework::InForce<rules::Standards>>) -> Self {
         self.standards = standards;
         self
     }
 
-    /// The assistance standards the store's own checks use.
-    pub fn standards(&self) -> &rules::Standards {
+    /// The assistance standards the store's own checks use, by the date they take effect.
+    pub fn standards(&self) -> &casework::InForce<rules::Standards> {
         &self.standards
     }
 

@@ -375,3 +375,48 @@ on_both_databases!(
     name_search_postgres,
     the_queue_finds_a_name_indexed_before_and_after_migration
 );
+
+/// A standard raised after a case was submitted does not change that case's cap; a case
+/// submitted from the raise on gets the raised one.
+async fn the_cap_is_that_of_the_standards_in_force_on_the_day_of_submission(db: TestDatabase) {
+    let clock = ManualClock::new(START);
+    let raised_from = time::macros::date!(2026 - 12 - 05);
+    let mut raised = rules::Standards::sample_2026();
+    raised.urban.dibao_standard = rules::Fen::from_whole_yuan(1010);
+    let standards = casework::InForce::new(vec![
+        (
+            time::macros::date!(2026 - 01 - 01),
+            rules::Standards::sample_2026(),
+        ),
+        (raised_from, raised),
+    ])
+    .expect("two dates");
+    let store = db
+        .store_with_clock(Arc::new(clock.clone()))
+        .await
+        .with_standards(Arc::new(standards));
+    let caseworker = staff(&store, "wang.li", Role::Caseworker).await;
+    let emergency = || json!({"kind":"fire","urgency":"critical"});
+    let (before, _) = submit(&store, emergency(), 1).await;
+    clock.advance(time::Duration::days(3));
+    let (after, _) = submit(&store, emergency(), 2).await;
+    assert_eq!(cap_of(&store, &caseworker, &before).await, Some(98_000));
+    assert_eq!(cap_of(&store, &caseworker, &after).await, Some(101_000));
+}
+
+/// The cap the store names when refusing an advance far over any cap.
+async fn cap_of(store: &Store, staff: &StaffUser, case: &str) -> Option<i64> {
+    match store
+        .act_on_case(staff, case, &advance(100_000_000), "")
+        .await
+    {
+        Err(ActError::AdvanceOverCap { cap_fen, .. }) => Some(cap_fen),
+        _ => None,
+    }
+}
+
+on_both_databases!(
+    cap_in_force_sqlite,
+    cap_in_force_postgres,
+    the_cap_is_that_of_the_standards_in_force_on_the_day_of_submission
+);

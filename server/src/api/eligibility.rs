@@ -67,7 +67,7 @@ pub async fn evaluate(State(state): State<AppState>, headers: HeaderMap, body: B
     };
     let reader: Vec<ApiError> = match Household::parse(&request) {
         Ok(household) if shape.is_empty() => {
-            return Json(rules::evaluate(&state.standards, &household)).into_response();
+            return Json(rules::evaluate(&state.standards_today(), &household)).into_response();
         }
         Ok(_) => Vec::new(),
         Err(errors) => errors

@@ -155,3 +155,36 @@ on_both_databases!(
     bad_postgres,
     bad_input_gets_422_with_every_bad_field_and_never_a_500
 );
+
+/// A standard raised mid-year applies from its date: before it, the answer uses the year's
+/// first standard; from that day on, the raised one.
+async fn a_raised_standard_applies_from_its_date(db: TestDatabase) {
+    let dir = tempfile::tempdir().unwrap();
+    let sample: Value =
+        serde_json::from_str(include_str!("../../../rules/standards/sample-2026.json")).unwrap();
+    let mut raised = sample.clone();
+    let from = (time::OffsetDateTime::now_utc() + time::Duration::days(2)).date();
+    raised["urban"]["dibao_standard"] = json!(1010);
+    raised["effective_from"] = json!(format!(
+        "{:04}-{:02}-{:02}",
+        from.year(),
+        u8::from(from.month()),
+        from.day()
+    ));
+    let file = dir.path().join("standards.json");
+    std::fs::write(&file, json!([sample, raised]).to_string()).unwrap();
+    let server =
+        TestServer::start_with_config(db, |config| config.standards_file = Some(file)).await;
+    let dibao_standard = |answer: Value| answer["standards"]["dibao_standard"].as_i64();
+    let before = post(&server, policy_example().to_string()).await;
+    assert_eq!(dibao_standard(before.json().await.unwrap()), Some(980));
+    server.clock.advance(time::Duration::days(3));
+    let after = post(&server, policy_example().to_string()).await;
+    assert_eq!(dibao_standard(after.json().await.unwrap()), Some(1010));
+}
+
+on_both_databases!(
+    raised_standard_sqlite,
+    raised_standard_postgres,
+    a_raised_standard_applies_from_its_date
+);

@@ -63,7 +63,7 @@ pub(super) struct NewAdvance<'a> {
 
 impl Store {
     /// The cap, in fen, of an emergency case read with `emergency_kind, emergency_urgency,
-    /// household_sealed`; refused when the case declared no emergency.
+    /// household_sealed, submitted_at`; refused when the case declared no emergency.
     pub(super) fn advance_cap_fen(&self, row: &sqlx::any::AnyRow) -> Result<i64, ActError> {
         let kind: Option<String> = row.try_get("emergency_kind")?;
         let urgency: Option<String> = row.try_get("emergency_urgency")?;
@@ -76,7 +76,10 @@ impl Store {
                 .open(&row.try_get::<String, _>("household_sealed")?)?,
         )
         .map_err(|e| StoreError::Corrupt(format!("a stored household: {e}")))?;
-        let assessment = case_assessment(self.standards(), &household, Some((&kind, &urgency)));
+        // The standards in force on the day the case was submitted, however late it is acted on.
+        let submitted_at = super::case::timestamp(row.try_get("submitted_at")?)?;
+        let standards = self.standards().at(submitted_at);
+        let assessment = case_assessment(standards, &household, Some((&kind, &urgency)));
         let cap = advance_cap_yuan(assessment.as_ref()).ok_or_else(|| {
             StoreError::Corrupt("an emergency case whose advance cap cannot be computed".into())
         })?;

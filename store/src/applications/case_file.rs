@@ -82,11 +82,15 @@ pub struct CaseFile {
 }
 
 impl CaseFile {
-    /// The household recomputed by the rules engine with these standards, the declared
-    /// emergency included; `None` when the stored household no longer reads as one.
-    pub fn assessment(&self, standards: &rules::Standards) -> Option<rules::Assessment> {
+    /// The household recomputed by the rules engine with the standards in force on the day the
+    /// case was submitted, the declared emergency included; `None` when the stored household no
+    /// longer reads as one.
+    pub fn assessment(
+        &self,
+        standards: &casework::InForce<rules::Standards>,
+    ) -> Option<rules::Assessment> {
         case_assessment(
-            standards,
+            standards.at(self.times.submitted_at),
             &self.household,
             self.emergency
                 .as_ref()
