@@ -14,6 +14,7 @@ use sqlx::Row;
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use casework::Actor;
 
 pub const CODE_DIGITS: usize = 6;
 pub const CODE_VALID_SECONDS: i64 = 10 * 60;
@@ -119,7 +120,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "track.code_requested",
                 subject: &phone.masked(),
                 detail: &detail,
@@ -189,7 +190,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "track.phone_verified",
                 subject: &phone.masked(),
                 detail: &detail,

@@ -134,9 +134,15 @@ pub async fn submit(
                 Ok(admission) => admission,
                 Err(refused) => return refused.json(&headers),
             };
+            let actor = match &caller {
+                Caller::Partner(partner) => store::Actor::Partner {
+                    api_key: partner.name.clone(),
+                },
+                Caller::Client(_) => store::Actor::Applicant,
+            };
             let stored = state
                 .store
-                .submit_application(&application, &key, &fingerprint)
+                .submit_application_as(&application, &key, &fingerprint, &actor)
                 .await;
             if !matches!(stored, Ok(Submitted::New(_))) {
                 // A replay that raced its first request, or nothing stored.

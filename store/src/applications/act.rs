@@ -12,6 +12,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::{Role, StaffUser};
+use casework::Actor;
 use casework::{next_state, CaseAction, CaseState, NotAllowed};
 use casework::{ConsentKind, DocumentKind};
 
@@ -247,7 +248,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "case.act",
                 subject: &reference,
                 detail: &detail,
@@ -341,7 +342,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action: "case.act",
                 subject: reference,
                 detail: &detail,

@@ -14,6 +14,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::StaffUser;
+use casework::Actor;
 use casework::CaseTimes;
 use casework::County;
 use casework::{CaseState, DocumentKind, SubmittedBy};
@@ -238,7 +239,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action: "case.message",
                 subject: reference,
                 detail: "{}",

@@ -41,6 +41,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::drafts::DraftToken;
 use crate::error::StoreError;
+use casework::Actor;
 
 /// What became of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +72,21 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
     ) -> Result<Submitted, SubmitError> {
-        self.submit(application, key, fingerprint, None).await
+        self.submit_application_as(application, key, fingerprint, &Actor::Applicant)
+            .await
+    }
+
+    /// [`Store::submit_application`] for someone other than the applicant, such as a partner
+    /// system with its API key: the audit entry names `actor`.
+    pub async fn submit_application_as(
+        &self,
+        application: &NewApplication,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        actor: &Actor,
+    ) -> Result<Submitted, SubmitError> {
+        self.submit(application, key, fingerprint, None, actor)
+            .await
     }
 
     /// Stores the application of a finished draft, as [`Store::submit_application`], with the
@@ -85,7 +100,13 @@ impl Store {
         draft: &DraftToken,
     ) -> Result<Submitted, SubmitError> {
         let submitted = self
-            .submit(application, key, fingerprint, Some(draft))
+            .submit(
+                application,
+                key,
+                fingerprint,
+                Some(draft),
+                &Actor::Applicant,
+            )
             .await?;
         if let Submitted::Replayed(receipt) = &submitted {
             // A file recorded while the first submission was under way.
@@ -101,12 +122,13 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
         draft: Option<&DraftToken>,
+        actor: &Actor,
     ) -> Result<Submitted, SubmitError> {
         if let Some(earlier) = self.earlier_submission(key, fingerprint).await? {
             return Ok(Submitted::Replayed(earlier));
         }
         match self
-            .insert_application(application, key, fingerprint, draft)
+            .insert_application(application, key, fingerprint, draft, actor)
             .await
         {
             Ok(receipt) => Ok(Submitted::New(receipt)),
@@ -153,6 +175,7 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
         draft: Option<&DraftToken>,
+        actor: &Actor,
     ) -> Result<Receipt, StoreError> {
         let seal = |text: &str| self.data_key().seal(text);
         let now = self.clock().now();
@@ -278,7 +301,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: actor.clone(),
                 action: "application.submit",
                 subject: reference.as_str(),
                 detail: &detail,
