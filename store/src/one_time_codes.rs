@@ -14,6 +14,7 @@ use sqlx::Row;
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
 use casework::Actor;
 
 pub const CODE_DIGITS: usize = 6;
@@ -113,7 +114,7 @@ impl Store {
         }
         let applications = self.count_phone_applications(&mut tx, &index).await?;
         if applications > 0 {
-            let sms = serde_json::json!({"template": "one_time_code", "code": code}).to_string();
+            let sms = OutboxMessage::OneTimeCode { code };
             self.queue_message(&mut tx, phone.as_str(), &sms).await?;
         }
         let detail = serde_json::json!({ "sent": applications > 0 }).to_string();

@@ -13,6 +13,7 @@ use super::case::{case_times, timestamp, TIME_COLUMNS};
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
 use crate::staff::StaffUser;
 use casework::Actor;
 use casework::CaseTimes;
@@ -233,8 +234,9 @@ impl Store {
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;
-        let sms =
-            serde_json::json!({"template": "case_message", "reference": reference}).to_string();
+        let sms = OutboxMessage::CaseMessage {
+            reference: reference.to_owned(),
+        };
         self.queue_message(&mut tx, &phone, &sms).await?;
         self.append_audit(
             &mut tx,

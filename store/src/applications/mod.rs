@@ -41,6 +41,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::drafts::DraftToken;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
 use casework::Actor;
 
 /// What became of a submission.
@@ -286,13 +287,11 @@ impl Store {
         .bind(given_by)
         .execute(&mut *tx)
         .await?;
-        let sms = serde_json::json!({
-            "template": "application_received",
-            "reference": reference.as_str(),
-            "access_code": access_code.as_str(),
-            "advance_due_at": advance_due_at.map(OffsetDateTime::unix_timestamp),
-        })
-        .to_string();
+        let sms = OutboxMessage::ApplicationReceived {
+            reference: reference.as_str().to_owned(),
+            access_code: access_code.as_str().to_owned(),
+            advance_due_at: advance_due_at.map(OffsetDateTime::unix_timestamp),
+        };
         self.queue_message(&mut tx, applicant.phone.as_str(), &sms)
             .await?;
         let detail =
