@@ -1,11 +1,12 @@
 //! The casework domain of the 济时救 portal: what an application is and how it is read
 //! (POLICY.md §4 and §6), the case workflow, its deadlines in working days, receipts and
-//! references, counties, documents and consents.
+//! references, counties, documents and consents, and who acts on a case.
 //!
 //! Pure: no IO, no database, no clock, no UI. The store keeps cases with these types, the pages
 //! and the API read requests with them, and the browser bundles use the same rules, so a limit,
 //! a state or a county is spelt once.
 
+pub mod actor;
 pub mod application;
 pub mod county;
 pub mod deadline;
@@ -15,6 +16,7 @@ pub mod receipt;
 pub mod request;
 pub mod workflow;
 
+pub use actor::{Actor, ActorError};
 pub use application::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };

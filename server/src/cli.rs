@@ -4,8 +4,9 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use store::audit::{AuditHead, AuditVerification};
+use store::audit::{AuditHead, AuditRecord, AuditVerification};
 use store::staff::{CreateStaffError, NewPassword, NewStaffUser, Role, Username};
+use store::Actor;
 use store::{County, SystemClock};
 
 use crate::application::{self, Application, Options};
@@ -113,6 +114,13 @@ pub enum AuditCommand {
     },
     /// Print the head of the audit log (COUNT:HASH) for an operator to keep outside the database.
     Head,
+    /// Print the entries, oldest first, one a line: id, time (UTC), actor, action, subject and
+    /// detail, separated by tabs.
+    List {
+        /// Only the entries about this subject (a case reference, a policy, an API key id).
+        #[arg(long)]
+        subject: Option<String>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -251,6 +259,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", store.audit_head().await?);
             Ok(())
         }
+        Command::Audit {
+            action: AuditCommand::List { subject },
+        } => {
+            let store = application::open_store(&config, Arc::new(SystemClock)).await?;
+            for record in store.audit_records(subject.as_deref()).await? {
+                println!("{}", audit_line(&record));
+            }
+            Ok(())
+        }
         Command::ApiKey { action } => api_key(&config, action).await,
         Command::Screen {
             input,
@@ -350,7 +367,9 @@ async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError>
             name,
             submissions_per_hour,
         } => {
-            let issued = store.issue_api_key(&name, submissions_per_hour).await?;
+            let issued = store
+                .issue_api_key(&name, submissions_per_hour, &Actor::system(Actor::CLI))
+                .await?;
             println!(
                 "Issued API key {} for {} ({submissions_per_hour} applications an hour).",
                 issued.id,
@@ -360,7 +379,9 @@ async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError>
             println!("{}", issued.key);
         }
         ApiKeyCommand::Revoke { id } => {
-            store.revoke_api_key(&id).await?;
+            store
+                .revoke_api_key(&id, &Actor::system(Actor::CLI))
+                .await?;
             println!("Revoked API key {}.", id.trim());
         }
         ApiKeyCommand::List => {
@@ -384,6 +405,26 @@ async fn api_key(config: &Config, action: ApiKeyCommand) -> Result<(), CliError>
         }
     }
     Ok(())
+}
+
+/// One entry as `audit list` prints it; an entry from before actors were recorded that names no
+/// member of staff shows `-` for its actor.
+fn audit_line(record: &AuditRecord) -> String {
+    let at = time::OffsetDateTime::from_unix_timestamp(record.at)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| record.at.to_string());
+    let actor = record
+        .actor
+        .as_ref()
+        .map_or_else(|| "-".to_owned(), ToString::to_string);
+    format!(
+        "{}\t{at}\t{actor}\t{}\t{}\t{}",
+        record.id, record.action, record.subject, record.detail
+    )
 }
 
 async fn verify_audit_log(config: &Config, expected: Option<&AuditHead>) -> Result<(), CliError> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use app::i18n::{tr, Lang};
 use axum::http::HeaderValue;
 use futures::stream::{self, StreamExt};
-use store::outbox::{InstanceId, PendingMessage};
+use store::outbox::{InstanceId, OutboxMessage, PendingMessage};
 use store::Store;
 
 /// One message to send. `id` is its outbox row, the same on every retry, so a gateway can drop
@@ -373,32 +373,32 @@ fn retry_pause(attempts: i64) -> i64 {
     (30 * (attempts + 1).pow(2)).min(3600)
 }
 
-/// The text of a queued message. SMS go out in Chinese: the recipient's language is not known
-/// when the message is queued.
+/// The text of a queued message, `None` when its body is not an [`OutboxMessage`] (an unknown
+/// template, a value missing). SMS go out in Chinese: the recipient's language is not known when
+/// the message is queued.
 pub fn render(lang: Lang, message: &PendingMessage) -> Option<String> {
-    let body: serde_json::Value = serde_json::from_str(&message.body).ok()?;
-    match body["template"].as_str()? {
-        "application_received" => {
-            let reference = body["reference"].as_str()?;
-            let code = body["access_code"].as_str()?;
-            let text = tr::sms_application_received(lang, reference, code);
-            Some(if body["advance_due_at"].is_number() {
-                format!("{text}{}", tr::sms_advance_soon(lang))
-            } else {
-                text
-            })
+    message.message().ok().map(|m| text_of(lang, &m))
+}
+
+/// The text of a message.
+pub fn text_of(lang: Lang, message: &OutboxMessage) -> String {
+    match message {
+        OutboxMessage::ApplicationReceived {
+            reference,
+            access_code,
+            advance_due_at,
+        } => {
+            let text = tr::sms_application_received(lang, reference, access_code);
+            match advance_due_at {
+                Some(_) => format!("{text}{}", tr::sms_advance_soon(lang)),
+                None => text,
+            }
         }
-        "case_state" => {
-            let reference = body["reference"].as_str()?;
-            let state = app::track::status_label(
-                lang,
-                casework::CaseState::parse(body["state"].as_str()?)?,
-            );
-            Some(tr::sms_case_state(lang, reference, state))
+        OutboxMessage::CaseState { reference, state } => {
+            tr::sms_case_state(lang, reference, app::track::status_label(lang, *state))
         }
-        "case_message" => Some(tr::sms_case_message_text(lang, body["reference"].as_str()?)),
-        "one_time_code" => Some(tr::resident_sms_one_time_code(lang, body["code"].as_str()?)),
-        _ => None,
+        OutboxMessage::CaseMessage { reference } => tr::sms_case_message_text(lang, reference),
+        OutboxMessage::OneTimeCode { code } => tr::resident_sms_one_time_code(lang, code),
     }
 }
 
@@ -485,6 +485,48 @@ mod tests {
         )
         .unwrap_or_default();
         assert!(text.contains("验证码：123456"), "{text}");
+    }
+
+    #[test]
+    fn every_message_the_store_queues_has_a_text() {
+        let reference = "JSJ-2026-000007".to_owned();
+        let messages = [
+            OutboxMessage::ApplicationReceived {
+                reference: reference.clone(),
+                access_code: "87654321".into(),
+                advance_due_at: None,
+            },
+            OutboxMessage::CaseState {
+                reference: reference.clone(),
+                state: casework::CaseState::Approved,
+            },
+            OutboxMessage::CaseMessage {
+                reference: reference.clone(),
+            },
+        ];
+        for message in &messages {
+            let text = text_of(Lang::Zh, message);
+            assert!(text.contains(&reference), "{text}");
+        }
+        let plain = text_of(Lang::Zh, &messages[0]);
+        let with_advance = text_of(
+            Lang::Zh,
+            &OutboxMessage::ApplicationReceived {
+                reference: reference.clone(),
+                access_code: "87654321".into(),
+                advance_due_at: Some(1_767_225_600),
+            },
+        );
+        assert!(
+            with_advance.starts_with(&plain) && with_advance.len() > plain.len(),
+            "{with_advance}"
+        );
+        // A body in the typed form renders as the one written by hand did.
+        let typed = serde_json::to_value(&messages[1]).expect("JSON");
+        assert_eq!(
+            render(Lang::Zh, &message(typed)),
+            Some(text_of(Lang::Zh, &messages[1]))
+        );
     }
 
     #[test]

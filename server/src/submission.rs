@@ -4,7 +4,7 @@
 //! first receipt and is not counted against any limit; anything new is counted against the
 //! caller and the applicant's phone before it is stored, and given back when nothing was stored.
 
-use casework::{fingerprint, read_application, FieldProblem, IdempotencyKey};
+use casework::{fingerprint, read_application, Actor, FieldProblem, IdempotencyKey};
 use serde_json::Value;
 use store::applications::{SubmitError, Submitted};
 use store::{DraftToken, StoreError};
@@ -54,12 +54,19 @@ pub async fn submit(
 ) -> Result<Submitted, SubmitFailure> {
     let application = read_application(body).map_err(SubmitFailure::Invalid)?;
     let fingerprint = fingerprint(body);
+    // A partner system is recorded by its key's name; anyone else as the applicant.
+    let actor = match caller {
+        Caller::Partner(partner) => Actor::Partner {
+            api_key: partner.name.clone(),
+        },
+        Caller::Client(_) => Actor::Applicant,
+    };
     let store = || async {
         match source {
             Source::Request => {
                 state
                     .store
-                    .submit_application(&application, key, &fingerprint)
+                    .submit_application_as(&application, key, &fingerprint, &actor)
                     .await
             }
             Source::Draft(token) => {

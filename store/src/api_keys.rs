@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use casework::Actor;
 
 const PREFIX: &str = "jsj_";
 const ID_BYTES: usize = 6;
@@ -83,11 +84,13 @@ fn id_of(key: &str) -> Option<&str> {
 }
 
 impl Store {
-    /// Issues a key for a partner system with its own hourly allowance of submissions.
+    /// Issues a key for a partner system with its own hourly allowance of submissions; the audit
+    /// entry names `by` (an administrator's command-line run: [`Actor::CLI`]).
     pub async fn issue_api_key(
         &self,
         name: &str,
         submissions_per_hour: u32,
+        by: &Actor,
     ) -> Result<IssuedKey, ApiKeyError> {
         let name = name.trim();
         if name.is_empty() {
@@ -119,7 +122,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: by.clone(),
                 action: "api_key.issue",
                 subject: &id,
                 detail: &detail,
@@ -130,8 +133,8 @@ impl Store {
         Ok(IssuedKey { id, key })
     }
 
-    /// Revokes a key: from now on it answers 401.
-    pub async fn revoke_api_key(&self, id: &str) -> Result<(), ApiKeyError> {
+    /// Revokes a key: from now on it answers 401. The audit entry names `by`.
+    pub async fn revoke_api_key(&self, id: &str, by: &Actor) -> Result<(), ApiKeyError> {
         let id = id.trim();
         let mut tx = self.write_tx().await?;
         let revoked_at: Option<Option<i64>> =
@@ -152,7 +155,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: by.clone(),
                 action: "api_key.revoke",
                 subject: id,
                 detail: "{}",

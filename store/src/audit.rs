@@ -1,6 +1,13 @@
 //! The append-only audit log. Each entry's hash covers its fields and the previous entry's
 //! hash, so editing or deleting any row breaks every hash after it.
+//!
+//! Every entry names its [`Actor`] in `acted_by` (its text form) and, for a member of staff, the
+//! account id in `actor`. Entries written before `acted_by` existed have it empty and hash their
+//! six original fields (previous hash, time, staff id, action, subject, detail); an entry with an
+//! actor text hashes those six and then the text. The portal never writes an empty actor text, so
+//! changing, adding or blanking one breaks the entry's hash.
 
+use casework::Actor;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 
@@ -12,7 +19,7 @@ const GENESIS: &str = "genesis";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry<'a> {
-    pub actor: Option<i64>,
+    pub actor: Actor,
     pub action: &'a str,
     pub subject: &'a str,
     /// JSON with whatever else the action needs remembered.
@@ -88,23 +95,48 @@ pub enum AuditVerification {
     },
 }
 
-fn entry_hash(
-    prev_hash: &str,
+/// An entry as the log keeps it, for reading it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    /// Who made it; `None` for an entry written before actors were recorded that names no member
+    /// of staff.
+    pub actor: Option<Actor>,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// The fields an entry's hash covers.
+struct Hashed<'a> {
+    prev_hash: &'a str,
     at: i64,
-    actor: Option<i64>,
-    action: &str,
-    subject: &str,
-    detail: &str,
-) -> String {
+    staff_id: Option<i64>,
+    action: &'a str,
+    subject: &'a str,
+    detail: &'a str,
+    /// The actor's text form; empty only in entries written before it was recorded.
+    acted_by: &'a str,
+}
+
+fn entry_hash(entry: &Hashed<'_>) -> String {
     let mut hasher = Sha256::new();
-    for part in [
-        prev_hash,
-        &at.to_string(),
-        &actor.map(|a| a.to_string()).unwrap_or_default(),
-        action,
-        subject,
-        detail,
-    ] {
+    let at = entry.at.to_string();
+    let staff_id = entry.staff_id.map(|a| a.to_string()).unwrap_or_default();
+    let mut parts = vec![
+        entry.prev_hash,
+        &at,
+        &staff_id,
+        entry.action,
+        entry.subject,
+        entry.detail,
+    ];
+    if !entry.acted_by.is_empty() {
+        parts.push(entry.acted_by);
+    }
+    for part in parts {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }
@@ -134,24 +166,28 @@ impl Store {
         .ok_or_else(|| StoreError::Corrupt("the audit log has no head row".into()))?;
         let prev_hash: String = head.try_get("hash")?;
         let at = self.now_unix();
-        let hash = entry_hash(
-            &prev_hash,
+        let staff_id = entry.actor.staff_id();
+        let acted_by = entry.actor.to_string();
+        let hash = entry_hash(&Hashed {
+            prev_hash: &prev_hash,
             at,
-            entry.actor,
-            entry.action,
-            entry.subject,
-            entry.detail,
-        );
+            staff_id,
+            action: entry.action,
+            subject: entry.subject,
+            detail: entry.detail,
+            acted_by: &acted_by,
+        });
         sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash, acted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(at)
-        .bind(entry.actor)
+        .bind(staff_id)
         .bind(entry.action)
         .bind(entry.subject)
         .bind(entry.detail)
         .bind(&prev_hash)
         .bind(&hash)
+        .bind(&acted_by)
         .execute(&mut **tx)
         .await?;
         sqlx::query("UPDATE audit_head SET entries = entries + 1, hash = $1 WHERE id = 1")
@@ -185,7 +221,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action,
                 subject,
                 detail: "{}",
@@ -210,6 +246,49 @@ impl Store {
             .collect()
     }
 
+    /// Entries oldest first, with who made each: all of them, or those about one subject.
+    pub async fn audit_records(
+        &self,
+        subject: Option<&str>,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let columns = "SELECT id, at, actor, acted_by, action, subject, detail FROM audit_log";
+        let rows = match subject {
+            Some(subject) => {
+                sqlx::query(&format!("{columns} WHERE subject = $1 ORDER BY id"))
+                    .bind(subject)
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("{columns} ORDER BY id"))
+                    .fetch_all(self.pool())
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                let acted_by: String = row.try_get("acted_by")?;
+                let actor = if acted_by.is_empty() {
+                    row.try_get::<Option<i64>, _>("actor")?
+                        .map(|id| Actor::Staff { id })
+                } else {
+                    Some(acted_by.parse().map_err(|e| {
+                        StoreError::Corrupt(format!("the actor of audit entry {id}: {e}"))
+                    })?)
+                };
+                Ok(AuditRecord {
+                    id,
+                    at: row.try_get("at")?,
+                    actor,
+                    action: row.try_get("action")?,
+                    subject: row.try_get("subject")?,
+                    detail: row.try_get("detail")?,
+                })
+            })
+            .collect()
+    }
+
     /// Recomputes the chain from the first entry and compares its end with the head row.
     pub async fn verify_audit_log(&self) -> Result<AuditVerification, StoreError> {
         self.verify_audit_log_against(None).await
@@ -222,7 +301,7 @@ impl Store {
         &self,
         expected: Option<&AuditHead>,
     ) -> Result<AuditVerification, StoreError> {
-        let rows = sqlx::query("SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id")
+        let rows = sqlx::query("SELECT id, at, actor, action, subject, detail, prev_hash, hash, acted_by FROM audit_log ORDER BY id")
             .fetch_all(self.pool())
             .await?;
         let mut expected_prev = GENESIS.to_owned();
@@ -237,14 +316,15 @@ impl Store {
                 });
             }
             let hash: String = row.try_get("hash")?;
-            let computed = entry_hash(
-                &prev_hash,
-                row.try_get("at")?,
-                row.try_get("actor")?,
-                &row.try_get::<String, _>("action")?,
-                &row.try_get::<String, _>("subject")?,
-                &row.try_get::<String, _>("detail")?,
-            );
+            let computed = entry_hash(&Hashed {
+                prev_hash: &prev_hash,
+                at: row.try_get("at")?,
+                staff_id: row.try_get("actor")?,
+                action: &row.try_get::<String, _>("action")?,
+                subject: &row.try_get::<String, _>("subject")?,
+                detail: &row.try_get::<String, _>("detail")?,
+                acted_by: &row.try_get::<String, _>("acted_by")?,
+            });
             if computed != hash {
                 return Ok(AuditVerification::Broken {
                     entry_id: id,

@@ -14,6 +14,8 @@ use sqlx::Row;
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
+use casework::Actor;
 
 pub const CODE_DIGITS: usize = 6;
 pub const CODE_VALID_SECONDS: i64 = 10 * 60;
@@ -112,14 +114,14 @@ impl Store {
         }
         let applications = self.count_phone_applications(&mut tx, &index).await?;
         if applications > 0 {
-            let sms = serde_json::json!({"template": "one_time_code", "code": code}).to_string();
+            let sms = OutboxMessage::OneTimeCode { code };
             self.queue_message(&mut tx, phone.as_str(), &sms).await?;
         }
         let detail = serde_json::json!({ "sent": applications > 0 }).to_string();
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "track.code_requested",
                 subject: &phone.masked(),
                 detail: &detail,
@@ -189,7 +191,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "track.phone_verified",
                 subject: &phone.masked(),
                 detail: &detail,

@@ -2,10 +2,32 @@
 //! afterwards by a dispatcher, so a message is never lost when the provider is down and never
 //! announces something that was rolled back.
 
+use casework::CaseState;
 use sqlx::{Any, Row, Transaction};
 
 use crate::db::{Backend, Store};
 use crate::error::StoreError;
+
+/// What a queued message says: a template and its values, kept (sealed) as JSON with the
+/// template's name in `template`. The dispatcher renders the text when it sends, so a message
+/// goes out in the wording of the day it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum OutboxMessage {
+    /// The receipt of a new application: its reference and access code, and, for an emergency,
+    /// when the advance assistance is due (Unix seconds).
+    ApplicationReceived {
+        reference: String,
+        access_code: String,
+        advance_due_at: Option<i64>,
+    },
+    /// A case moved to a new state.
+    CaseState { reference: String, state: CaseState },
+    /// Staff wrote to the applicant about the case.
+    CaseMessage { reference: String },
+    /// A code for tracking by phone.
+    OneTimeCode { code: String },
+}
 
 /// A message waiting to be sent, opened for the dispatcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,9 +35,17 @@ pub struct PendingMessage {
     pub id: i64,
     pub channel: String,
     pub recipient: String,
-    /// JSON: a template name and its values; the dispatcher renders the text.
+    /// JSON of an [`OutboxMessage`]; read it with [`PendingMessage::message`].
     pub body: String,
     pub attempts: i64,
+}
+
+impl PendingMessage {
+    /// What the message says; an error for a body that is not an [`OutboxMessage`] (an unknown
+    /// template, a value missing or of the wrong kind).
+    pub fn message(&self) -> Result<OutboxMessage, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
 }
 
 pub const SMS: &str = "sms";
@@ -25,8 +55,11 @@ impl Store {
         &self,
         tx: &mut Transaction<'static, Any>,
         recipient: &str,
-        body: &str,
+        message: &OutboxMessage,
     ) -> Result<(), StoreError> {
+        let body = serde_json::to_string(message)
+            .map_err(|e| StoreError::Corrupt(format!("an outbox message: {e}")))?;
+        let body = body.as_str();
         let now = self.now_unix();
         sqlx::query(
             "INSERT INTO outbox (channel, recipient_sealed, body_sealed, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
@@ -255,5 +288,90 @@ impl InstanceId {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(body: &str) -> PendingMessage {
+        PendingMessage {
+            id: 1,
+            channel: SMS.into(),
+            recipient: "13800138000".into(),
+            body: body.into(),
+            attempts: 0,
+        }
+    }
+
+    #[test]
+    fn bodies_queued_before_the_typed_messages_still_read() {
+        // As `serde_json::json!` wrote them: keys in alphabetical order.
+        let cases = [
+            (
+                r#"{"access_code":"12345678","advance_due_at":1767225600,"reference":"JSJ-2026-000001","template":"application_received"}"#,
+                OutboxMessage::ApplicationReceived {
+                    reference: "JSJ-2026-000001".into(),
+                    access_code: "12345678".into(),
+                    advance_due_at: Some(1_767_225_600),
+                },
+            ),
+            (
+                r#"{"access_code":"12345678","advance_due_at":null,"reference":"JSJ-2026-000001","template":"application_received"}"#,
+                OutboxMessage::ApplicationReceived {
+                    reference: "JSJ-2026-000001".into(),
+                    access_code: "12345678".into(),
+                    advance_due_at: None,
+                },
+            ),
+            (
+                r#"{"reference":"JSJ-2026-000001","state":"home_visit","template":"case_state"}"#,
+                OutboxMessage::CaseState {
+                    reference: "JSJ-2026-000001".into(),
+                    state: CaseState::HomeVisit,
+                },
+            ),
+            (
+                r#"{"reference":"JSJ-2026-000001","template":"case_message"}"#,
+                OutboxMessage::CaseMessage {
+                    reference: "JSJ-2026-000001".into(),
+                },
+            ),
+            (
+                r#"{"code":"012345","template":"one_time_code"}"#,
+                OutboxMessage::OneTimeCode {
+                    code: "012345".into(),
+                },
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                pending(body).message().ok(),
+                Some(expected.clone()),
+                "{body}"
+            );
+            let written = serde_json::to_string(&expected).expect("JSON");
+            let as_before: serde_json::Value = serde_json::from_str(body).expect("JSON");
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&written).expect("JSON"),
+                as_before,
+                "the same JSON as before"
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_no_message_is_an_error() {
+        for body in [
+            r#"{"template":"nope"}"#,
+            r#"{"reference":"JSJ-2026-000001"}"#,
+            r#"{"template":"case_state","reference":"JSJ-2026-000001"}"#,
+            r#"{"template":"case_state","reference":"JSJ-2026-000001","state":"lost"}"#,
+            r#"{"template":"one_time_code","code":123456}"#,
+            "not JSON",
+        ] {
+            assert!(pending(body).message().is_err(), "{body}");
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::StaffUser;
+use casework::Actor;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyVersion {
@@ -100,7 +101,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(editor.id),
+                actor: Actor::Staff { id: editor.id },
                 action: "policy.edit",
                 subject: slug,
                 detail: &detail,

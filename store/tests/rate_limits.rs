@@ -7,6 +7,7 @@ use store::clock::ManualClock;
 use store::on_both_databases;
 use store::rate_limits::RateLimit;
 use store::testing::TestDatabase;
+use store::Actor;
 
 const LIMIT: RateLimit = RateLimit {
     name: "test",
@@ -75,11 +76,15 @@ on_both_databases!(
 
 async fn api_keys_are_kept_as_hashes_and_can_be_revoked(db: TestDatabase) {
     let store = db.store().await;
+    let cli = Actor::system(Actor::CLI);
     assert!(matches!(
-        store.issue_api_key("  ", 5).await,
+        store.issue_api_key("  ", 5, &cli).await,
         Err(ApiKeyError::EmptyName)
     ));
-    let issued = store.issue_api_key("12345 热线", 5).await.expect("issue");
+    let issued = store
+        .issue_api_key("12345 热线", 5, &cli)
+        .await
+        .expect("issue");
     let partner = store
         .partner_for_key(&issued.key)
         .await
@@ -98,17 +103,20 @@ async fn api_keys_are_kept_as_hashes_and_can_be_revoked(db: TestDatabase) {
         store.partner_for_key("nonsense").await.expect("check"),
         None
     );
-    store.revoke_api_key(&issued.id).await.expect("revoke");
+    store
+        .revoke_api_key(&issued.id, &cli)
+        .await
+        .expect("revoke");
     assert_eq!(
         store.partner_for_key(&issued.key).await.expect("check"),
         None
     );
     assert!(matches!(
-        store.revoke_api_key(&issued.id).await,
+        store.revoke_api_key(&issued.id, &cli).await,
         Err(ApiKeyError::AlreadyRevoked(_))
     ));
     assert!(matches!(
-        store.revoke_api_key("nope").await,
+        store.revoke_api_key("nope", &cli).await,
         Err(ApiKeyError::NotFound(_))
     ));
     let listed = store.api_keys().await.expect("list");

@@ -518,7 +518,7 @@ async fn partner_keys_bring_their_own_allowance(db: TestDatabase) {
     .await;
     let issued = server
         .store
-        .issue_api_key("12345 热线", 3)
+        .issue_api_key("12345 热线", 3, &store::Actor::system(store::Actor::CLI))
         .await
         .expect("a key");
     let bearer = format!("Bearer {}", issued.key);
@@ -549,7 +549,7 @@ async fn partner_keys_bring_their_own_allowance(db: TestDatabase) {
     assert_eq!(body["errors"][0]["code"], "invalid_api_key");
     server
         .store
-        .revoke_api_key(&issued.id)
+        .revoke_api_key(&issued.id, &store::Actor::system(store::Actor::CLI))
         .await
         .expect("revoke");
     let (status, body, _) = submit_as(&server, &key(8), "13800138008", &with_key).await;
@@ -792,4 +792,62 @@ on_both_databases!(
     second_limit_sqlite,
     second_limit_postgres,
     second_password_guesses_run_into_the_sign_in_limit
+);
+
+async fn the_audit_log_names_who_submitted_and_who_issued_the_key(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let env = [("DATABASE_URL", server.db.url.as_str())];
+    let (ok, out) = run_server(
+        &[
+            "api-key",
+            "issue",
+            "--name",
+            "爱山东",
+            "--submissions-per-hour",
+            "50",
+        ],
+        &env,
+    );
+    assert!(ok, "{out}");
+    let api_key = out
+        .split_whitespace()
+        .find(|word| word.starts_with("jsj_"))
+        .expect("the key, printed once")
+        .to_owned();
+    let (status, partner, _) = submit_as(
+        &server,
+        &key(1),
+        "13800138000",
+        &[("authorization", &format!("Bearer {api_key}"))],
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, resident, _) = submit_as(&server, &key(2), "13800138001", &[]).await;
+    assert_eq!(status, 201);
+    let (ok, list) = run_server(&["audit", "list"], &env);
+    assert!(ok, "{list}");
+    let entries: Vec<Vec<&str>> = list
+        .lines()
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .filter(|fields| fields.len() == 6)
+        .map(|fields| vec![fields[2], fields[3], fields[4]])
+        .collect();
+    let partner = partner["reference"].as_str().expect("a reference");
+    let resident = resident["reference"].as_str().expect("a reference");
+    assert_eq!(entries.len(), 3, "{list}");
+    assert_eq!(entries[0][..2], ["system:cli", "api_key.issue"]);
+    assert_eq!(
+        entries[1],
+        ["partner:爱山东", "application.submit", partner]
+    );
+    assert_eq!(entries[2], ["applicant", "application.submit", resident]);
+    let (ok, one) = run_server(&["audit", "list", "--subject", resident], &env);
+    assert!(ok, "{one}");
+    assert_eq!(one.lines().filter(|l| l.contains('\t')).count(), 1, "{one}");
+}
+
+on_both_databases!(
+    audit_actors_sqlite,
+    audit_actors_postgres,
+    the_audit_log_names_who_submitted_and_who_issued_the_key
 );

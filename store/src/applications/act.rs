@@ -11,7 +11,9 @@ use super::case::{case_times, CaseKey, TIME_COLUMNS};
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
 use crate::staff::{Role, StaffUser};
+use casework::Actor;
 use casework::{next_state, CaseAction, CaseState, NotAllowed};
 use casework::{ConsentKind, DocumentKind};
 
@@ -233,8 +235,10 @@ impl Store {
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;
-        let sms = serde_json::json!({"template": "case_state", "reference": reference, "state": next.as_str()})
-            .to_string();
+        let sms = OutboxMessage::CaseState {
+            reference: reference.to_owned(),
+            state: next,
+        };
         self.queue_message(&mut tx, &phone, &sms).await?;
         let detail = serde_json::json!({
             "action": CaseAction::Withdraw.as_str(),
@@ -247,7 +251,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "case.act",
                 subject: &reference,
                 detail: &detail,
@@ -330,8 +334,10 @@ impl Store {
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;
-        let sms = serde_json::json!({"template": "case_state", "reference": reference, "state": next.as_str()})
-            .to_string();
+        let sms = OutboxMessage::CaseState {
+            reference: reference.to_owned(),
+            state: next,
+        };
         self.queue_message(&mut tx, &phone, &sms).await?;
         let mut detail = serde_json::json!({"action": action.as_str(), "from": times.state.as_str(), "to": next.as_str()});
         if let CaseStep::RecordAdvance { amount_fen } = step {
@@ -341,7 +347,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action: "case.act",
                 subject: reference,
                 detail: &detail,

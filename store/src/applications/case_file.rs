@@ -13,7 +13,9 @@ use super::case::{case_times, timestamp, TIME_COLUMNS};
 use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
 use crate::staff::StaffUser;
+use casework::Actor;
 use casework::CaseTimes;
 use casework::County;
 use casework::{CaseState, DocumentKind, SubmittedBy};
@@ -236,13 +238,14 @@ impl Store {
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;
-        let sms =
-            serde_json::json!({"template": "case_message", "reference": reference}).to_string();
+        let sms = OutboxMessage::CaseMessage {
+            reference: reference.to_owned(),
+        };
         self.queue_message(&mut tx, &phone, &sms).await?;
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action: "case.message",
                 subject: reference,
                 detail: "{}",

@@ -10,6 +10,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::{Role, StaffUser};
+use casework::Actor;
 use casework::County;
 use casework::{next_state, CaseAction, CaseState};
 
@@ -345,7 +346,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action: "dashboard.view",
                 subject: period.as_str(),
                 detail: &detail,

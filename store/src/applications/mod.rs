@@ -41,6 +41,8 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::drafts::DraftToken;
 use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
+use casework::Actor;
 
 /// What became of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +73,21 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
     ) -> Result<Submitted, SubmitError> {
-        self.submit(application, key, fingerprint, None).await
+        self.submit_application_as(application, key, fingerprint, &Actor::Applicant)
+            .await
+    }
+
+    /// [`Store::submit_application`] for someone other than the applicant, such as a partner
+    /// system with its API key: the audit entry names `actor`.
+    pub async fn submit_application_as(
+        &self,
+        application: &NewApplication,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        actor: &Actor,
+    ) -> Result<Submitted, SubmitError> {
+        self.submit(application, key, fingerprint, None, actor)
+            .await
     }
 
     /// Stores the application of a finished draft, as [`Store::submit_application`], with the
@@ -85,7 +101,13 @@ impl Store {
         draft: &DraftToken,
     ) -> Result<Submitted, SubmitError> {
         let submitted = self
-            .submit(application, key, fingerprint, Some(draft))
+            .submit(
+                application,
+                key,
+                fingerprint,
+                Some(draft),
+                &Actor::Applicant,
+            )
             .await?;
         if let Submitted::Replayed(receipt) = &submitted {
             // A file recorded while the first submission was under way.
@@ -101,12 +123,13 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
         draft: Option<&DraftToken>,
+        actor: &Actor,
     ) -> Result<Submitted, SubmitError> {
         if let Some(earlier) = self.earlier_submission(key, fingerprint).await? {
             return Ok(Submitted::Replayed(earlier));
         }
         match self
-            .insert_application(application, key, fingerprint, draft)
+            .insert_application(application, key, fingerprint, draft, actor)
             .await
         {
             Ok(receipt) => Ok(Submitted::New(receipt)),
@@ -153,6 +176,7 @@ impl Store {
         key: &IdempotencyKey,
         fingerprint: &str,
         draft: Option<&DraftToken>,
+        actor: &Actor,
     ) -> Result<Receipt, StoreError> {
         let seal = |text: &str| self.data_key().seal(text);
         let now = self.clock().now();
@@ -263,13 +287,11 @@ impl Store {
         .bind(given_by)
         .execute(&mut *tx)
         .await?;
-        let sms = serde_json::json!({
-            "template": "application_received",
-            "reference": reference.as_str(),
-            "access_code": access_code.as_str(),
-            "advance_due_at": advance_due_at.map(OffsetDateTime::unix_timestamp),
-        })
-        .to_string();
+        let sms = OutboxMessage::ApplicationReceived {
+            reference: reference.as_str().to_owned(),
+            access_code: access_code.as_str().to_owned(),
+            advance_due_at: advance_due_at.map(OffsetDateTime::unix_timestamp),
+        };
         self.queue_message(&mut tx, applicant.phone.as_str(), &sms)
             .await?;
         let detail =
@@ -278,7 +300,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: actor.clone(),
                 action: "application.submit",
                 subject: reference.as_str(),
                 detail: &detail,

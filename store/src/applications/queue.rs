@@ -13,6 +13,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::staff::{Role, StaffUser};
+use casework::Actor;
 use casework::CaseTimes;
 use casework::County;
 
@@ -206,7 +207,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: Some(staff.id),
+                actor: Actor::Staff { id: staff.id },
                 action: "cases.queue.view",
                 subject: county.id(),
                 detail: &detail,

@@ -8,6 +8,7 @@ use crate::audit::AuditEntry;
 use crate::db::Store;
 use crate::drafts::{Room, StoredFile, UploadAllowance};
 use crate::error::StoreError;
+use casework::Actor;
 use casework::DocumentKind;
 
 /// The to-do status of a document the resident uploaded: supplied, waiting for the caseworker to
@@ -111,7 +112,7 @@ impl Store {
         self.append_audit(
             &mut tx,
             AuditEntry {
-                actor: None,
+                actor: Actor::Applicant,
                 action: "application.document_uploaded",
                 subject: &reference,
                 detail: &detail,
