@@ -2,26 +2,40 @@
 //! parameters the bureau replaces from its yearly notice, without a code change. Working days
 //! skip weekends and the State Council's public holidays, and count the weekend days it makes
 //! working days (调休). Dates are Beijing dates, whatever the server's time zone.
+//!
+//! The periods take effect on a date (`changes` in the file): a case keeps the periods in force on
+//! the day it was submitted. The calendar is one, for every case: a holiday is a fact of its year.
 
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
 use time::macros::format_description;
 
-use crate::in_force::BEIJING;
+use crate::in_force::{InForce, InForceError, BEIJING};
 use time::{Date, Duration, OffsetDateTime, Weekday};
 
 /// The limits in force when no file is configured: POLICY.md §4's defaults, and the 2026 public
 /// holidays of the State Council's notice.
 const SAMPLE: &str = include_str!("../workflow/sample-2026.json");
 
-/// What the workflow's deadlines are counted with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkflowLimits {
+/// The workflow's periods, as in force from one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Periods {
+    /// 受理 within this many working days of submission.
     pub accept_working_days: i64,
+    /// The decision within this many working days of acceptance.
     pub decide_working_days: i64,
+    /// The same for a complex case.
     pub decide_complex_working_days: i64,
+    /// 公示 lasts this many calendar days.
     pub notice_days: i64,
+}
+
+/// What the workflow's deadlines are counted with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowLimits {
+    /// The periods, from the first listed year's first day and from each change's date.
+    periods: InForce<Periods>,
     /// The years whose holidays the calendar lists; other years count weekdays only.
     years: BTreeSet<i32>,
     holidays: BTreeSet<Date>,
@@ -44,6 +58,8 @@ pub enum LimitsError {
     NotAWeekend { date: Date, weekday: Weekday },
     #[error("{date} is listed both as a holiday and as a working day")]
     Both { date: Date },
+    #[error("changes: {0}")]
+    Changes(InForceError),
 }
 
 /// The file as written.
@@ -57,6 +73,44 @@ struct LimitsFile {
     years: Vec<i32>,
     holidays: Vec<String>,
     working_weekend_days: Vec<String>,
+    /// Periods that take effect later, each on its date.
+    #[serde(default)]
+    changes: Vec<ChangeFile>,
+}
+
+/// A change of the periods as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeFile {
+    effective_from: String,
+    accept_working_days: i64,
+    decide_working_days: i64,
+    decide_complex_working_days: i64,
+    notice_days: i64,
+}
+
+/// Each period from 1 to 366, and a complex case never given less time than a plain one.
+fn checked(periods: Periods) -> Result<Periods, LimitsError> {
+    for (field, value) in [
+        ("accept_working_days", periods.accept_working_days),
+        ("decide_working_days", periods.decide_working_days),
+        (
+            "decide_complex_working_days",
+            periods.decide_complex_working_days,
+        ),
+        ("notice_days", periods.notice_days),
+    ] {
+        if !(1..=366).contains(&value) {
+            return Err(LimitsError::OutOfRange { field, value });
+        }
+    }
+    if periods.decide_complex_working_days < periods.decide_working_days {
+        return Err(LimitsError::ComplexShorter {
+            plain: periods.decide_working_days,
+            complex: periods.decide_complex_working_days,
+        });
+    }
+    Ok(periods)
 }
 
 impl WorkflowLimits {
@@ -64,25 +118,12 @@ impl WorkflowLimits {
     pub fn from_json(json: &str) -> Result<WorkflowLimits, LimitsError> {
         let file: LimitsFile =
             serde_json::from_str(json).map_err(|e| LimitsError::Json(e.to_string()))?;
-        for (field, value) in [
-            ("accept_working_days", file.accept_working_days),
-            ("decide_working_days", file.decide_working_days),
-            (
-                "decide_complex_working_days",
-                file.decide_complex_working_days,
-            ),
-            ("notice_days", file.notice_days),
-        ] {
-            if !(1..=366).contains(&value) {
-                return Err(LimitsError::OutOfRange { field, value });
-            }
-        }
-        if file.decide_complex_working_days < file.decide_working_days {
-            return Err(LimitsError::ComplexShorter {
-                plain: file.decide_working_days,
-                complex: file.decide_complex_working_days,
-            });
-        }
+        let first = checked(Periods {
+            accept_working_days: file.accept_working_days,
+            decide_working_days: file.decide_working_days,
+            decide_complex_working_days: file.decide_complex_working_days,
+            notice_days: file.notice_days,
+        })?;
         let years: BTreeSet<i32> = file.years.into_iter().collect();
         let holidays = dates("holidays", &file.holidays, &years)?;
         let working_weekend_days =
@@ -99,11 +140,29 @@ impl WorkflowLimits {
         if let Some(date) = holidays.intersection(&working_weekend_days).next() {
             return Err(LimitsError::Both { date: *date });
         }
+        let format = format_description!("[year]-[month]-[day]");
+        // The first periods hold from the first listed year (or from any earlier case).
+        let start = years
+            .first()
+            .and_then(|year| Date::from_calendar_date(*year, time::Month::January, 1).ok())
+            .unwrap_or(Date::MIN);
+        let mut entries = vec![(start, first)];
+        for change in file.changes {
+            let from =
+                Date::parse(&change.effective_from, &format).map_err(|_| LimitsError::BadDate {
+                    field: "changes.effective_from",
+                    text: change.effective_from.clone(),
+                })?;
+            let periods = checked(Periods {
+                accept_working_days: change.accept_working_days,
+                decide_working_days: change.decide_working_days,
+                decide_complex_working_days: change.decide_complex_working_days,
+                notice_days: change.notice_days,
+            })?;
+            entries.push((from, periods));
+        }
         Ok(WorkflowLimits {
-            accept_working_days: file.accept_working_days,
-            decide_working_days: file.decide_working_days,
-            decide_complex_working_days: file.decide_complex_working_days,
-            notice_days: file.notice_days,
+            periods: InForce::new(entries).map_err(LimitsError::Changes)?,
             years,
             holidays,
             working_weekend_days,
@@ -129,8 +188,14 @@ impl WorkflowLimits {
     /// holidays the calendar lacks: in December, next year's are needed already.
     pub fn missing_years_ahead(&self, now: OffsetDateTime) -> Vec<i32> {
         let first = now.to_offset(BEIJING).year();
+        let longest = self
+            .periods
+            .entries()
+            .map(|(_, p)| p.accept_working_days + p.decide_complex_working_days)
+            .max()
+            .unwrap_or(0);
         let last = self
-            .decision_due(now, true)
+            .add_working_days(now, longest)
             .to_offset(BEIJING)
             .year()
             .max(first);
@@ -158,19 +223,41 @@ impl WorkflowLimits {
         at.to_offset(from.offset())
     }
 
-    /// The decision is due this many working days after acceptance (30 for a complex case).
-    pub fn decision_due(&self, accepted_at: OffsetDateTime, complex: bool) -> OffsetDateTime {
+    /// The periods of a case submitted at `submitted_at`: those in force on that day.
+    pub fn periods(&self, submitted_at: OffsetDateTime) -> Periods {
+        *self.periods.at(submitted_at)
+    }
+
+    /// When a case submitted at `submitted_at` is due to be accepted.
+    pub fn accept_due(&self, submitted_at: OffsetDateTime) -> OffsetDateTime {
+        self.add_working_days(submitted_at, self.periods(submitted_at).accept_working_days)
+    }
+
+    /// The decision is due this many working days after acceptance (more for a complex case),
+    /// by the periods of the case's own day.
+    pub fn decision_due(
+        &self,
+        submitted_at: OffsetDateTime,
+        accepted_at: OffsetDateTime,
+        complex: bool,
+    ) -> OffsetDateTime {
+        let periods = self.periods(submitted_at);
         let days = if complex {
-            self.decide_complex_working_days
+            periods.decide_complex_working_days
         } else {
-            self.decide_working_days
+            periods.decide_working_days
         };
         self.add_working_days(accepted_at, days)
     }
 
-    /// When a public notice started now ends (calendar days: the notice hangs over weekends too).
-    pub fn notice_ends(&self, started_at: OffsetDateTime) -> OffsetDateTime {
-        started_at + Duration::days(self.notice_days)
+    /// When a public notice started at `started_at` ends (calendar days: the notice hangs over
+    /// weekends too), by the periods of the case's own day.
+    pub fn notice_ends(
+        &self,
+        submitted_at: OffsetDateTime,
+        started_at: OffsetDateTime,
+    ) -> OffsetDateTime {
+        started_at + Duration::days(self.periods(submitted_at).notice_days)
     }
 }
 
@@ -206,6 +293,45 @@ mod tests {
 
     fn limits() -> WorkflowLimits {
         WorkflowLimits::sample_2026()
+    }
+
+    #[test]
+    fn a_case_keeps_the_periods_of_the_day_it_was_submitted() {
+        let mut file: serde_json::Value = serde_json::from_str(SAMPLE).unwrap_or_default();
+        file["changes"] = serde_json::json!([{"effective_from": "2026-12-10",
+            "accept_working_days": 2, "decide_working_days": 15,
+            "decide_complex_working_days": 25, "notice_days": 5}]);
+        let Ok(limits) = WorkflowLimits::from_json(&file.to_string()) else {
+            panic!("a valid file");
+        };
+        let before = datetime!(2026-12-09 10:00 +8);
+        let after = datetime!(2026-12-10 10:00 +8);
+        let accepted = datetime!(2026-12-14 10:00 +8);
+        assert_eq!(
+            limits.periods(before),
+            WorkflowLimits::sample_2026().periods(before)
+        );
+        assert_eq!(limits.accept_due(after), datetime!(2026-12-14 10:00 +8));
+        assert_eq!(
+            limits.decision_due(before, accepted, false),
+            limits.add_working_days(accepted, 20)
+        );
+        assert_eq!(
+            limits.decision_due(after, accepted, false),
+            limits.add_working_days(accepted, 15)
+        );
+        assert_eq!(
+            limits.notice_ends(after, accepted),
+            datetime!(2026-12-19 10:00 +8)
+        );
+        file["changes"][0]["decide_complex_working_days"] = 10.into();
+        assert_eq!(
+            WorkflowLimits::from_json(&file.to_string()),
+            Err(LimitsError::ComplexShorter {
+                plain: 15,
+                complex: 10
+            })
+        );
     }
 
     #[test]
@@ -254,11 +380,11 @@ mod tests {
     fn a_decision_is_due_twenty_working_days_after_acceptance() {
         let monday = datetime!(2026-12-07 10:00 +8);
         assert_eq!(
-            limits().decision_due(monday, false),
+            limits().decision_due(monday, monday, false),
             datetime!(2027-01-04 10:00 +8)
         );
         assert_eq!(
-            limits().decision_due(monday, true),
+            limits().decision_due(monday, monday, true),
             datetime!(2027-01-18 10:00 +8)
         );
     }

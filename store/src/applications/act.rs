@@ -329,7 +329,7 @@ impl Store {
             }),
             _ => None,
         };
-        self.record_step(&mut tx, staff, id, step, advance, now)
+        self.record_step(&mut tx, staff, id, step, advance, now, times.submitted_at)
             .await?;
         let phone = self
             .data_key()
@@ -367,6 +367,7 @@ impl Store {
         step: &CaseStep,
         advance: Option<NewAdvance<'_>>,
         now: OffsetDateTime,
+        submitted_at: OffsetDateTime,
     ) -> Result<(), ActError> {
         let at = now.unix_timestamp();
         match step {
@@ -377,7 +378,7 @@ impl Store {
                 .bind(at)
                 .bind(
                     self.workflow_limits()
-                        .decision_due(now, *complex)
+                        .decision_due(submitted_at, now, *complex)
                         .unix_timestamp(),
                 )
                 .bind(i64::from(*complex))
@@ -437,7 +438,11 @@ impl Store {
             }
             CaseStep::Plain(CaseAction::StartPublicNotice) => {
                 sqlx::query("UPDATE applications SET notice_ends_at = $1 WHERE id = $2")
-                    .bind(self.workflow_limits().notice_ends(now).unix_timestamp())
+                    .bind(
+                        self.workflow_limits()
+                            .notice_ends(submitted_at, now)
+                            .unix_timestamp(),
+                    )
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;

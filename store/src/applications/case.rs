@@ -86,7 +86,7 @@ pub(crate) fn case_times(row: &AnyRow, limits: &WorkflowLimits) -> Result<CaseTi
     Ok(CaseTimes {
         state: status,
         submitted_at,
-        accept_due_at: limits.add_working_days(submitted_at, limits.accept_working_days),
+        accept_due_at: limits.accept_due(submitted_at),
         advance_due_at: optional("advance_due_at")?,
         advance_paid_at: optional("advance_paid_at")?,
         decision_due_at: optional("decision_due_at")?,
