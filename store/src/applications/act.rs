@@ -329,8 +329,18 @@ impl Store {
             }),
             _ => None,
         };
-        self.record_step(&mut tx, staff, id, step, advance, now, times.submitted_at)
-            .await?;
+        self.record_step(
+            &mut tx,
+            staff,
+            StepCase {
+                id,
+                submitted_at: times.submitted_at,
+            },
+            step,
+            advance,
+            now,
+        )
+        .await?;
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;
@@ -358,17 +368,18 @@ impl Store {
         Ok(next)
     }
 
-    /// What a step records besides the state and the timeline entry.
+    /// What a step records besides the state and the timeline entry; deadlines it sets follow
+    /// the periods of the case's own day.
     async fn record_step(
         &self,
         tx: &mut Transaction<'static, Any>,
         staff: &StaffUser,
-        id: i64,
+        case: StepCase,
         step: &CaseStep,
         advance: Option<NewAdvance<'_>>,
         now: OffsetDateTime,
-        submitted_at: OffsetDateTime,
     ) -> Result<(), ActError> {
+        let StepCase { id, submitted_at } = case;
         let at = now.unix_timestamp();
         match step {
             CaseStep::Accept { complex } => {
@@ -458,6 +469,13 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The case a step is recorded on: its row and the day it was submitted.
+#[derive(Debug, Clone, Copy)]
+struct StepCase {
+    id: i64,
+    submitted_at: OffsetDateTime,
 }
 
 /// Moves case `id` from `from` to `to` in the transaction; `false` when it is no longer in `from`
