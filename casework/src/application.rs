@@ -70,11 +70,15 @@ rules::wire_enum! {
     }
 }
 
+/// Every wording the consent texts have had, oldest first: a consent given on a phone that
+/// synced after a new wording still says which one the person read.
+pub const CONSENT_TEXT_VERSIONS: &[&str] = &["2026-11"];
+
 impl ConsentKind {
-    /// The version of the consent text the applicant saw; a new wording gets a new version, so
-    /// every stored consent says exactly what was agreed to.
+    /// The version of the consent text shown now; a new wording gets a new version (added to
+    /// [`CONSENT_TEXT_VERSIONS`]), so every stored consent says exactly what was agreed to.
     pub fn text_version(self) -> &'static str {
-        "2026-11"
+        CONSENT_TEXT_VERSIONS[CONSENT_TEXT_VERSIONS.len() - 1]
     }
 }
 
@@ -84,6 +88,92 @@ pub struct Consent {
     pub kind: ConsentKind,
     /// The household member, for verification authorizations.
     pub member: Option<usize>,
+    /// When, and on which wording, it was given, if before the application reached the server
+    /// (taken on a phone without signal and synced later); `None`: at submission, on today's.
+    pub given: Option<Given>,
+}
+
+/// The moment a consent was given and the wording the person read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Given {
+    pub at: time::OffsetDateTime,
+    pub text_version: &'static str,
+}
+
+/// A consent's wording that this portal never showed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no consent text has version {0:?}")]
+pub struct UnknownTextVersion(pub String);
+
+impl Given {
+    /// A consent given at `at` on the wording `text_version`, one the portal has shown.
+    pub fn new(at: time::OffsetDateTime, text_version: &str) -> Result<Given, UnknownTextVersion> {
+        CONSENT_TEXT_VERSIONS
+            .iter()
+            .find(|v| **v == text_version)
+            .map(|v| Given {
+                at,
+                text_version: v,
+            })
+            .ok_or_else(|| UnknownTextVersion(text_version.to_owned()))
+    }
+}
+
+impl Consent {
+    /// A consent given as the application is submitted, on today's wording.
+    pub fn at_submission(kind: ConsentKind, member: Option<usize>) -> Consent {
+        Consent {
+            kind,
+            member,
+            given: None,
+        }
+    }
+
+    /// When it was given, for an application submitted at `submitted_at`: never after it.
+    pub fn given_at(&self, submitted_at: time::OffsetDateTime) -> time::OffsetDateTime {
+        self.given.map_or(submitted_at, |g| g.at.min(submitted_at))
+    }
+
+    /// The wording the person read.
+    pub fn text_version(&self) -> &'static str {
+        self.given
+            .map_or(self.kind.text_version(), |g| g.text_version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_consent_keeps_when_and_on_which_wording_it_was_given() {
+        let submitted = datetime!(2026-12-06 10:00 +8);
+        let now = Consent::at_submission(ConsentKind::ThreeInOne, None);
+        assert_eq!(now.given_at(submitted), submitted);
+        assert_eq!(now.text_version(), ConsentKind::ThreeInOne.text_version());
+        let earlier = datetime!(2026-12-01 15:30 +8);
+        let Ok(given) = Given::new(earlier, "2026-11") else {
+            panic!("a wording the portal has shown");
+        };
+        let offline = Consent {
+            given: Some(given),
+            ..now
+        };
+        assert_eq!(offline.given_at(submitted), earlier);
+        assert_eq!(offline.text_version(), "2026-11");
+        // A phone's clock ahead of the server's cannot date a consent after its submission.
+        let ahead = Given::new(datetime!(2026-12-07 10:00 +8), "2026-11").ok();
+        let ahead = Consent {
+            given: ahead,
+            ..now
+        };
+        assert_eq!(ahead.given_at(submitted), submitted);
+        assert_eq!(
+            Given::new(earlier, "1999-01"),
+            Err(UnknownTextVersion("1999-01".into()))
+        );
+    }
 }
 
 rules::wire_enum! {

@@ -18,7 +18,8 @@ pub mod workflow;
 
 pub use actor::{Actor, ActorError};
 pub use application::{
-    Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
+    Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, Given, NewApplication,
+    SubmittedBy, UnknownTextVersion, CONSENT_TEXT_VERSIONS,
 };
 pub use county::{County, UnknownCounty};
 pub use deadline::{CaseTimes, Deadline, NextActor, NextStep};

@@ -300,7 +300,7 @@ fn read_consents(
     let mut require = |r: &mut Reader, name: &str, kind: ConsentKind| {
         let field = format!("consents.{name}");
         if r.flag(&v[name], &field) {
-            consents.push(Consent { kind, member: None });
+            consents.push(Consent::at_submission(kind, None));
         } else {
             r.problem(&field, "consent_required");
         }
@@ -323,10 +323,7 @@ fn read_consents(
             .iter()
             .any(|c| c.kind == ConsentKind::SensitiveInformation)
         {
-            consents.push(Consent {
-                kind: ConsentKind::GuardianForChild,
-                member: None,
-            });
+            consents.push(Consent::at_submission(ConsentKind::GuardianForChild, None));
         }
     }
     let field = "consents.verification_authorizations";
@@ -357,9 +354,8 @@ fn read_consents(
     let mut members: Vec<usize> = signed;
     members.sort_unstable();
     members.dedup();
-    consents.extend(members.into_iter().map(|member| Consent {
-        kind: ConsentKind::VerificationAuthorization,
-        member: Some(member),
+    consents.extend(members.into_iter().map(|member| {
+        Consent::at_submission(ConsentKind::VerificationAuthorization, Some(member))
     }));
     consents
 }
@@ -473,10 +469,10 @@ mod tests {
             application.missing_documents,
             vec![DocumentKind::HouseholdRegister]
         );
-        assert!(application.consents.contains(&Consent {
-            kind: ConsentKind::VerificationAuthorization,
-            member: Some(0)
-        }));
+        assert!(application.consents.contains(&Consent::at_submission(
+            ConsentKind::VerificationAuthorization,
+            Some(0)
+        )));
     }
 
     #[test]

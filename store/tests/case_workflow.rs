@@ -593,3 +593,47 @@ on_both_databases!(
     rejected_then_referred_postgres,
     a_rejected_case_waits_in_the_queue_to_be_referred_on
 );
+
+/// A consent taken earlier (on a phone that synced later) is stored with the time and wording
+/// at which it was given; the others with the submission's.
+async fn a_consent_keeps_the_time_and_wording_it_was_given_at(db: TestDatabase) {
+    let clock = ManualClock::new(START);
+    let store = db.store_with_clock(Arc::new(clock.clone())).await;
+    let caseworker = staff(&store, "wang.li", Role::Caseworker, County::Rencheng).await;
+    let mut application =
+        read_application(&example_application("13800138000", Value::Null)).expect("valid");
+    let earlier = START - time::Duration::days(2);
+    application.consents[0].given =
+        Some(casework::Given::new(earlier, "2026-11").expect("a known wording"));
+    let key: IdempotencyKey = "00000000-0000-4000-8000-000000000077"
+        .parse()
+        .expect("a key");
+    let Submitted::New(receipt) = store
+        .submit_application(&application, &key, "consents")
+        .await
+        .expect("stored")
+    else {
+        panic!("a new key stores a new application");
+    };
+    let file = store
+        .case_file(&caseworker, receipt.reference.as_str())
+        .await
+        .unwrap();
+    let first = application.consents[0].kind.as_str();
+    let stored: Vec<(&str, time::OffsetDateTime, &str)> = file
+        .consents
+        .iter()
+        .map(|c| (c.kind.as_str(), c.given_at, c.text_version.as_str()))
+        .collect();
+    assert!(stored.contains(&(first, earlier, "2026-11")), "{stored:?}");
+    assert!(
+        stored.iter().filter(|(_, at, _)| *at == START).count() == stored.len() - 1,
+        "the rest at submission: {stored:?}"
+    );
+}
+
+on_both_databases!(
+    consent_time_sqlite,
+    consent_time_postgres,
+    a_consent_keeps_the_time_and_wording_it_was_given_at
+);

@@ -253,9 +253,9 @@ impl Store {
             .bind(id)
             .bind(consent.kind.as_str())
             .bind(consent.member.map(|m| m as i64))
-            .bind(consent.kind.text_version())
+            .bind(consent.text_version())
             .bind(given_by)
-            .bind(submitted_at)
+            .bind(consent.given_at(now).unix_timestamp())
             .execute(&mut *tx)
             .await?;
         }
