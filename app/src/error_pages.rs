@@ -17,6 +17,8 @@ pub enum ErrorPage {
     ReferenceLocked,
     /// Every slot for processing photos stayed taken: try again shortly.
     Busy,
+    /// The database or the shared counters could not be reached: try again in a minute.
+    Unavailable,
     Internal,
 }
 
@@ -45,10 +47,29 @@ impl ErrorPage {
                 tr::error_reference_locked_text(lang),
             ),
             ErrorPage::Busy => (tr::error_busy_title(lang), tr::error_busy_text(lang)),
+            ErrorPage::Unavailable => (
+                tr::error_unavailable_title(lang),
+                tr::error_unavailable_text(lang),
+            ),
             ErrorPage::Internal => (
                 tr::error_internal_title(lang),
                 tr::error_internal_text(lang),
             ),
+        }
+    }
+
+    /// The page's id in its `data-error` attribute, for tests and monitoring.
+    fn id(self) -> &'static str {
+        match self {
+            ErrorPage::Forbidden => "forbidden",
+            ErrorPage::CaseForbidden => "case_forbidden",
+            ErrorPage::TooLarge => "too_large",
+            ErrorPage::UploadTooLarge => "upload_too_large",
+            ErrorPage::TooManyRequests => "too_many_requests",
+            ErrorPage::ReferenceLocked => "reference_locked",
+            ErrorPage::Busy => "busy",
+            ErrorPage::Unavailable => "unavailable",
+            ErrorPage::Internal => "internal",
         }
     }
 
@@ -72,9 +93,10 @@ impl ErrorPage {
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{zh_title} / {en_title}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
-             <body><main id=\"main\" class=\"page\"><h1>{zh_title}</h1><p>{zh_text}</p>{zh_way}\
+             <body><main id=\"main\" class=\"page\" data-error=\"{id}\"><h1>{zh_title}</h1><p>{zh_text}</p>{zh_way}\
              <p><a href=\"/\">{zh_home}</a></p><div lang=\"en\"><h2>{en_title}</h2><p>{en_text}</p>{en_way}\
              <p><a href=\"/\">{en_home}</a></p></div></main></body></html>",
+            id = self.id(),
             zh_home = tr::error_back_home(Lang::Zh),
             en_home = tr::error_back_home(Lang::En),
         )

@@ -37,6 +37,7 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
             crate::middleware::body_limit::limit,
         ))
         .layer(axum::middleware::from_fn(errors::explain_too_large))
+        .layer(axum::middleware::from_fn(errors::explain_unavailable))
         .layer(axum::middleware::from_fn(same_origin::check))
         .layer(axum::middleware::from_fn_with_state(
             (state.page_cache.clone(), state.handbook.clone()),

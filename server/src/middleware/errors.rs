@@ -30,6 +30,30 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     error_page_response(StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
 }
 
+/// Replaces every bare 503 (a handler that could not reach the database or the shared counters
+/// answers with the status alone) with the one page that says so, in plain words, with a
+/// `Retry-After`; a page or JSON answer that explains itself is kept. The API's answers become
+/// its JSON shape further out (`api::errors::as_json`).
+pub async fn explain_unavailable(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::SERVICE_UNAVAILABLE
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static(RETRY_UNAVAILABLE_SECONDS));
+    let mut page = error_page_response(StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Unavailable);
+    page.headers_mut().insert(header::RETRY_AFTER, retry_after);
+    page
+}
+
+/// When to try again after a 503 that names no time of its own.
+const RETRY_UNAVAILABLE_SECONDS: &str = "30";
+
 /// Replaces the bare 413 of the body limit with a page that says what to do.
 pub async fn explain_too_large(request: Request, next: Next) -> Response {
     let upload = super::body_limit::is_upload(request.uri().path());

@@ -280,3 +280,42 @@ on_both_databases!(
     cache_postgres,
     shared_pages_are_served_again_with_a_fresh_nonce_each_time
 );
+
+/// A handler that could not reach the database answers with the status alone; the resident
+/// gets the one page that says to try again shortly, and a partner the API's JSON.
+async fn a_bare_503_becomes_the_page_that_says_to_try_again(db: TestDatabase) {
+    let server = TestServer::start_with(db, |routes| {
+        routes
+            .route(
+                "/unreachable",
+                get(|| async { axum::http::StatusCode::SERVICE_UNAVAILABLE }),
+            )
+            .route(
+                "/api/v1/unreachable",
+                get(|| async { axum::http::StatusCode::SERVICE_UNAVAILABLE }),
+            )
+    })
+    .await;
+    let page = server.get("/unreachable").await;
+    assert_eq!(page.status(), 503);
+    assert_eq!(
+        page.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("30")
+    );
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("data-error=\"unavailable\""));
+    let api = server.get("/api/v1/unreachable").await;
+    assert_eq!(api.status(), 503);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "unavailable");
+}
+on_both_databases!(
+    unavailable_sqlite,
+    unavailable_postgres,
+    a_bare_503_becomes_the_page_that_says_to_try_again
+);
