@@ -109,21 +109,88 @@ ensure_build_tools() {
   ensure_binaryen
 }
 
+# The release build is two parts, each rebuilt only when a file it is made from changed since it
+# was last built: the portal (the server, the reading pages' bundle, the styles and public files)
+# and the forms bundle. cargo-leptos always empties the site root and runs wasm-bindgen and
+# wasm-opt again, so an unchanged part is not handed to it at all. A part's stamp holds the
+# checksums of what it made, and its time is when that build started: the part is up to date while
+# no file it is made from (its workspace crates, the manifests and toolchain, this script, the
+# build tools) is newer than the stamp and what it made is still there, unchanged.
+RELEASE_STAMPS="$ROOT/target/release-stamps"
+
+# The folders of the workspace crates a package is built from, for the given cargo tree options.
+crate_dirs() {
+  (cd "$ROOT" && cargo tree -e normal,build --prefix none --format '{p}' "$@") |
+    grep -o "($ROOT/[^)]*)" | tr -d '()' | sort -u
+}
+
+# part_up_to_date NAME INPUT...: the part's outputs are as it left them and no input changed since.
+part_up_to_date() {
+  local stamp="$RELEASE_STAMPS/$1"; shift
+  [ -f "$stamp" ] && (cd "$ROOT" && sha256sum --check --status "$stamp" 2>/dev/null) || return 1
+  [ -z "$(find -H "$@" -newer "$stamp" -print -quit)" ]
+}
+
+# part_built NAME STARTED OUTPUT...: records a finished part (STARTED is a file touched at its start).
+part_built() {
+  local stamp="$RELEASE_STAMPS/$1" started="$2"; shift 2
+  (cd "$ROOT" && sha256sum "$@") >"$started"
+  mv "$started" "$stamp"
+}
+
+# Strips the producers and target-features sections wasm-opt leaves: about 1 KiB of brotli off
+# each bundle, which the forms bundle needs to stay within its 150 KiB.
+strip_wasm() {
+  wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$1" -o "$1"
+}
+
 build_release() {
-  say "Building the portal (release: server and WASM)"
-  (cd "$ROOT" && cargo leptos build --release --project portal)
-  # cargo-leptos empties a project's site root before building it, so the forms bundle is built in
-  # its own and its two files join the site's.
-  say "Building the forms bundle (the rules engine in the browser)"
-  (cd "$ROOT" && cargo leptos build --release --project portal-forms --frontend-only)
-  cp "$ROOT"/target/site-forms/pkg/portal-forms.{js,wasm} "$ROOT/target/site/pkg/"
-  # One more wasm-opt pass that also drops the producers and target-features sections: about
-  # 1 KiB of brotli off each bundle, which the forms bundle needs to stay within its 150 KiB.
-  local wasm
-  for wasm in "$ROOT"/target/site/pkg/portal.wasm "$ROOT"/target/site/pkg/portal-forms.wasm; do
-    wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory \
-      --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm"
+  mkdir -p "$RELEASE_STAMPS"
+  local tools=("$ROOT/Cargo.toml" "$ROOT/Cargo.lock" "$ROOT/rust-toolchain.toml"
+    "$ROOT/scripts/lib/setup.sh" "$(command -v cargo-leptos)" "$(command -v wasm-bindgen)"
+    "$(command -v wasm-opt)")
+  local tool
+  for tool in "${tools[@]}"; do
+    [ -e "$tool" ] || die "A build tool is missing (run ensure_build_tools first)"
   done
+  local front_dirs server_dirs started
+  front_dirs="$(crate_dirs -p frontend --features forms --target wasm32-unknown-unknown)" &&
+    server_dirs="$(crate_dirs -p server --target all)" && [ -n "$front_dirs" ] && [ -n "$server_dirs" ] ||
+    die "cargo tree could not list the crates the release is built from"
+  mapfile -t front_dirs <<<"$front_dirs"
+  mapfile -t server_dirs <<<"$server_dirs"
+
+  if part_up_to_date portal "${tools[@]}" "${server_dirs[@]}" "${front_dirs[@]}" \
+    "$ROOT/style" "$ROOT/public"; then
+    say "The server and the portal bundle are up to date"
+  else
+    started="$RELEASE_STAMPS/portal.started"
+    touch "$started"
+    say "Building the portal (release: server and WASM)"
+    (cd "$ROOT" && cargo leptos build --release --project portal)
+    strip_wasm "$ROOT/target/site/pkg/portal.wasm"
+    # Everything in the site but the compressed copies the server makes and the forms bundle.
+    local portal_outputs
+    mapfile -t portal_outputs < <(cd "$ROOT" && find target/site -type f -not -name '*.br' \
+      -not -name '*.gz' -not -name 'portal-forms.*' | sort)
+    part_built portal "$started" target/release/server "${portal_outputs[@]}"
+  fi
+
+  if part_up_to_date portal-forms "${tools[@]}" "${front_dirs[@]}"; then
+    say "The forms bundle is up to date"
+  else
+    started="$RELEASE_STAMPS/portal-forms.started"
+    touch "$started"
+    # cargo-leptos empties a project's site root before building it, so the forms bundle is built
+    # in its own and its two files join the site's.
+    say "Building the forms bundle (the rules engine in the browser)"
+    (cd "$ROOT" && cargo leptos build --release --project portal-forms --frontend-only)
+    strip_wasm "$ROOT/target/site-forms/pkg/portal-forms.wasm"
+    part_built portal-forms "$started" target/site-forms/pkg/portal-forms.{js,wasm}
+  fi
+  # Keeping the files' times keeps the server's compressed copies of them (made at start) fresh.
+  cp -p "$ROOT"/target/site-forms/pkg/portal-forms.{js,wasm} "$ROOT/target/site/pkg/"
 }
 
 # schemathesis (PyPI) for the contract fuzz of the public API; tests only, in its own venv.
