@@ -10,10 +10,12 @@ pub fn field_id(name: &str) -> String {
     name.replace(['.', '[', ']'], "-")
 }
 
-/// One line of the error summary: where the problem is and what it is.
+/// One line of the error summary: where the problem is and what it is, and the problem's code
+/// (its `data-problem`, for tests and monitoring) where the page has one.
 pub struct SummaryLine {
     pub field: String,
     pub text: String,
+    pub problem: Option<String>,
 }
 
 /// The box at the top of a page that comes back with problems; each line links to its field.
@@ -25,7 +27,7 @@ pub fn error_summary(lang: Lang, lines: Vec<SummaryLine>) -> impl IntoView {
                 <h2 id="error-summary-title">{tr::form_error_summary(lang, count)}</h2>
                 <ul>
                     {lines.into_iter().map(|line| view! {
-                        <li><a href=format!("#{}", field_id(&line.field))>{line.text}</a></li>
+                        <li data-problem=line.problem><a href=format!("#{}", field_id(&line.field))>{line.text}</a></li>
                     }).collect_view()}
                 </ul>
             </div>

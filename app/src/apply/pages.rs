@@ -67,6 +67,21 @@ pub enum UploadProblem {
     TooManyFromClient,
 }
 
+/// An upload problem's code, in the page's `data-problem` (for tests and monitoring).
+pub fn upload_problem_code(problem: UploadProblem) -> &'static str {
+    match problem {
+        UploadProblem::ChooseFile => "choose_file",
+        UploadProblem::ChooseDocument => "choose_document",
+        UploadProblem::TooLarge => "too_large",
+        UploadProblem::NotAllowed => "not_allowed",
+        UploadProblem::Unreadable => "unreadable",
+        UploadProblem::TooManyPixels => "too_many_pixels",
+        UploadProblem::TooManyFiles => "too_many_files",
+        UploadProblem::OverQuota => "over_quota",
+        UploadProblem::TooManyFromClient => "too_many_from_client",
+    }
+}
+
 pub fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static str {
     match problem {
         UploadProblem::ChooseFile => tr::apply_upload_choose_file(lang),
@@ -152,6 +167,7 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
         .map(|p| SummaryLine {
             field: p.field.clone(),
             text: problem_message(lang, p.problem).to_owned(),
+            problem: None,
         })
         .collect();
     let steps = draft.steps();

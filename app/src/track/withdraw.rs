@@ -31,6 +31,15 @@ pub enum WithdrawProblem {
 const CONFIRM_ID: &str = "withdraw-confirm";
 const REASON_ID: &str = "withdraw-reason";
 
+/// A problem's code, in the page's `data-problem` (for tests and monitoring).
+fn problem_code(problem: WithdrawProblem) -> &'static str {
+    match problem {
+        WithdrawProblem::Confirm => "confirm",
+        WithdrawProblem::TooLong => "too_long",
+        WithdrawProblem::NotAllowed => "not_allowed",
+    }
+}
+
 fn problem_text(lang: Lang, problem: WithdrawProblem) -> &'static str {
     match problem {
         WithdrawProblem::Confirm => tr::resident_withdraw_confirm_missing(lang),
@@ -55,6 +64,7 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
             vec![SummaryLine {
                 field: field.to_owned(),
                 text: problem_text(lang, p).to_owned(),
+                problem: Some(problem_code(p).to_owned()),
             }]
         })
         .unwrap_or_default();
@@ -66,7 +76,7 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
         .filter(|p| *p == WithdrawProblem::TooLong)
         .map(|p| problem_text(lang, p));
     view! {
-        {done.then(|| view! { <p class="notice" role="status">{tr::resident_withdraw_done(lang)}</p> })}
+        {done.then(|| view! { <p class="notice" role="status" data-notice="withdrawn">{tr::resident_withdraw_done(lang)}</p> })}
         {shown.then(|| view! {
             {error_summary(lang, summary)}
             <details class="withdraw" open=problem.is_some()>
