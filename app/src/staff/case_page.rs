@@ -625,7 +625,7 @@ fn documents_block(lang: Lang, page: &CasePage) -> impl IntoView {
             Either::Right(view! {
                 <ul class="todo">
                     {page.documents.iter().map(|(document, status)| view! {
-                        <li><strong>{document_status(lang, status)}</strong>" "{document_label(lang, document)}</li>
+                        <li data-todo=status.clone() data-document=document.clone()><strong>{document_status(lang, status)}</strong>" "{document_label(lang, document)}</li>
                     }).collect_view()}
                 </ul>
             })

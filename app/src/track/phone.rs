@@ -189,7 +189,7 @@ fn phone_form(
     view! {
         <Title text=tr::resident_phone_title(lang)/>
         {summary(lang, "phone", problem.zip(code))}
-        {open_again.then(|| view! { <p class="notice">{tr::resident_open_again(lang)}</p> })}
+        {open_again.then(|| view! { <p class="notice" data-notice="open_again">{tr::resident_open_again(lang)}</p> })}
         <h1>{tr::resident_phone_title(lang)}</h1>
         <p class="lead">{tr::resident_phone_lead(lang)}</p>
         <form method="post" action="/track/phone" novalidate>
@@ -216,7 +216,7 @@ fn code_form(
     view! {
         <Title text=tr::resident_code_title(lang)/>
         {summary(lang, "code", problem.zip(code))}
-        {sent_recently.then(|| view! { <p class="notice">{tr::resident_code_sent_recently(lang)}</p> })}
+        {sent_recently.then(|| view! { <p class="notice" data-notice="sent_recently">{tr::resident_code_sent_recently(lang)}</p> })}
         <h1>{tr::resident_code_title(lang)}</h1>
         <p class="lead">{tr::resident_code_lead(lang, masked)}</p>
         <form method="post" action="/track/phone/code" novalidate>
