@@ -10,12 +10,10 @@ pub fn field_id(name: &str) -> String {
     name.replace(['.', '[', ']'], "-")
 }
 
-/// One line of the error summary: where the problem is and what it is, and the problem's code
-/// (its `data-problem`, for tests and monitoring) where the page has one.
+/// One line of the error summary: where the problem is and what it is.
 pub struct SummaryLine {
     pub field: String,
     pub text: String,
-    pub problem: Option<String>,
 }
 
 /// The box at the top of a page that comes back with problems; each line links to its field.
@@ -27,7 +25,26 @@ pub fn error_summary(lang: Lang, lines: Vec<SummaryLine>) -> impl IntoView {
                 <h2 id="error-summary-title">{tr::form_error_summary(lang, count)}</h2>
                 <ul>
                     {lines.into_iter().map(|line| view! {
-                        <li data-problem=line.problem><a href=format!("#{}", field_id(&line.field))>{line.text}</a></li>
+                        <li><a href=format!("#{}", field_id(&line.field))>{line.text}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// The same box for a page only the server renders, each line with its problem's code in
+/// `data-problem` for tests and monitoring. The self-check keeps [`error_summary`]: the forms
+/// bundle renders its pages too, and is at its size budget.
+pub fn coded_error_summary(lang: Lang, lines: Vec<(SummaryLine, String)>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let count = lines.len();
+        view! {
+            <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+                <h2 id="error-summary-title">{tr::form_error_summary(lang, count)}</h2>
+                <ul>
+                    {lines.into_iter().map(|(line, code)| view! {
+                        <li data-problem=code><a href=format!("#{}", field_id(&line.field))>{line.text}</a></li>
                     }).collect_view()}
                 </ul>
             </div>

@@ -167,7 +167,6 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
         .map(|p| SummaryLine {
             field: p.field.clone(),
             text: problem_message(lang, p.problem).to_owned(),
-            problem: None,
         })
         .collect();
     let steps = draft.steps();

@@ -60,7 +60,6 @@ pub fn summary_lines(lang: Lang, problems: &[FieldProblem]) -> Vec<SummaryLine> 
                 field_label(lang, &p.field),
                 problem_message(lang, p.problem),
             ),
-            problem: None,
         })
         .collect()
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::apply::document_label;
-use crate::form_fields::{error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, SummaryLine};
 use crate::i18n::{format_date_time, format_yuan, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::{check_sentence, met_label, programme_name, programme_status_label};
@@ -226,10 +226,12 @@ fn case_page(lang: Lang, page: CasePage) -> impl IntoView {
     let summary = page.refused.as_ref().map(|r| {
         r.problems
             .iter()
-            .map(|(field, problem)| SummaryLine {
-                field: field_id(&r.form, field),
-                text: problem_message(lang, *problem),
-                problem: Some(problem.as_str().to_owned()),
+            .map(|(field, problem)| {
+                let line = SummaryLine {
+                    field: field_id(&r.form, field),
+                    text: problem_message(lang, *problem),
+                };
+                (line, problem.as_str().to_owned())
             })
             .collect::<Vec<_>>()
     });
@@ -237,7 +239,7 @@ fn case_page(lang: Lang, page: CasePage) -> impl IntoView {
         <Title text=title.clone()/>
         <super::session_warning::SessionWarning/>
         <script src="/clock.js" defer></script>
-        {error_summary(lang, summary.unwrap_or_default())}
+        {coded_error_summary(lang, summary.unwrap_or_default())}
         <p><a href="/staff">{tr::case_back(lang)}</a></p>
         <h1>{title}</h1>
         {page.done.as_deref().map(|done| view! {

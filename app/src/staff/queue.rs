@@ -136,10 +136,11 @@ fn search_form(lang: Lang, search: String, problem: Option<String>) -> impl Into
     };
     let searching = !search.trim().is_empty();
     view! {
-        {crate::form_fields::error_summary(
+        {crate::form_fields::coded_error_summary(
             lang,
             problem
-                .map(|text| vec![crate::form_fields::SummaryLine { field: SEARCH_ID.to_owned(), text: text.to_owned(), problem: code.clone() }])
+                .zip(code)
+                .map(|(text, code)| vec![(crate::form_fields::SummaryLine { field: SEARCH_ID.to_owned(), text: text.to_owned() }, code)])
                 .unwrap_or_default(),
         )}
         <form method="get" action="/staff" class="queue-search" role="search">

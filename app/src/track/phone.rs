@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::status_label;
-use crate::form_fields::{error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, SummaryLine};
 use crate::i18n::{format_date_time, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::programme_name;
@@ -165,13 +165,15 @@ fn summary(
     field: &str,
     problem: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
-    error_summary(
+    coded_error_summary(
         lang,
         problem
-            .map(|(text, code)| SummaryLine {
-                field: field.to_owned(),
-                text: text.to_owned(),
-                problem: Some(code.to_owned()),
+            .map(|(text, code)| {
+                let line = SummaryLine {
+                    field: field.to_owned(),
+                    text: text.to_owned(),
+                };
+                (line, code.to_owned())
             })
             .into_iter()
             .collect(),

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::TrackedCase;
-use crate::form_fields::{error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, SummaryLine};
 use crate::i18n::{tr, Lang};
 
 /// Put in the page's context by the server when this browser may act on the case.
@@ -61,11 +61,11 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
     };
     let summary = problem
         .map(|p| {
-            vec![SummaryLine {
+            let line = SummaryLine {
                 field: field.to_owned(),
                 text: problem_text(lang, p).to_owned(),
-                problem: Some(problem_code(p).to_owned()),
-            }]
+            };
+            vec![(line, problem_code(p).to_owned())]
         })
         .unwrap_or_default();
     let shown = form.is_some() && (case.may_withdraw || problem.is_some());
@@ -78,7 +78,7 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
     view! {
         {done.then(|| view! { <p class="notice" role="status" data-notice="withdrawn">{tr::resident_withdraw_done(lang)}</p> })}
         {shown.then(|| view! {
-            {error_summary(lang, summary)}
+            {coded_error_summary(lang, summary)}
             <details class="withdraw" open=problem.is_some()>
                 <summary>{tr::resident_withdraw_heading(lang)}</summary>
                 <p>{tr::resident_withdraw_lead(lang)}</p>
