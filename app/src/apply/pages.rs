@@ -221,7 +221,10 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
             <div class="error-summary" role="alert"><p>{tr::apply_submit_failed(lang)}</p></div>
         })}
         {data.submit_limited.map(|limit| view! {
-            <div class="error-summary" role="alert"><p>{match limit {
+            <div class="error-summary" role="alert"><p data-problem=match limit {
+                SubmitLimit::Client => "submissions_per_client",
+                SubmitLimit::Phone => "submissions_per_phone",
+            }>{match limit {
                 SubmitLimit::Client => tr::input_error_submissions_per_client(lang),
                 SubmitLimit::Phone => tr::input_error_submissions_per_phone(lang),
             }}</p></div>
