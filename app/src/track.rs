@@ -148,7 +148,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         <h2>{tr::track_timeline_heading(lang)}</h2>
         <ol class="timeline">
             {case.timeline.iter().map(|(state, at, note)| view! {
-                <li>
+                <li data-status=state.as_str()>
                     <strong>{status_label(lang, *state)}</strong>
                     <span class="timeline-time">{format_date_time(lang, *at)}</span>
                     {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}
