@@ -33,6 +33,25 @@ pub fn error_summary(lang: Lang, lines: Vec<SummaryLine>) -> impl IntoView {
     })
 }
 
+/// The same box for a page only the server renders, each line with its problem's code in
+/// `data-problem` for tests and monitoring. The self-check keeps [`error_summary`]: the forms
+/// bundle renders its pages too, and is at its size budget.
+pub fn coded_error_summary(lang: Lang, lines: Vec<(SummaryLine, String)>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let count = lines.len();
+        view! {
+            <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+                <h2 id="error-summary-title">{tr::form_error_summary(lang, count)}</h2>
+                <ul>
+                    {lines.into_iter().map(|(line, code)| view! {
+                        <li data-problem=code><a href=format!("#{}", field_id(&line.field))>{line.text}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
 /// What kind of number a box takes: the phone shows the matching keyboard.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum NumberKind {

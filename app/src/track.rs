@@ -135,7 +135,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
     view! {
         <Title text=tr::track_case_title(lang, case.reference.clone())/>
         <h1>{tr::track_case_title(lang, case.reference.clone())}</h1>
-        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, case.status))}</p>
+        <p class="programme-amount" data-status=case.status.as_str()>{tr::track_status_now(lang, status_label(lang, case.status))}</p>
         {deadline.map(|d| view! { <p class="notice">{d}</p> })}
         {case.overdue.then(|| view! { <p class="notice notice-late"><strong>{tr::track_step_overdue(lang)}</strong></p> })}
         {case.next_actor.as_deref().map(|actor| view! { <p>{crate::staff::actor_text(lang, actor)}</p> })}
@@ -148,7 +148,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         <h2>{tr::track_timeline_heading(lang)}</h2>
         <ol class="timeline">
             {case.timeline.iter().map(|(state, at, note)| view! {
-                <li>
+                <li data-status=state.as_str()>
                     <strong>{status_label(lang, *state)}</strong>
                     <span class="timeline-time">{format_date_time(lang, *at)}</span>
                     {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}

@@ -18,7 +18,8 @@ pub use draft::{
     SubmittedReceipt, Who,
 };
 pub use pages::{
-    document_label, upload_problem_message, ApplyPageData, SubmitLimit, UploadProblem,
+    document_label, upload_problem_code, upload_problem_message, ApplyPageData, SubmitLimit,
+    UploadProblem,
 };
 
 use crate::i18n::tr;

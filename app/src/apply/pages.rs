@@ -9,7 +9,7 @@ use super::draft::{field, ApplicationDraft, ApplyFieldProblem, ApplyProblem, App
 use super::live_checks::ApplyLiveChecks;
 use crate::counties::{county_name, county_name_of};
 use crate::form_fields::{
-    error_summary, field_id, radio_field, select_field, tick_box, Choice, SummaryLine,
+    coded_error_summary, field_id, radio_field, select_field, tick_box, Choice, SummaryLine,
 };
 use crate::i18n::{format_yuan, tr, Lang};
 use crate::posted_form::Fields;
@@ -67,6 +67,21 @@ pub enum UploadProblem {
     TooManyFromClient,
 }
 
+/// An upload problem's code, in the page's `data-problem` (for tests and monitoring).
+pub fn upload_problem_code(problem: UploadProblem) -> &'static str {
+    match problem {
+        UploadProblem::ChooseFile => "choose_file",
+        UploadProblem::ChooseDocument => "choose_document",
+        UploadProblem::TooLarge => "too_large",
+        UploadProblem::NotAllowed => "not_allowed",
+        UploadProblem::Unreadable => "unreadable",
+        UploadProblem::TooManyPixels => "too_many_pixels",
+        UploadProblem::TooManyFiles => "too_many_files",
+        UploadProblem::OverQuota => "over_quota",
+        UploadProblem::TooManyFromClient => "too_many_from_client",
+    }
+}
+
 pub fn upload_problem_message(lang: Lang, problem: UploadProblem) -> &'static str {
     match problem {
         UploadProblem::ChooseFile => tr::apply_upload_choose_file(lang),
@@ -95,6 +110,30 @@ pub fn title(lang: Lang, step: ApplyStep) -> &'static str {
         ApplyStep::ConsentApplicant => tr::apply_consent_applicant_title(lang),
         ApplyStep::Check => tr::apply_check_title(lang),
         ApplyStep::Done => tr::apply_done_title(lang),
+    }
+}
+
+/// A problem's code, in the page's `data-problem` (for tests and monitoring).
+fn problem_code(problem: ApplyProblem) -> &'static str {
+    match problem {
+        ApplyProblem::ChooseWho => "choose_who",
+        ApplyProblem::EnterName => "enter_name",
+        ApplyProblem::NameTooLong => "name_too_long",
+        ApplyProblem::EnterIdNumber => "enter_id_number",
+        ApplyProblem::IdNumberFormat => "id_number_format",
+        ApplyProblem::IdNumberChecksum => "id_number_checksum",
+        ApplyProblem::EnterPhone => "enter_phone",
+        ApplyProblem::PhoneFormat => "phone_format",
+        ApplyProblem::EnterRelation => "enter_relation",
+        ApplyProblem::EnterCode => "enter_code",
+        ApplyProblem::CodeFormat => "code_format",
+        ApplyProblem::ChooseCounty => "choose_county",
+        ApplyProblem::EnterAddress => "enter_address",
+        ApplyProblem::ChooseProgramme => "choose_programme",
+        ApplyProblem::ChooseDocument => "choose_document",
+        ApplyProblem::ConsentNeeded => "consent_needed",
+        ApplyProblem::EveryAdultMustSign => "every_adult_must_sign",
+        ApplyProblem::NameDoesNotMatch => "name_does_not_match",
     }
 }
 
@@ -146,12 +185,15 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
     };
     let step = data.step;
     let draft = &data.draft;
-    let summary: Vec<SummaryLine> = data
+    let summary: Vec<(SummaryLine, String)> = data
         .problems
         .iter()
-        .map(|p| SummaryLine {
-            field: p.field.clone(),
-            text: problem_message(lang, p.problem).to_owned(),
+        .map(|p| {
+            let line = SummaryLine {
+                field: p.field.clone(),
+                text: problem_message(lang, p.problem).to_owned(),
+            };
+            (line, problem_code(p.problem).to_owned())
         })
         .collect();
     let steps = draft.steps();
@@ -179,12 +221,15 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
             <div class="error-summary" role="alert"><p>{tr::apply_submit_failed(lang)}</p></div>
         })}
         {data.submit_limited.map(|limit| view! {
-            <div class="error-summary" role="alert"><p>{match limit {
+            <div class="error-summary" role="alert"><p data-problem=match limit {
+                SubmitLimit::Client => "submissions_per_client",
+                SubmitLimit::Phone => "submissions_per_phone",
+            }>{match limit {
                 SubmitLimit::Client => tr::input_error_submissions_per_client(lang),
                 SubmitLimit::Phone => tr::input_error_submissions_per_phone(lang),
             }}</p></div>
         })}
-        {error_summary(lang, summary)}
+        {coded_error_summary(lang, summary)}
         {back.map(|href| view! { <p class="breadcrumb"><a href=href>{tr::apply_back(lang)}</a></p> })}
         <p class="step-count">{tr::apply_step_count(lang, position + 1, steps.len() - 1)}</p>
         <h1 id="apply-heading" tabindex="-1">{title(lang, step)}</h1>
@@ -453,7 +498,7 @@ impl Page<'_> {
             </article>
             <ReadAloud lang/>
             {refused.then(|| view! {
-                <div class="notice"><p>{tr::apply_consent_refused(lang)}</p></div>
+                <div class="notice" data-notice="consent_refused"><p>{tr::apply_consent_refused(lang)}</p></div>
             })}
             {answer}
         }
@@ -493,6 +538,7 @@ impl Page<'_> {
 /// The photos page: what was uploaded, and a form to upload one more (its own form: forms do
 /// not nest). With JS, `upload.js` shrinks a photo before sending it and shows the progress.
 fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
+    let code = data.upload_problem.map(upload_problem_code);
     let problem = data.upload_problem.map(|p| upload_problem_message(lang, p));
     let documents = std::iter::once(Choice::new("", tr::apply_county_choose(lang)))
         .chain(
@@ -506,7 +552,7 @@ fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
         {problem.map(|p| view! {
             <div class="error-summary" role="alert" tabindex="-1">
                 <h2>{tr::apply_upload_refused(lang)}</h2>
-                <p><a href="#photo">{p}</a></p>
+                <p data-problem=code><a href="#photo">{p}</a></p>
             </div>
         })}
         {(!data.uploads.is_empty()).then(|| view! {

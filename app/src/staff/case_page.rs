@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::apply::document_label;
-use crate::form_fields::{error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, SummaryLine};
 use crate::i18n::{format_date_time, format_yuan, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::{check_sentence, met_label, programme_name, programme_status_label};
@@ -122,6 +122,29 @@ pub enum CaseProblem {
     MessageTooLong,
 }
 
+impl CaseProblem {
+    /// The problem's code, in the page's `data-problem` (for tests and monitoring).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseProblem::Reason => "reason",
+            CaseProblem::Documents => "documents",
+            CaseProblem::SecondLogin => "second_login",
+            CaseProblem::SecondThrottled => "second_throttled",
+            CaseProblem::Amount => "amount",
+            CaseProblem::AmountOver(_) => "amount_over",
+            CaseProblem::NoEmergency => "no_emergency",
+            CaseProblem::AdvanceOverCap { .. } => "advance_over_cap",
+            CaseProblem::Organisation => "organisation",
+            CaseProblem::ReferralConsent => "referral_consent",
+            CaseProblem::NoticeRunning(_) => "notice_running",
+            CaseProblem::NotAllowed => "not_allowed",
+            CaseProblem::NeedsSupervisor => "needs_supervisor",
+            CaseProblem::MessageEmpty => "message_empty",
+            CaseProblem::MessageTooLong => "message_too_long",
+        }
+    }
+}
+
 fn problem_message(lang: Lang, problem: CaseProblem) -> String {
     match problem {
         CaseProblem::Reason => tr::case_problem_reason(lang).to_owned(),
@@ -203,9 +226,12 @@ fn case_page(lang: Lang, page: CasePage) -> impl IntoView {
     let summary = page.refused.as_ref().map(|r| {
         r.problems
             .iter()
-            .map(|(field, problem)| SummaryLine {
-                field: field_id(&r.form, field),
-                text: problem_message(lang, *problem),
+            .map(|(field, problem)| {
+                let line = SummaryLine {
+                    field: field_id(&r.form, field),
+                    text: problem_message(lang, *problem),
+                };
+                (line, problem.as_str().to_owned())
             })
             .collect::<Vec<_>>()
     });
@@ -213,11 +239,11 @@ fn case_page(lang: Lang, page: CasePage) -> impl IntoView {
         <Title text=title.clone()/>
         <super::session_warning::SessionWarning/>
         <script src="/clock.js" defer></script>
-        {error_summary(lang, summary.unwrap_or_default())}
+        {coded_error_summary(lang, summary.unwrap_or_default())}
         <p><a href="/staff">{tr::case_back(lang)}</a></p>
         <h1>{title}</h1>
         {page.done.as_deref().map(|done| view! {
-            <div class="notice" role="status">{done_text(lang, done)}</div>
+            <div class="notice" role="status" data-notice=done.to_owned()>{done_text(lang, done)}</div>
         })}
         {status_block(lang, &page)}
         {actions_block(lang, &page)}
@@ -300,7 +326,7 @@ fn status_block(lang: Lang, page: &CasePage) -> impl IntoView {
         view! { <p><strong class="tag tag-urgent">{tr::case_emergency(lang, hours, emergency_kind_label(lang, &kind))}</strong></p> }
     });
     view! {
-        <p class="programme-amount">{tr::track_status_now(lang, status_label(lang, page.status))}</p>
+        <p class="programme-amount" data-status=page.status.as_str()>{tr::track_status_now(lang, status_label(lang, page.status))}</p>
         {emergency}
         {deadline}
         {page.next_actor.as_deref().map(|actor| view! { <p>{actor_text(lang, actor)}</p> })}
@@ -491,7 +517,7 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
                     <label for=note_id.clone()>{note_label}</label>
                     <p class="hint" id=format!("{note_id}-hint")>{tr::case_note_hint(lang)}</p>
                     {problem_text(lang, note_problem.clone(), &note_id)}
-                    <textarea id=note_id.clone() name=case_field::NOTE rows="3" aria-describedby=described>{note}</textarea>
+                    <textarea id=note_id.clone() aria-required=reason.then_some("true") name=case_field::NOTE rows="3" aria-describedby=described>{note}</textarea>
                 </div>
                 <button type="submit" class="button">{action_label(lang, action)}</button>
             </form>
@@ -601,7 +627,7 @@ fn documents_block(lang: Lang, page: &CasePage) -> impl IntoView {
             Either::Right(view! {
                 <ul class="todo">
                     {page.documents.iter().map(|(document, status)| view! {
-                        <li><strong>{document_status(lang, status)}</strong>" "{document_label(lang, document)}</li>
+                        <li data-todo=status.clone() data-document=document.clone()><strong>{document_status(lang, status)}</strong>" "{document_label(lang, document)}</li>
                     }).collect_view()}
                 </ul>
             })
@@ -626,13 +652,14 @@ fn timeline_block(lang: Lang, page: &CasePage) -> impl IntoView {
         <ol class="timeline">
             {page.events.iter().map(|(state, at, note, actor, second)| {
                 // The applicant's own steps (a withdrawal) carry no username.
+                let id = actor.clone();
                 let actor = if actor == "applicant" { tr::case_actor_applicant(lang) } else { actor.as_str() };
                 let by = match second {
                     Some(second) => tr::case_by_two(lang, actor, second),
                     None => tr::case_by(lang, actor),
                 };
                 view! {
-                    <li>
+                    <li data-status=state.as_str() data-actor=id>
                         <strong>{status_label(lang, *state)}</strong>
                         <span class="timeline-time">{format_date_time(lang, *at)}" · "{by}</span>
                         {(!note.is_empty()).then(|| view! { <span>{note.clone()}</span> })}

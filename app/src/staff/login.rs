@@ -101,7 +101,7 @@ pub fn StaffLoginPage() -> impl IntoView {
         {problem.map(|problem| view! {
             <div class="error-summary" role="alert" tabindex="-1">
                 <h2>{tr::staff_error_summary(lang)}</h2>
-                <ul><li><a href="#username">{problem.message(lang)}</a></li></ul>
+                <ul><li data-problem=problem.code()><a href="#username">{problem.message(lang)}</a></li></ul>
             </div>
         })}
         {signed_out.then(|| view! { <p class="notice" role="status">{tr::staff_signed_out(lang)}</p> })}

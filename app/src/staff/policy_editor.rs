@@ -502,7 +502,7 @@ pub async fn save_policy_edit(
 fn forbidden(lang: Lang) -> AnyView {
     view! {
         <Title text=tr::editor_forbidden_title(lang)/>
-        <h1>{tr::editor_forbidden_title(lang)}</h1>
+        <h1 data-error="forbidden">{tr::editor_forbidden_title(lang)}</h1>
         <p>{tr::editor_forbidden_text(lang)}</p>
         <p><a href="/staff">{tr::staff_home_title(lang)}</a></p>
     }
@@ -629,14 +629,15 @@ pub fn PolicyEditorPage() -> impl IntoView {
                     let policy = data.policy;
                     let title = tr::editor_edit_title(lang, &policy.text.zh.title);
                     let problem = error.map(|field| {
-                        if field == "note" { tr::editor_error_note(lang).to_owned() } else { tr::editor_error_empty(lang, problem_label(lang, &field)) }
+                        let text = if field == "note" { tr::editor_error_note(lang).to_owned() } else { tr::editor_error_empty(lang, problem_label(lang, &field)) };
+                        (field, text)
                     });
                     view! {
                         <Title text=title.clone()/>
-                        {problem.map(|problem| view! {
+                        {problem.map(|(field, problem)| view! {
                             <div class="error-summary" role="alert">
                                 <h2>{tr::editor_error_summary(lang)}</h2>
-                                <p>{problem}</p>
+                                <p data-problem="empty" data-field=field>{problem}</p>
                             </div>
                         })}
                         {data.conflict.map(|conflict| conflict_summary(lang, conflict))}
@@ -647,7 +648,7 @@ pub fn PolicyEditorPage() -> impl IntoView {
                         {editor_form(lang, &policy, data.note, data.base_version)}
                         <h2>{tr::editor_history(lang)}</h2>
                         {if data.history.is_empty() {
-                            view! { <p>{tr::editor_no_history(lang)}</p> }.into_any()
+                            view! { <p data-notice="no_history">{tr::editor_no_history(lang)}</p> }.into_any()
                         } else {
                             view! {
                                 <ul>{data.history.into_iter().map(|v| view! {

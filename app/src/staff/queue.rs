@@ -128,6 +128,7 @@ fn search_problem_text(lang: Lang, problem: &str) -> &'static str {
 
 /// The search form: a plain GET to `/staff`, so it works without JS.
 fn search_form(lang: Lang, search: String, problem: Option<String>) -> impl IntoView {
+    let code = problem.clone();
     let problem = problem.as_deref().map(|p| search_problem_text(lang, p));
     let described = match problem {
         Some(_) => format!("{SEARCH_ID}-hint {SEARCH_ID}-error"),
@@ -135,10 +136,11 @@ fn search_form(lang: Lang, search: String, problem: Option<String>) -> impl Into
     };
     let searching = !search.trim().is_empty();
     view! {
-        {crate::form_fields::error_summary(
+        {crate::form_fields::coded_error_summary(
             lang,
             problem
-                .map(|text| vec![crate::form_fields::SummaryLine { field: SEARCH_ID.to_owned(), text: text.to_owned() }])
+                .zip(code)
+                .map(|(text, code)| vec![(crate::form_fields::SummaryLine { field: SEARCH_ID.to_owned(), text: text.to_owned() }, code)])
                 .unwrap_or_default(),
         )}
         <form method="get" action="/staff" class="queue-search" role="search">
@@ -169,7 +171,7 @@ fn paging(lang: Lang, total: i64, page: i64, pages: i64, search: &str) -> impl I
     let previous = (page > 1).then(|| page_href(page - 1, search));
     let next = (page < pages).then(|| page_href(page + 1, search));
     view! {
-        <p class="queue-total" role="status">{summary}</p>
+        <p class="queue-total" role="status" data-total=total data-page=page data-pages=pages>{summary}</p>
         {(previous.is_some() || next.is_some()).then(|| view! {
             <nav class="queue-paging" aria-label=tr::staff_queue_paging(lang)>
                 {previous.map(|href| view! { <a href=href rel="prev">{tr::staff_queue_previous(lang)}</a> " " })}
@@ -194,12 +196,13 @@ pub fn queue_view(lang: Lang, queue: Queue) -> AnyView {
         <script src="/clock.js" defer></script>
         {search_form(lang, queue.search.clone(), queue.search_problem.clone()).into_any()}
         {if queue.entries.is_empty() {
-            leptos::either::Either::Left(view! { <p>{empty}</p> })
+            leptos::either::Either::Left(view! { <p data-notice=if searching { "none_found" } else { "empty" }>{empty}</p> })
         } else {
             leptos::either::Either::Right(view! {
                 {top}
                 <ol class="queue">
                     {queue.entries.into_iter().map(|e| {
+                        let urgency = e.emergency.clone();
                         let emergency = e.emergency.clone().map(|urgency| {
                             let hours = if urgency == "critical" { 2 } else { 24 };
                             tr::staff_queue_emergency_owed(lang, hours)
@@ -217,7 +220,7 @@ pub fn queue_view(lang: Lang, queue: Queue) -> AnyView {
                                 <a href=format!("/staff/cases/{}", e.reference)>
                                     <strong>{e.reference.clone()}</strong>
                                 </a>" "{e.applicant_name.clone()}
-                                {emergency.map(|text| view! { " " <span class="tag tag-urgent">{text}</span> })}
+                                {emergency.map(|text| view! { " " <span class="tag tag-urgent" data-urgency=urgency>{text}</span> })}
                                 {overdue.then(|| view! { " " <strong class="tag tag-late">{tr::case_overdue(lang)}</strong> })}
                                 {deadline}
                                 <span class="queue-detail">

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::status_label;
-use crate::form_fields::{error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, SummaryLine};
 use crate::i18n::{format_date_time, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::programme_name;
@@ -61,6 +61,24 @@ pub struct PhoneCase {
     pub programmes: Vec<rules::ProgrammeId>,
     /// `self`, `family` or `volunteer`.
     pub submitted_by: String,
+}
+
+/// A problem's code, in the page's `data-problem` (for tests and monitoring).
+fn phone_problem_code(problem: PhoneProblem) -> &'static str {
+    match problem {
+        PhoneProblem::Enter => "enter",
+        PhoneProblem::Format => "format",
+        PhoneProblem::TooManyCodes => "too_many_codes",
+    }
+}
+
+fn code_problem_code(problem: CodeProblem) -> &'static str {
+    match problem {
+        CodeProblem::Enter => "enter",
+        CodeProblem::Wrong => "wrong",
+        CodeProblem::TooManyTries => "too_many_tries",
+        CodeProblem::Expired => "expired",
+    }
 }
 
 fn phone_problem(lang: Lang, problem: PhoneProblem) -> &'static str {
@@ -142,13 +160,20 @@ fn text_box(
     }
 }
 
-fn summary(lang: Lang, field: &str, problem: Option<&'static str>) -> impl IntoView {
-    error_summary(
+fn summary(
+    lang: Lang,
+    field: &str,
+    problem: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    coded_error_summary(
         lang,
         problem
-            .map(|text| SummaryLine {
-                field: field.to_owned(),
-                text: text.to_owned(),
+            .map(|(text, code)| {
+                let line = SummaryLine {
+                    field: field.to_owned(),
+                    text: text.to_owned(),
+                };
+                (line, code.to_owned())
             })
             .into_iter()
             .collect(),
@@ -161,11 +186,12 @@ fn phone_form(
     problem: Option<PhoneProblem>,
     open_again: bool,
 ) -> impl IntoView {
+    let code = problem.map(phone_problem_code);
     let problem = problem.map(|p| phone_problem(lang, p));
     view! {
         <Title text=tr::resident_phone_title(lang)/>
-        {summary(lang, "phone", problem)}
-        {open_again.then(|| view! { <p class="notice">{tr::resident_open_again(lang)}</p> })}
+        {summary(lang, "phone", problem.zip(code))}
+        {open_again.then(|| view! { <p class="notice" data-notice="open_again">{tr::resident_open_again(lang)}</p> })}
         <h1>{tr::resident_phone_title(lang)}</h1>
         <p class="lead">{tr::resident_phone_lead(lang)}</p>
         <form method="post" action="/track/phone" novalidate>
@@ -187,11 +213,12 @@ fn code_form(
         problem,
         Some(CodeProblem::TooManyTries | CodeProblem::Expired)
     );
+    let code = problem.map(code_problem_code);
     let problem = problem.map(|p| code_problem(lang, p));
     view! {
         <Title text=tr::resident_code_title(lang)/>
-        {summary(lang, "code", problem)}
-        {sent_recently.then(|| view! { <p class="notice">{tr::resident_code_sent_recently(lang)}</p> })}
+        {summary(lang, "code", problem.zip(code))}
+        {sent_recently.then(|| view! { <p class="notice" data-notice="sent_recently">{tr::resident_code_sent_recently(lang)}</p> })}
         <h1>{tr::resident_code_title(lang)}</h1>
         <p class="lead">{tr::resident_code_lead(lang, masked)}</p>
         <form method="post" action="/track/phone/code" novalidate>
@@ -226,10 +253,10 @@ fn case_list(lang: Lang, cases: Vec<PhoneCase>) -> impl IntoView {
                             <li>
                                 <h2><a href=format!("/track/cases/{}", case.reference)>{tr::track_case_title(lang, case.reference.clone())}</a></h2>
                                 <dl class="summary-list">
-                                    <div><dt>{tr::resident_cases_status(lang)}</dt><dd>{status_label(lang, case.status)}</dd></div>
+                                    <div><dt>{tr::resident_cases_status(lang)}</dt><dd data-status=case.status.as_str()>{status_label(lang, case.status)}</dd></div>
                                     <div><dt>{tr::track_programmes(lang)}</dt><dd>{programmes}</dd></div>
                                     <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>
-                                    <div><dt>{tr::resident_cases_submitted_by(lang)}</dt><dd>{submitted_by_label(lang, &case.submitted_by)}</dd></div>
+                                    <div><dt>{tr::resident_cases_submitted_by(lang)}</dt><dd data-submitted-by=case.submitted_by.clone()>{submitted_by_label(lang, &case.submitted_by)}</dd></div>
                                 </dl>
                             </li>
                         }

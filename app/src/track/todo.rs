@@ -6,7 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::TrackedCase;
-use crate::apply::{document_label, upload_problem_message, UploadProblem};
+use crate::apply::{document_label, upload_problem_code, upload_problem_message, UploadProblem};
 use crate::i18n::{tr, Lang};
 
 /// Put in the page's context by the server when this browser may upload to the case.
@@ -34,11 +34,11 @@ pub fn todo_section(lang: Lang, case: &TrackedCase) -> impl IntoView {
         {refused.as_ref().map(|(document, problem)| view! {
             <div class="error-summary" role="alert" tabindex="-1">
                 <h2>{tr::apply_upload_refused(lang)}</h2>
-                <p><a href=format!("#photo-{document}")>{upload_problem_message(lang, *problem)}</a></p>
+                <p data-problem=upload_problem_code(*problem)><a href=format!("#photo-{document}")>{upload_problem_message(lang, *problem)}</a></p>
             </div>
         })}
         {confirmed.map(|d| view! {
-            <p class="notice" role="status">{tr::resident_todo_uploaded_now(lang, document_label(lang, &d))}</p>
+            <p class="notice" role="status" data-notice="uploaded" data-document=d.clone()>{tr::resident_todo_uploaded_now(lang, document_label(lang, &d))}</p>
         })}
         {if nothing_to_do {
             Either::Left(view! { <p>{tr::track_todo_none(lang)}</p> })
@@ -50,13 +50,13 @@ pub fn todo_section(lang: Lang, case: &TrackedCase) -> impl IntoView {
                 })}
                 <ul class="todo">
                     {case.missing_documents.iter().map(|d| view! {
-                        <li>
+                        <li data-todo="missing" data-document=d.clone()>
                             <strong>{tr::track_todo_status(lang)}</strong>" "{document_label(lang, d)}
                             {uploads.as_ref().map(|u| upload_form(lang, &case.reference, d, u))}
                         </li>
                     }).collect_view()}
                     {case.uploaded_documents.iter().map(|d| view! {
-                        <li><strong>{tr::resident_todo_uploaded_status(lang)}</strong>" "{document_label(lang, d)}</li>
+                        <li data-todo="uploaded" data-document=d.clone()><strong>{tr::resident_todo_uploaded_status(lang)}</strong>" "{document_label(lang, d)}</li>
                     }).collect_view()}
                 </ul>
                 {forms.then(|| view! { <script src="/upload.js" defer></script> })}

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::TrackedCase;
-use crate::form_fields::{error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, SummaryLine};
 use crate::i18n::{tr, Lang};
 
 /// Put in the page's context by the server when this browser may act on the case.
@@ -31,6 +31,15 @@ pub enum WithdrawProblem {
 const CONFIRM_ID: &str = "withdraw-confirm";
 const REASON_ID: &str = "withdraw-reason";
 
+/// A problem's code, in the page's `data-problem` (for tests and monitoring).
+fn problem_code(problem: WithdrawProblem) -> &'static str {
+    match problem {
+        WithdrawProblem::Confirm => "confirm",
+        WithdrawProblem::TooLong => "too_long",
+        WithdrawProblem::NotAllowed => "not_allowed",
+    }
+}
+
 fn problem_text(lang: Lang, problem: WithdrawProblem) -> &'static str {
     match problem {
         WithdrawProblem::Confirm => tr::resident_withdraw_confirm_missing(lang),
@@ -52,10 +61,11 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
     };
     let summary = problem
         .map(|p| {
-            vec![SummaryLine {
+            let line = SummaryLine {
                 field: field.to_owned(),
                 text: problem_text(lang, p).to_owned(),
-            }]
+            };
+            vec![(line, problem_code(p).to_owned())]
         })
         .unwrap_or_default();
     let shown = form.is_some() && (case.may_withdraw || problem.is_some());
@@ -66,9 +76,9 @@ pub fn withdraw_section(lang: Lang, case: &TrackedCase) -> AnyView {
         .filter(|p| *p == WithdrawProblem::TooLong)
         .map(|p| problem_text(lang, p));
     view! {
-        {done.then(|| view! { <p class="notice" role="status">{tr::resident_withdraw_done(lang)}</p> })}
+        {done.then(|| view! { <p class="notice" role="status" data-notice="withdrawn">{tr::resident_withdraw_done(lang)}</p> })}
         {shown.then(|| view! {
-            {error_summary(lang, summary)}
+            {coded_error_summary(lang, summary)}
             <details class="withdraw" open=problem.is_some()>
                 <summary>{tr::resident_withdraw_heading(lang)}</summary>
                 <p>{tr::resident_withdraw_lead(lang)}</p>

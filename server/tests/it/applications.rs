@@ -262,7 +262,8 @@ async fn a_case_opens_with_its_code_and_guessing_is_throttled(db: TestDatabase) 
     assert_eq!(page.status(), 200);
     let page = page.text().await.expect("page");
     assert!(
-        page.contains("户口簿") && page.contains("已提交"),
+        page.contains("data-todo=\"missing\" data-document=\"household_register\"")
+            && page.contains("<li data-status=\"submitted\""),
         "to-do and timeline"
     );
     // Ten failed look-ups a minute from one address; then 429.
@@ -394,7 +395,7 @@ async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestData
     );
     assert!(at("非常急").is_some());
     assert!(at("曲阜的").is_none(), "another county's case is not shown");
-    assert!(page.contains("急难：2 小时内先行救助"));
+    assert!(page.contains("data-urgency=\"critical\""));
 
     // A volunteer sees no cases.
     let session = server

@@ -40,7 +40,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
     .await;
     assert_eq!(refused.status(), 422);
     let text = refused.text().await.expect("page");
-    assert!(text.contains("身份证号最后一位校验不对，请核对。"));
+    assert!(text.contains("data-problem=\"id_number_checksum\""));
     assert!(
         text.contains("value=\"110105194912310021\""),
         "what was typed stays"
@@ -76,7 +76,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
         .text()
         .await
         .expect("page")
-        .contains("网上申请不能提交"));
+        .contains("data-notice=\"consent_refused\""));
     let verification = server.answer(&consent, &[("agree", "yes")]).await;
     let sensitive = server.answer(&verification, &[("signed", "0")]).await;
     let notice = server.answer(&sensitive, &[("agree", "yes")]).await;
@@ -187,7 +187,7 @@ async fn photos_are_kept_and_bad_files_refused_with_a_reason(db: TestDatabase) {
         .text()
         .await
         .expect("page")
-        .contains("这个文件不是照片或 PDF"));
+        .contains("data-problem=\"not_allowed\""));
     let huge = upload(
         &server,
         &token_path,
@@ -201,7 +201,7 @@ async fn photos_are_kept_and_bad_files_refused_with_a_reason(db: TestDatabase) {
         .text()
         .await
         .expect("page")
-        .contains("这个文件超过 10 MB"));
+        .contains("data-error=\"upload_too_large\""));
     let token: store::DraftToken = token_path
         .trim_start_matches("/apply/")
         .parse()

@@ -222,7 +222,7 @@ async fn the_case_page_moves_a_case_to_approval_and_the_resident_sees_each_step(
     .await;
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.unwrap_or_default();
-    assert!(html.contains("第二位入户人员的用户名或密码不对"), "{html}");
+    assert!(html.contains("data-problem=\"second_login\""), "{html}");
     assert!(
         html.contains("href=\"#record_home_visit-second_password\""),
         "the summary links to the field"
@@ -269,7 +269,7 @@ async fn the_case_page_moves_a_case_to_approval_and_the_resident_sees_each_step(
         .text()
         .await
         .unwrap_or_default()
-        .contains("结束后才能批准"));
+        .contains("data-problem=\"notice_running\""));
     // A week passes (in the database: moving the server's clock would end the staff sessions).
     server
         .db
@@ -287,7 +287,7 @@ async fn the_case_page_moves_a_case_to_approval_and_the_resident_sees_each_step(
         .text()
         .await
         .unwrap_or_default()
-        .contains("请写明理由"));
+        .contains("data-problem=\"reason\""));
     // A caseworker is not offered the decision, and is refused it.
     let caseworker_page = server
         .get_with_cookie(&format!("/staff/cases/{reference}"), &caseworker)
@@ -337,7 +337,7 @@ async fn the_case_page_moves_a_case_to_approval_and_the_resident_sees_each_step(
         .await
         .unwrap_or_default();
     assert!(
-        tracked.contains("已批准") && tracked.contains("符合低保条件"),
+        tracked.contains("data-status=\"approved\"") && tracked.contains("符合低保条件"),
         "the resident's page follows"
     );
 }
@@ -365,7 +365,7 @@ async fn an_emergency_shows_its_clock_and_advance_help_is_capped(db: TestDatabas
         .text()
         .await
         .unwrap_or_default();
-    assert!(queue.contains("急难：2 小时内先行救助"), "{queue}");
+    assert!(queue.contains("data-urgency=\"critical\""), "{queue}");
     assert!(
         queue.contains("还剩 1 小时 59 分") || queue.contains("还剩 2 小时 0 分"),
         "the clock runs"

@@ -93,10 +93,13 @@ async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabas
         page.contains("任城区（本县）"),
         "the own county is marked in words"
     );
-    assert!(page.contains("共 2 件"), "任城区's bar says its total");
+    assert!(
+        page.contains("data-county=\"rencheng\" data-total=\"2\""),
+        "任城区's bar says its total"
+    );
     assert!(page.contains("0% · 0/1"), "the missed 2-hour emergency");
     assert!(
-        page.contains("本县 1 件"),
+        page.contains("data-overdue-own=\"1\""),
         "one overdue now in the own county"
     );
     assert!(
@@ -136,7 +139,9 @@ async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabas
     let page = server.get_with_cookie("/staff/dashboard", &admin).await;
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
-    assert!(page.contains("曲阜市（本县）") && page.contains("共 1 件"));
+    assert!(
+        page.contains("曲阜市（本县）") && page.contains("data-county=\"qufu\" data-total=\"1\"")
+    );
 
     for (username, role) in [("wang.li", Role::Caseworker), ("zhao.v", Role::Volunteer)] {
         let session = server.staff_session(username, role, County::Rencheng).await;
@@ -155,8 +160,8 @@ async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabas
             "a refusal shows and records nothing"
         );
         let page = page.text().await.unwrap();
-        assert!(page.contains("只有监督人员和管理员可以查看监督看板"));
-        assert!(!page.contains("共 2 件"));
+        assert!(page.contains("data-error=\"forbidden\""));
+        assert!(!page.contains("data-total=\"2\""));
     }
 
     let anonymous = server.get("/staff/dashboard").await;

@@ -491,7 +491,7 @@ async fn the_application_pages_say_when_a_limit_refuses(db: TestDatabase) {
     assert!(refused.headers().contains_key("retry-after"));
     let html = refused.text().await.expect("page");
     assert!(
-        html.contains("这个手机号今天已经提交了好几份申请"),
+        html.contains("data-problem=\"submissions_per_phone\""),
         "{html}"
     );
     assert_eq!(
@@ -712,7 +712,7 @@ async fn a_wrong_second_password_and_an_invalid_visitor_look_alike(db: TestDatab
     assert_eq!((wrong_status, other_status), (422, 422));
     assert_eq!(error_summary(&wrong), error_summary(&other));
     assert!(
-        error_summary(&wrong).contains("第二位入户人员的用户名或密码不对"),
+        error_summary(&wrong).contains("data-problem=\"second_login\""),
         "{wrong}"
     );
     // Five wrong passwords in a row lock the account; the page still says only the same.
@@ -764,7 +764,11 @@ async fn second_password_guesses_run_into_the_sign_in_limit(db: TestDatabase) {
     )
     .await;
     assert_eq!(status, 422, "even the right password waits");
-    assert!(html.contains("请过一分钟再试"), "{}", error_summary(&html));
+    assert!(
+        html.contains("data-problem=\"second_throttled\""),
+        "{}",
+        error_summary(&html)
+    );
     // The sign-in form shares the allowance.
     let signed_in = server.post_sign_in("liu.qiang", common::PASSWORD).await;
     assert_eq!(

@@ -21,7 +21,7 @@ async fn an_administrator_edits_a_policy_and_residents_see_it_at_once(db: TestDa
         .await;
     assert_eq!(editor.status(), 200);
     let editor = editor.text().await.unwrap();
-    assert!(editor.contains(r#"name="zh_who""#) && editor.contains("还没有修改过"));
+    assert!(editor.contains(r#"name="zh_who""#) && editor.contains("data-notice=\"no_history\""));
 
     let new_who = "修改后：家里每人每月收入低于低保标准的本地家庭。";
     let saved = server
@@ -78,7 +78,7 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         .text()
         .await
         .unwrap()
-        .contains("只有管理员可以编辑政策手册"));
+        .contains("data-error=\"forbidden\""));
     server
         .save_policy(
             &policy_edit_form(&dibao, 0, "不该生效", "试试"),
@@ -110,7 +110,10 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         .text()
         .await
         .unwrap();
-    assert!(refused.contains("请写一下修改说明") && refused.contains("没有说明的修改"));
+    assert!(
+        refused.contains("data-problem=\"empty\" data-field=\"note\"")
+            && refused.contains("没有说明的修改")
+    );
     let again = server
         .get_with_cookie("/staff/policies/dibao", &admin)
         .await
@@ -129,7 +132,7 @@ async fn only_administrators_may_edit_and_a_note_is_required(db: TestDatabase) {
         .get_with_cookie("/staff/policies/dibao?error=zh.who", &admin)
         .await;
     let shown = shown.text().await.unwrap();
-    assert!(shown.contains("“中文 · 谁可以申请”不能为空"));
+    assert!(shown.contains("data-problem=\"empty\" data-field=\"zh.who\""));
     assert!(shown.contains(r#"value="清空""#), "the note typed is kept");
     assert_eq!(server.served_dibao().await, dibao);
     assert_eq!(

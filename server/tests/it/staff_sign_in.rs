@@ -80,7 +80,7 @@ async fn wrong_passwords_say_so_and_lock_the_account(db: TestDatabase) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("用户名或密码不对"));
+    assert!(page.contains("data-problem=\"invalid\""));
 
     for _ in 0..4 {
         server.post_sign_in("li.na", "not the password").await;
@@ -128,7 +128,7 @@ async fn sign_in_attempts_from_one_address_are_throttled(db: TestDatabase) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("尝试太频繁"));
+    assert!(page.contains("data-problem=\"throttled\""));
 }
 on_both_databases!(
     throttle_sqlite,

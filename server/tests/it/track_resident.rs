@@ -99,7 +99,11 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
 
     let form = server.get("/track/phone").await;
     assert_eq!(form.status(), 200);
-    assert!(form.text().await.expect("page").contains("发送验证码"));
+    assert!(form
+        .text()
+        .await
+        .expect("page")
+        .contains("action=\"/track/phone\""));
     let track = server.get("/track").await.text().await.expect("page");
     assert!(track.contains("href=\"/track/phone\""), "a second way in");
 
@@ -112,7 +116,7 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
         .text()
         .await
         .expect("page")
-        .contains("手机号是 11 位数字，以 1 开头。"));
+        .contains("data-problem=\"format\""));
 
     // A number with applications and one without get the same page; only the first an SMS.
     let with = server
@@ -130,7 +134,7 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
         .replace("139****9099", "X")
         .replace("13900139099", "Y");
     assert_eq!(with, without);
-    assert!(with.contains("输入验证码"));
+    assert!(with.contains("action=\"/track/phone/code\""));
     assert!(code_sent_to(&server, "13900139099").await.is_none());
     let code = code_sent_to(&server, "13800138011").await.expect("an SMS");
 
@@ -144,7 +148,11 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
         )
         .await;
     assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.expect("page").contains("验证码不对"));
+    assert!(refused
+        .text()
+        .await
+        .expect("page")
+        .contains("data-problem=\"wrong\""));
     let checked = server
         .post_form(
             "/track/phone/code",
@@ -167,8 +175,11 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
         );
     }
     assert!(!list.contains(&text(&other, "reference")));
-    assert!(list.contains("家人代办") && list.contains("本人"));
-    assert!(list.contains("已提交"));
+    assert!(
+        list.contains("data-submitted-by=\"family\"")
+            && list.contains("data-submitted-by=\"self\"")
+    );
+    assert!(list.contains("data-status=\"submitted\""));
 
     // Each opens its case page in this browser; another's case does not open.
     let case = server
@@ -180,7 +191,7 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
     assert_eq!(case.status(), 200);
     let case = case.text().await.expect("page");
     assert!(case.contains(&format!("申请 {}", text(&for_father, "reference"))));
-    assert!(case.contains("现在：已提交"));
+    assert!(case.contains("data-status=\"submitted\""));
     let elsewhere = server
         .get_with_cookie(
             &format!("/track/cases/{}", text(&other, "reference")),
@@ -228,7 +239,7 @@ async fn expired_codes_and_other_browsers_are_turned_away(db: TestDatabase) {
         .text()
         .await
         .expect("page")
-        .contains("验证码已经过期"));
+        .contains("data-problem=\"expired\""));
 
     // A browser that opened nothing gets 404 for the case and for its upload.
     let page = server.get(&format!("/track/cases/{reference}")).await;
@@ -237,7 +248,7 @@ async fn expired_codes_and_other_browsers_are_turned_away(db: TestDatabase) {
         .text()
         .await
         .expect("page")
-        .contains("要先验证才能看申请"));
+        .contains("data-notice=\"open_again\""));
     let refused = upload(&server, &reference, "household_register", png(), None).await;
     assert_eq!(refused.status(), 404);
     assert!(server
@@ -324,7 +335,7 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
     let cookie = session(&opened);
     let page = opened.text().await.expect("page");
     assert!(page.contains(&format!("action=\"/track/cases/{reference}/upload\"")));
-    assert!(page.contains("拍照或选文件：户口簿"));
+    assert!(page.contains("id=\"photo-household_register\""));
 
     // Refused files are explained as on the application's photos page, and nothing is kept.
     let program = upload(
@@ -340,7 +351,7 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
         .text()
         .await
         .expect("page")
-        .contains("这个文件不是照片或 PDF"));
+        .contains("data-problem=\"not_allowed\""));
     let huge = upload(
         &server,
         &reference,
@@ -354,7 +365,7 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
         .text()
         .await
         .expect("page")
-        .contains("这个文件超过 10 MB"));
+        .contains("data-error=\"upload_too_large\""));
     let not_asked = upload(&server, &reference, "bank_card", png(), Some(&cookie)).await;
     assert_eq!(not_asked.status(), 422);
     assert!(server
@@ -381,9 +392,12 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
     let page = server.get_with_cookie(&shown, &cookie).await;
     assert_eq!(page.status(), 200);
     let page = page.text().await.expect("page");
-    assert!(page.contains("收到了您上传的户口簿"));
-    assert!(page.contains("已交，等工作人员查看："));
-    assert!(!page.contains("拍照或选文件：户口簿"), "no longer missing");
+    assert!(page.contains("data-notice=\"uploaded\" data-document=\"household_register\""));
+    assert!(page.contains("data-todo=\"uploaded\" data-document=\"household_register\""));
+    assert!(
+        !page.contains("id=\"photo-household_register\""),
+        "no longer missing"
+    );
     let uploads = server
         .store
         .case_uploads(&reference)
@@ -428,7 +442,7 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
         .await
         .expect("page");
     assert!(
-        case_page.contains("已上传，待核对："),
+        case_page.contains("data-todo=\"uploaded\" data-document=\"household_register\""),
         "the to-do entry waits for a check"
     );
     let file = server

@@ -154,7 +154,7 @@ pub(super) fn overdue_summary(lang: Lang, data: &DashboardData) -> impl IntoView
                 view! {
                     <div>
                         <dt>{m.title(lang)}</dt>
-                        <dd>
+                        <dd data-measure=m.id() data-overdue-own=mine>
                             {tr::dashboard_overdue_own(lang, mine)}" · "
                             {tr::dashboard_overdue_all(lang, m.of(&data.total).overdue)}
                         </dd>

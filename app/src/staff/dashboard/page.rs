@@ -42,7 +42,7 @@ fn dashboard_view(lang: Lang, data: DashboardData) -> impl IntoView {
 fn forbidden(lang: Lang) -> AnyView {
     view! {
         <Title text=tr::dashboard_forbidden_title(lang)/>
-        <h1>{tr::dashboard_forbidden_title(lang)}</h1>
+        <h1 data-error="forbidden">{tr::dashboard_forbidden_title(lang)}</h1>
         <p>{tr::dashboard_forbidden_text(lang)}</p>
         <p><a href="/staff">{tr::staff_home_title(lang)}</a></p>
     }

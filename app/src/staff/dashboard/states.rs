@@ -167,7 +167,8 @@ pub(super) fn states_chart(lang: Lang, data: &DashboardData) -> impl IntoView {
                 <text class="dash-label" class:dash-label-own=own x="2" y=(top + 19).to_string()>
                     {county_label(lang, county, &data.own_county)}
                 </text>
-                <text class="dash-label" x=(WIDTH - 2).to_string() y=(top + 19).to_string() text-anchor="end">
+                <text class="dash-label" x=(WIDTH - 2).to_string() y=(top + 19).to_string() text-anchor="end"
+                    data-county=county.clone() data-total=figures.total()>
                     {tr::dashboard_cases_total(lang, figures.total())}
                 </text>
                 <rect class="dash-track" x="0" y=(top + 26).to_string() width=WIDTH.to_string() height="20"/>
