@@ -134,8 +134,12 @@ part_up_to_date() {
 # part_built NAME STARTED OUTPUT...: records a finished part (STARTED is a file touched at its start).
 part_built() {
   local stamp="$RELEASE_STAMPS/$1" started="$2"; shift 2
-  (cd "$ROOT" && sha256sum "$@") >"$started"
-  mv "$started" "$stamp"
+  (cd "$ROOT" && sha256sum "$@") >"$stamp.new"
+  # The stamp keeps the time the build started: a source changed while it ran is newer, and the
+  # next build takes it.
+  touch -r "$started" "$stamp.new"
+  mv "$stamp.new" "$stamp"
+  rm -f "$started"
 }
 
 # Strips the producers and target-features sections wasm-opt leaves: about 1 KiB of brotli off
