@@ -96,7 +96,7 @@ pub fn format_date(lang: Lang, date: time::Date) -> String {
 pub fn format_date_time(lang: Lang, unix_seconds: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp(unix_seconds) {
         Ok(t) => {
-            let local = t.to_offset(time::macros::offset!(+8));
+            let local = t.to_offset(casework::in_force::BEIJING);
             format!(
                 "{} {:02}:{:02}",
                 format_date(lang, local.date()),

@@ -693,7 +693,7 @@ fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
         .as_ref()
         .and_then(|r| r.advance_due_at)
         .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
-        .map(|t| t.to_offset(time::macros::offset!(+8)));
+        .map(|t| t.to_offset(casework::in_force::BEIJING));
     let qr = qr_svg(&data.tracking_url);
     view! {
         <div class="confirmation">
