@@ -225,7 +225,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| invalid("PORTAL_NEW_DATA_KEY")(e.to_string()))?;
             let old = config.load_data_key().map_err(store::StoreError::from)?;
             let store = application::open_store_unchecked(&config, Arc::new(SystemClock)).await?;
-            let report = store.rotate_data_key(&new, discard_drafts).await?;
+            let report = store
+                .rotate_data_key(&new, discard_drafts, &Actor::system(Actor::CLI))
+                .await?;
             // The uploaded files too, wherever they are kept; a re-run skips those already moved.
             let (files_moved, files_done) =
                 crate::file_store::reseal_files(&config, &store, &old, &new).await?;

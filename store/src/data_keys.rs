@@ -1,6 +1,7 @@
 //! Which data key the database is sealed with, checked before anything is served, and moving
 //! every sealed column and keyed look-up hash to a new key (`server rotate-key`).
 
+use casework::Actor;
 use sqlx::Row;
 
 use crate::applications::{name_index_under, phones_of, SubmittedBy};
@@ -104,10 +105,14 @@ impl Store {
     /// Application drafts are found by a keyed hash of their link, which no one holds but the
     /// resident: they cannot be moved, so the rotation refuses while any are open unless
     /// `discard_drafts`. One-time codes (minutes long) are removed.
+    ///
+    /// The last transaction records the rotation in the audit log, by `by`, with the two key ids
+    /// and the counts.
     pub async fn rotate_data_key(
         &self,
         new: &DataKey,
         discard_drafts: bool,
+        by: &Actor,
     ) -> Result<RotationReport, RotateError> {
         let old = self.data_key();
         if old.id() == new.id() {
@@ -324,6 +329,25 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
+        let detail = serde_json::json!({
+            "from": old.id(),
+            "applications": report.applications,
+            "case_messages": report.case_messages,
+            "outbox_messages": report.outbox_messages,
+            "drafts_discarded": report.drafts_discarded,
+            "one_time_codes_removed": report.one_time_codes_removed,
+        })
+        .to_string();
+        self.append_audit(
+            &mut tx,
+            crate::audit::AuditEntry {
+                actor: by.clone(),
+                action: "data_key.rotate",
+                subject: new.id(),
+                detail: &detail,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(report)
     }

@@ -119,9 +119,26 @@ impl Store {
         let done = sqlx::query("DELETE FROM application_drafts WHERE updated_at < $1")
             .bind(cutoff)
             .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if done > 0 {
+            // Residents' data removed by the retention rule is on the record, by the job.
+            let detail =
+                serde_json::json!({ "drafts": done, "lifetime_days": DRAFT_LIFETIME_DAYS })
+                    .to_string();
+            self.append_audit(
+                &mut tx,
+                crate::audit::AuditEntry {
+                    actor: casework::Actor::system(casework::Actor::HOUSEKEEPING),
+                    action: "drafts.expire",
+                    subject: "",
+                    detail: &detail,
+                },
+            )
             .await?;
+        }
         tx.commit().await?;
-        Ok(done.rows_affected())
+        Ok(done)
     }
 }
 

@@ -221,14 +221,16 @@ impl Store {
     }
 
     /// Sets a message aside for good, with the reason (it cannot be opened or has no text): it
-    /// is never claimed again, and an operator finds it by `quarantined_at`.
+    /// is never claimed again, an operator finds it by `quarantined_at`, and the audit log
+    /// records it by the dispatcher.
     pub async fn quarantine_message(
         &self,
         id: i64,
         instance: &InstanceId,
         reason: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.write_tx().await?;
+        let set_aside = sqlx::query(
             "UPDATE outbox SET quarantined_at = $1, last_error = $2, claimed_by = NULL, \
              lease_until = NULL WHERE id = $3 AND claimed_by = $4",
         )
@@ -236,8 +238,24 @@ impl Store {
         .bind(reason)
         .bind(id)
         .bind(instance.as_str())
-        .execute(self.pool())
-        .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if set_aside > 0 {
+            // A message that will never be sent is on the record, by the dispatcher.
+            let detail = serde_json::json!({ "reason": reason }).to_string();
+            self.append_audit(
+                &mut tx,
+                crate::audit::AuditEntry {
+                    actor: casework::Actor::system(casework::Actor::SMS_DISPATCHER),
+                    action: "sms.quarantine",
+                    subject: &id.to_string(),
+                    detail: &detail,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

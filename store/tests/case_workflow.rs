@@ -179,6 +179,12 @@ async fn a_case_goes_from_submitted_to_closed(db: TestDatabase) {
         (visit.actor.as_str(), visit.second_actor.as_deref()),
         ("wang.li", Some("liu.qiang"))
     );
+    // Every step names who took it: the applicant sent it, a caseworker moved it on.
+    assert_eq!(file.events[0].acted_by, Some(store::Actor::Applicant));
+    assert_eq!(
+        visit.acted_by,
+        Some(store::Actor::Staff { id: caseworker.id })
+    );
     assert!(file.decided_at.is_some() && file.accepted_at.is_some());
     assert_eq!(file.applicant_name, "张三");
     let case = store.find_case(r, &code).await.unwrap().unwrap();

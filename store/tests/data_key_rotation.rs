@@ -119,11 +119,15 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
     let draft = old.create_draft(r#"{"step":1}"#).await.expect("draft");
 
     let new_key = DataKey::from_bytes([9; 32]);
+    let cli = store::Actor::system(store::Actor::CLI);
     assert!(matches!(
-        old.rotate_data_key(&new_key, false).await,
+        old.rotate_data_key(&new_key, false, &cli).await,
         Err(RotateError::DraftsOpen(1))
     ));
-    let report = old.rotate_data_key(&new_key, true).await.expect("rotated");
+    let report = old
+        .rotate_data_key(&new_key, true, &cli)
+        .await
+        .expect("rotated");
     assert_eq!(report.applications, 4);
     assert_eq!(report.case_messages, 1);
     assert_eq!(report.drafts_discarded, 1);
@@ -131,8 +135,26 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
     assert!(old.load_draft(&draft).await.expect("read").is_none());
 
     // Running it again (say, after an interruption) finds nothing left to move.
-    let again = old.rotate_data_key(&new_key, false).await.expect("again");
+    let again = old
+        .rotate_data_key(&new_key, false, &cli)
+        .await
+        .expect("again");
     assert_eq!((again.applications, again.case_messages), (0, 0));
+    // Each run is on the record, by whoever ran it, with what it moved.
+    let rotations: Vec<_> = old
+        .audit_records(None)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|r| r.action == "data_key.rotate")
+        .collect();
+    assert_eq!(rotations.len(), 2);
+    assert_eq!(rotations[0].actor, Some(cli.clone()));
+    assert!(
+        rotations[0].detail.contains("\"applications\":4"),
+        "{}",
+        rotations[0].detail
+    );
 
     assert!(matches!(
         old.verify_data_key().await,

@@ -110,6 +110,20 @@ async fn a_row_that_cannot_be_opened_is_set_aside_and_the_rest_go(db: TestDataba
         quarantined[0]
     );
     assert!(claimed.iter().all(|m| m.id != quarantined[0].0));
+    let set_aside = store.audit_records(None).await.expect("audit");
+    let set_aside = set_aside.last().expect("an entry");
+    assert_eq!(
+        (
+            set_aside.actor.clone(),
+            set_aside.action.as_str(),
+            set_aside.subject.clone()
+        ),
+        (
+            Some(store::Actor::system(store::Actor::SMS_DISPATCHER)),
+            "sms.quarantine",
+            quarantined[0].0.to_string()
+        )
+    );
     for message in &claimed {
         assert!(store
             .mark_message_sent(message.id, &me)

@@ -153,6 +153,43 @@ async fn a_stale_drafts_files_are_queued_for_deletion_with_it(db: TestDatabase) 
     record(&store, &fresh, "2026/03/fresh.jpg", 10).await;
 
     assert_eq!(store.remove_stale_drafts().await.unwrap(), 2);
+    // The removal is on the record, by the housekeeping job, with no resident's data.
+    let expired = store.audit_records(None).await.unwrap();
+    let expired = expired.last().unwrap();
+    assert_eq!(
+        (expired.actor.clone(), expired.action.as_str()),
+        (
+            Some(store::Actor::system(store::Actor::HOUSEKEEPING)),
+            "drafts.expire"
+        )
+    );
+    assert!(
+        expired.detail.contains("\"drafts\":2"),
+        "{}",
+        expired.detail
+    );
+    // Nothing stale left: nothing removed, nothing recorded.
+    assert_eq!(store.remove_stale_drafts().await.unwrap(), 0);
+    assert_eq!(
+        store
+            .audit_records(None)
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .action,
+        "drafts.expire"
+    );
+    assert_eq!(
+        store
+            .audit_records(None)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.action == "drafts.expire")
+            .count(),
+        1
+    );
 
     assert_eq!(
         store.files_to_delete(100).await.unwrap(),

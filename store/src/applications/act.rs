@@ -223,13 +223,14 @@ impl Store {
             return Err(WithdrawError::Conflict);
         }
         sqlx::query(
-            "INSERT INTO application_events (application_id, state, at, note, actor) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO application_events (application_id, state, at, note, actor, acted_by) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(next.as_str())
         .bind(self.now_unix())
         .bind(reason)
         .bind(APPLICANT_ACTOR)
+        .bind(Actor::Applicant.to_string())
         .execute(&mut *tx)
         .await?;
         let phone = self
@@ -310,7 +311,7 @@ impl Store {
             _ => None,
         };
         sqlx::query(
-            "INSERT INTO application_events (application_id, state, at, note, actor, second_actor) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO application_events (application_id, state, at, note, actor, second_actor, acted_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(next.as_str())
@@ -318,6 +319,7 @@ impl Store {
         .bind(note)
         .bind(staff.username.as_str())
         .bind(second_actor)
+        .bind(Actor::Staff { id: staff.id }.to_string())
         .execute(&mut *tx)
         .await?;
         let advance = match (step, cap_fen) {

@@ -27,8 +27,13 @@ pub struct StaffEvent {
     pub state: CaseState,
     pub at: OffsetDateTime,
     pub note: String,
+    /// The name the staff pages show: a member of staff's user name, `applicant`, or how the
+    /// application was sent (`self`, `family`, `volunteer`) for its first step.
     pub actor: String,
     pub second_actor: Option<String>,
+    /// Who took the step; `None` for a step taken before it was recorded that its row cannot
+    /// tell.
+    pub acted_by: Option<Actor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,7 +263,7 @@ impl Store {
 
     pub(crate) async fn case_events(&self, id: i64) -> Result<Vec<StaffEvent>, StoreError> {
         sqlx::query(
-            "SELECT state, at, note, actor, second_actor FROM application_events WHERE application_id = $1 ORDER BY id",
+            "SELECT state, at, note, actor, second_actor, acted_by FROM application_events WHERE application_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -271,6 +276,12 @@ impl Store {
                 note: r.try_get("note")?,
                 actor: r.try_get("actor")?,
                 second_actor: r.try_get("second_actor")?,
+                acted_by: match r.try_get::<String, _>("acted_by")?.as_str() {
+                    "" => None,
+                    text => Some(text.parse().map_err(|e| {
+                        StoreError::Corrupt(format!("who took a step of case {id}: {e}"))
+                    })?),
+                },
             })
         })
         .collect()

@@ -279,12 +279,13 @@ impl Store {
             .await?;
         }
         sqlx::query(
-            "INSERT INTO application_events (application_id, state, at, note, actor) VALUES ($1, $2, $3, '', $4)",
+            "INSERT INTO application_events (application_id, state, at, note, actor, acted_by) VALUES ($1, $2, $3, '', $4, $5)",
         )
         .bind(id)
         .bind(SUBMITTED)
         .bind(submitted_at)
         .bind(given_by)
+        .bind(actor.to_string())
         .execute(&mut *tx)
         .await?;
         let sms = OutboxMessage::ApplicationReceived {
