@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use casework::WorkflowLimits;
 use handbook::Handbook;
-use store::applications::WorkflowLimits;
 use store::{Clock, Store, SystemClock};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;

@@ -13,10 +13,8 @@ use app::posted_form::Fields;
 use app::staff::{
     case_field, parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused, Submitter,
 };
-use store::applications::{
-    advance_cap_yuan, next_state, ActError, CaseAction, CaseFile, CaseStep, DocumentKind,
-    MessageError, SubmittedBy,
-};
+use casework::{next_state, CaseAction, DocumentKind, SubmittedBy};
+use store::applications::{advance_cap_yuan, ActError, CaseFile, CaseStep, MessageError};
 use store::staff::{Role, StaffUser};
 
 use crate::client::ClientKey;

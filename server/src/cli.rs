@@ -3,11 +3,12 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 
+use casework::Actor;
+use casework::County;
 use clap::{Parser, Subcommand};
 use store::audit::{AuditHead, AuditRecord, AuditVerification};
 use store::staff::{CreateStaffError, NewPassword, NewStaffUser, Role, Username};
-use store::Actor;
-use store::{County, SystemClock};
+use store::SystemClock;
 
 use crate::application::{self, Application, Options};
 use crate::config::Config;

@@ -4,7 +4,9 @@
 use casework::Actor;
 use sqlx::Row;
 
-use crate::applications::{name_index_under, phones_of, SubmittedBy};
+use casework::SubmittedBy;
+
+use crate::applications::{name_index_under, phones_of};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::sealed::DataKey;

@@ -11,10 +11,10 @@ use std::time::Duration;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-use crate::applications::WorkflowLimits;
 use crate::clock::Clock;
 use crate::error::StoreError;
 use crate::sealed::DataKey;
+use casework::WorkflowLimits;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

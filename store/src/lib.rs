@@ -22,7 +22,6 @@ pub mod staff;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use casework::{Actor, County};
 pub use clock::{Clock, SystemClock};
 pub use db::{Backend, DatabaseUrl, Store};
 pub use drafts::{DraftToken, DraftUpload, NotADraftToken, Room, StoredFile, UploadAllowance};

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use casework::{read_application, IdempotencyKey};
 use serde_json::{json, Value};
-use store::applications::{read_application, IdempotencyKey, SubmitError, Submitted};
+use store::applications::{SubmitError, Submitted};
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::testing::TestDatabase;
@@ -137,7 +138,7 @@ on_both_databases!(
 );
 
 /// Submits a body that must be stored as new, and returns its receipt.
-async fn stored(store: &store::Store, body: &Value, n: u32) -> store::applications::Receipt {
+async fn stored(store: &store::Store, body: &Value, n: u32) -> casework::Receipt {
     let application = read_application(body).expect("valid");
     match store
         .submit_application(&application, &key(n), &n.to_string())

@@ -4,12 +4,14 @@
 
 use std::borrow::Cow;
 
+use casework::Actor;
+use casework::{read_application, IdempotencyKey};
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
-use store::applications::{read_application, IdempotencyKey, APPLICANT_ACTOR};
+use store::applications::APPLICANT_ACTOR;
 use store::audit::AuditVerification;
 use store::testing::{example_application, TestDatabase};
-use store::{on_both_databases, Actor, Backend};
+use store::{on_both_databases, Backend};
 
 /// The hash of an entry as the portal wrote it before actors were recorded: six length-prefixed
 /// fields, the staff id empty when there was none.

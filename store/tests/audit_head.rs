@@ -1,10 +1,11 @@
 //! The audit chain written by several instances at once stays one chain, and its head row makes
 //! entries removed from the end visible.
 
+use casework::County;
 use store::audit::{AuditHead, AuditVerification};
 use store::staff::{NewStaffUser, Role, StaffUser};
 use store::testing::TestDatabase;
-use store::{on_both_databases, Backend, County, Store};
+use store::{on_both_databases, Backend, Store};
 
 async fn staff(store: &Store) -> StaffUser {
     store

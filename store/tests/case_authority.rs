@@ -6,16 +6,15 @@
 
 use std::sync::Arc;
 
+use casework::County;
+use casework::{read_application, CaseAction as A, CaseState as S, IdempotencyKey};
 use serde_json::{json, Value};
-use store::applications::{
-    read_application, ActError, CaseAction as A, CaseKey, CaseState as S, CaseStep, IdempotencyKey,
-    QueueSearch, Submitted, WithdrawError,
-};
+use store::applications::{ActError, CaseKey, CaseStep, QueueSearch, Submitted, WithdrawError};
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::staff::{NewStaffUser, Role, StaffUser};
 use store::testing::{example_application, TestDatabase};
-use store::{County, Store};
+use store::Store;
 
 const START: time::OffsetDateTime = time::macros::datetime!(2026-12-03 01:00 UTC);
 

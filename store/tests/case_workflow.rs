@@ -3,16 +3,15 @@
 
 use std::sync::Arc;
 
+use casework::County;
+use casework::{read_application, CaseAction as A, CaseState as S, DocumentKind, IdempotencyKey};
 use serde_json::{json, Value};
-use store::applications::{
-    read_application, ActError, CaseAction as A, CaseState as S, CaseStep, DocumentKind,
-    IdempotencyKey, MessageError, Submitted,
-};
+use store::applications::{ActError, CaseStep, MessageError, Submitted};
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::staff::{NewStaffUser, Role, StaffUser};
 use store::testing::{example_application, TestDatabase};
-use store::{County, Store};
+use store::Store;
 
 async fn submit(store: &Store, emergency: Value, n: u32) -> (String, String) {
     let key: IdempotencyKey = format!("00000000-0000-4000-8000-{n:012}")
@@ -180,10 +179,10 @@ async fn a_case_goes_from_submitted_to_closed(db: TestDatabase) {
         ("wang.li", Some("liu.qiang"))
     );
     // Every step names who took it: the applicant sent it, a caseworker moved it on.
-    assert_eq!(file.events[0].acted_by, Some(store::Actor::Applicant));
+    assert_eq!(file.events[0].acted_by, Some(casework::Actor::Applicant));
     assert_eq!(
         visit.acted_by,
-        Some(store::Actor::Staff { id: caseworker.id })
+        Some(casework::Actor::Staff { id: caseworker.id })
     );
     assert!(file.decided_at.is_some() && file.accepted_at.is_some());
     assert_eq!(file.applicant_name, "张三");
@@ -328,10 +327,7 @@ async fn an_emergency_is_helped_first_then_documents_and_referral(db: TestDataba
         .unwrap();
     let case = store.find_case(r, &code).await.unwrap().unwrap();
     assert_eq!(case.status, "needs_documents");
-    assert_eq!(
-        case.next_actor,
-        Some(store::applications::NextActor::Applicant)
-    );
+    assert_eq!(case.next_actor, Some(casework::NextActor::Applicant));
     assert_eq!(
         case.missing_documents,
         vec![
@@ -477,7 +473,7 @@ on_both_databases!(
 /// Decision deadlines are counted in working days of the bureau's calendar: a holiday in it moves
 /// the deadline on.
 async fn deadlines_follow_the_configured_calendar(db: TestDatabase) {
-    use store::applications::WorkflowLimits;
+    use casework::WorkflowLimits;
     let clock = ManualClock::new(START);
     let limits = WorkflowLimits::from_json(
         r#"{"accept_working_days":1,"decide_working_days":2,"decide_complex_working_days":30,

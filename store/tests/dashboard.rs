@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 
+use casework::CaseState as S;
+use casework::County;
+use casework::{read_application, IdempotencyKey};
 use serde_json::{json, Value};
-use store::applications::CaseState as S;
-use store::applications::{
-    read_application, Compliance, DashboardError, IdempotencyKey, Period, Submitted,
-};
+use store::applications::{Compliance, DashboardError, Period, Submitted};
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::staff::{NewStaffUser, Role, StaffUser};
 use store::testing::TestDatabase;
-use store::{County, Store};
+use store::Store;
 
 const HOUR: i64 = 3600;
 

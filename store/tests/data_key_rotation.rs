@@ -3,13 +3,15 @@
 
 use std::sync::Arc;
 
+use casework::County;
+use casework::{read_application, IdempotencyKey, Receipt};
 use identity::MobileNumber;
 use serde_json::{json, Value};
-use store::applications::{read_application, IdempotencyKey, Receipt, Submitted};
+use store::applications::Submitted;
 use store::data_keys::RotateError;
 use store::staff::{NewStaffUser, Role};
 use store::testing::{example_application, TestDatabase};
-use store::{on_both_databases, County, DataKey, Store, StoreError, SystemClock};
+use store::{on_both_databases, DataKey, Store, StoreError, SystemClock};
 
 async fn store_with(db: &TestDatabase, key: DataKey) -> Store {
     let store = Store::connect(&db.url, Arc::new(SystemClock), key)
@@ -119,7 +121,7 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
     let draft = old.create_draft(r#"{"step":1}"#).await.expect("draft");
 
     let new_key = DataKey::from_bytes([9; 32]);
-    let cli = store::Actor::system(store::Actor::CLI);
+    let cli = casework::Actor::system(casework::Actor::CLI);
     assert!(matches!(
         old.rotate_data_key(&new_key, false, &cli).await,
         Err(RotateError::DraftsOpen(1))

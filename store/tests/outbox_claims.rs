@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use store::applications::{read_application, IdempotencyKey};
+use casework::{read_application, IdempotencyKey};
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::outbox::InstanceId;
@@ -119,7 +119,7 @@ async fn a_row_that_cannot_be_opened_is_set_aside_and_the_rest_go(db: TestDataba
             set_aside.subject.clone()
         ),
         (
-            Some(store::Actor::system(store::Actor::SMS_DISPATCHER)),
+            Some(casework::Actor::system(casework::Actor::SMS_DISPATCHER)),
             "sms.quarantine",
             quarantined[0].0.to_string()
         )

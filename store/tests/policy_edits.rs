@@ -1,7 +1,8 @@
+use casework::County;
 use store::audit::AuditVerification;
 use store::staff::{NewStaffUser, Role};
 use store::testing::TestDatabase;
-use store::{on_both_databases, Backend, County};
+use store::{on_both_databases, Backend};
 
 async fn edits_are_versioned_and_every_save_is_in_an_intact_audit_chain(db: TestDatabase) {
     let store = db.store().await;

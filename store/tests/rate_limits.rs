@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
+use casework::Actor;
 use store::api_keys::ApiKeyError;
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::rate_limits::RateLimit;
 use store::testing::TestDatabase;
-use store::Actor;
 
 const LIMIT: RateLimit = RateLimit {
     name: "test",

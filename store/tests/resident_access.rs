@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
+use casework::{read_application, IdempotencyKey};
 use identity::MobileNumber;
 use serde_json::{json, Value};
-use store::applications::{read_application, IdempotencyKey, Submitted, Supplied};
+use store::applications::{Submitted, Supplied};
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::one_time_codes::{CodeCheck, CodeRequest};
@@ -370,18 +371,18 @@ async fn a_document_from_the_to_do_list_is_recorded_as_uploaded(db: TestDatabase
         .expect("the case");
     assert_eq!(
         case.missing_documents,
-        [store::applications::DocumentKind::HouseholdRegister]
+        [casework::DocumentKind::HouseholdRegister]
     );
     assert_eq!(
         case.uploaded_documents,
-        [store::applications::DocumentKind::IncomeProof]
+        [casework::DocumentKind::IncomeProof]
     );
     assert_eq!(case.timeline.len(), 1, "the timeline is left alone");
     let uploads = store.case_uploads(&reference).await.expect("listed");
     assert_eq!(uploads.len(), 1);
     assert_eq!(
         uploads[0].document,
-        Some(store::applications::DocumentKind::IncomeProof)
+        Some(casework::DocumentKind::IncomeProof)
     );
     assert_eq!(uploads[0].content_type, "image/jpeg");
     assert_eq!(uploads[0].size, 1234);

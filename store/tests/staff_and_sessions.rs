@@ -1,10 +1,11 @@
 use std::sync::Arc;
 
+use casework::County;
 use store::clock::ManualClock;
+use store::on_both_databases;
 use store::sessions::SessionRecord;
 use store::staff::{CreateStaffError, LoginError, NewStaffUser, Role, MAX_FAILED_LOGINS};
 use store::testing::TestDatabase;
-use store::{on_both_databases, County};
 
 fn caseworker(username: &str) -> NewStaffUser {
     NewStaffUser {

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use store::applications::{read_application, IdempotencyKey, Submitted};
+use casework::{read_application, IdempotencyKey};
+use store::applications::Submitted;
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::testing::{example_application, TestDatabase};
@@ -159,7 +160,7 @@ async fn a_stale_drafts_files_are_queued_for_deletion_with_it(db: TestDatabase) 
     assert_eq!(
         (expired.actor.clone(), expired.action.as_str()),
         (
-            Some(store::Actor::system(store::Actor::HOUSEKEEPING)),
+            Some(casework::Actor::system(casework::Actor::HOUSEKEEPING)),
             "drafts.expire"
         )
     );

@@ -1,6 +1,6 @@
 //! The OpenAPI document as the server's own check of a request's shape.
 //!
-//! The readers (`rules::Household::parse`, `store::applications::read_application`) are lenient
+//! The readers (`rules::Household::parse`, `casework::read_application`) are lenient
 //! on purpose: the pages post numbers as text and leave optional fields out. The JSON API promises
 //! partners more: what `openapi.json` forbids (an unknown field, a number sent as text, a name of
 //! spaces, a value over its maximum) is refused with 422. So each request body is checked against

@@ -3,9 +3,9 @@
 //! requests a schema-driven fuzzer found the two disagreeing on. The full fuzz runs in the test
 //! command (`scripts/lib/contract.sh`); this keeps a regression visible in `cargo nextest` too.
 
+use casework::read_application;
 use serde_json::{json, Value};
 use server::api::contract::{ANNOTATIONS, ENFORCED};
-use store::applications::read_application;
 use store::on_both_databases;
 use store::testing::TestDatabase;
 

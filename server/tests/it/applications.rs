@@ -354,8 +354,8 @@ on_both_databases!(
 );
 
 async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestDatabase) {
+    use casework::County;
     use store::staff::Role;
-    use store::County;
     let server = TestServer::start(db).await;
     let keys = [
         "11111111-1111-4111-8111-111111111111",

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use store::applications::{read_application, IdempotencyKey};
+use casework::{read_application, IdempotencyKey};
 use store::testing::{example_application, TestDatabase};
 
 use crate::common;

@@ -3,13 +3,13 @@
 //! caseworker ends a case alone; the resident's own withdrawal; personal pages never stored by a
 //! browser or proxy; the queue paged and searchable under a flood.
 
+use casework::County;
+use casework::{read_application, IdempotencyKey};
 use serde_json::{json, Value};
 use server::sessions::COOKIE_NAME;
-use store::applications::{read_application, IdempotencyKey};
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::{example_application, TestDatabase};
-use store::County;
 
 use crate::common::{cookie, location, TestServer, SELF_CHECK_ANSWERS};
 

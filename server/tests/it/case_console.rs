@@ -1,11 +1,11 @@
 //! The caseworkers' console over HTTP: who may read and act on a case (the access-control matrix),
 //! the case page's steps and messages as forms, and the resident's tracking page following along.
 
+use casework::County;
 use serde_json::{json, Value};
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::{example_application, TestDatabase};
-use store::County;
 
 use crate::common::{self, location, TestServer};
 

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use axum::Router;
+use casework::County;
 use serde_json::{json, Value};
 use server::{AppState, Application, Config, Options, Running};
 use store::clock::ManualClock;
 use store::staff::{NewStaffUser, Role};
 use store::testing::{example_application, TestDatabase};
-use store::{County, Store};
+use store::Store;
 
 pub struct TestServer {
     pub base: String,

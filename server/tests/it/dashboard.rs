@@ -1,12 +1,12 @@
 //! `/staff/dashboard`: supervisors and administrators see cases and deadlines per county; other
 //! staff get 403 and the signed-out are sent to sign in. Every view is audited.
 
+use casework::County;
 use serde_json::{json, Value};
 use store::audit::AuditVerification;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::{example_application, TestDatabase};
-use store::County;
 
 use crate::common::{self, TestServer};
 

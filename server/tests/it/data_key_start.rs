@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use store::applications::{read_application, IdempotencyKey};
+use casework::{read_application, IdempotencyKey};
 use store::testing::{example_application, TestDatabase};
 
 /// The test databases' key, as run_server passes it.

@@ -2,10 +2,10 @@
 //! within seconds, and a save based on a version someone else has since replaced is refused with
 //! the differences shown, so neither administrator's change is silently lost.
 
+use casework::County;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::TestDatabase;
-use store::County;
 
 use crate::common::{self, policy_edit_form, TestServer};
 

@@ -2,11 +2,11 @@
 //! instance, look-ups counted for every method and per reference, applications per client and
 //! per phone, partner API keys, and the home visit's second password.
 
+use casework::County;
 use serde_json::Value;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::{example_application, TestDatabase};
-use store::County;
 
 use crate::common::{self, location, run_server, TestServer, SELF_CHECK_ANSWERS};
 
@@ -518,7 +518,11 @@ async fn partner_keys_bring_their_own_allowance(db: TestDatabase) {
     .await;
     let issued = server
         .store
-        .issue_api_key("12345 热线", 3, &store::Actor::system(store::Actor::CLI))
+        .issue_api_key(
+            "12345 热线",
+            3,
+            &casework::Actor::system(casework::Actor::CLI),
+        )
         .await
         .expect("a key");
     let bearer = format!("Bearer {}", issued.key);
@@ -549,7 +553,7 @@ async fn partner_keys_bring_their_own_allowance(db: TestDatabase) {
     assert_eq!(body["errors"][0]["code"], "invalid_api_key");
     server
         .store
-        .revoke_api_key(&issued.id, &store::Actor::system(store::Actor::CLI))
+        .revoke_api_key(&issued.id, &casework::Actor::system(casework::Actor::CLI))
         .await
         .expect("revoke");
     let (status, body, _) = submit_as(&server, &key(8), "13800138008", &with_key).await;

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use casework::{read_application, IdempotencyKey};
 use server::notifications::{dispatch_due_as, SendError, Sms, SmsProvider};
-use store::applications::{read_application, IdempotencyKey};
 use store::on_both_databases;
 use store::outbox::InstanceId;
 use store::testing::{example_application, test_data_key, TestDatabase};

@@ -1,10 +1,10 @@
 //! Administrators edit the handbook through plain form posts; residents see the change at once.
 
+use casework::County;
 use store::audit::AuditVerification;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::TestDatabase;
-use store::County;
 
 use crate::common::{self, policy_edit_form, TestServer};
 

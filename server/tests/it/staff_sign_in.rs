@@ -1,10 +1,10 @@
 //! Staff sign-in as a browser does it with JS off: form posts, redirects, a `__Host-` cookie.
 
+use casework::County;
 use server::sessions::COOKIE_NAME;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::TestDatabase;
-use store::County;
 
 use crate::common::{self, TestServer, PASSWORD};
 

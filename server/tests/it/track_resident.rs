@@ -432,7 +432,7 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
         .staff_session(
             "wang.li",
             store::staff::Role::Caseworker,
-            store::County::Rencheng,
+            casework::County::Rencheng,
         )
         .await;
     let case_page = server
@@ -460,7 +460,7 @@ async fn a_missing_document_is_uploaded_from_the_to_do_list(db: TestDatabase) {
         .staff_session(
             "zhou.qu",
             store::staff::Role::Caseworker,
-            store::County::Qufu,
+            casework::County::Qufu,
         )
         .await;
     let refused = server

@@ -355,7 +355,7 @@ async fn sent_with_files(server: &TestServer) -> (String, String, Vec<u8>) {
         .staff_session(
             "wang.li",
             store::staff::Role::Caseworker,
-            store::County::Rencheng,
+            casework::County::Rencheng,
         )
         .await;
     (reference, caseworker, photo)

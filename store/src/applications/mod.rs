@@ -23,12 +23,7 @@ pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
     MESSAGE_MAX_CHARS,
 };
-pub use casework::{
-    next_state, read_application, AccessCode, Applicant, CaseAction, CaseState, CaseTimes, Consent,
-    ConsentKind, Deadline, DocumentKind, EmergencyClaim, FieldProblem, IdempotencyKey,
-    InvalidIdempotencyKey, LimitsError, NewApplication, NextActor, NextStep, NotAllowed, Receipt,
-    Reference, SubmittedBy, WorkflowLimits,
-};
+use casework::{AccessCode, IdempotencyKey, NewApplication, Receipt, Reference};
 pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
 pub(crate) use names::name_index_under;
 pub use names::normalise_name;

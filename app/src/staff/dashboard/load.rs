@@ -28,7 +28,7 @@ mod ssr {
         }
     }
 
-    pub fn data(dashboard: &Dashboard, own_county: store::County) -> DashboardData {
+    pub fn data(dashboard: &Dashboard, own_county: casework::County) -> DashboardData {
         DashboardData {
             period: dashboard.period.as_str().to_owned(),
             as_of: dashboard.as_of.unix_timestamp(),
