@@ -19,6 +19,8 @@ pub enum ErrorPage {
     Busy,
     /// The database or the shared counters could not be reached: try again in a minute.
     Unavailable,
+    /// A request the pages never send (a form tampered with, an argument missing).
+    BadRequest,
     Internal,
 }
 
@@ -51,6 +53,10 @@ impl ErrorPage {
                 tr::error_unavailable_title(lang),
                 tr::error_unavailable_text(lang),
             ),
+            ErrorPage::BadRequest => (
+                tr::error_bad_request_title(lang),
+                tr::error_bad_request_text(lang),
+            ),
             ErrorPage::Internal => (
                 tr::error_internal_title(lang),
                 tr::error_internal_text(lang),
@@ -69,6 +75,7 @@ impl ErrorPage {
             ErrorPage::ReferenceLocked => "reference_locked",
             ErrorPage::Busy => "busy",
             ErrorPage::Unavailable => "unavailable",
+            ErrorPage::BadRequest => "bad_request",
             ErrorPage::Internal => "internal",
         }
     }

@@ -18,6 +18,7 @@ pub mod posted_form;
 pub mod preferences;
 mod read_aloud;
 mod self_check;
+pub mod server_error;
 mod shell;
 pub mod staff;
 pub mod track;

@@ -146,20 +146,20 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::i18n::tr;
+use crate::server_error::PortalError;
 
 /// Remembers the language and sends the visitor back to the page they were on.
 #[server(endpoint = "preferences/language")]
-pub async fn set_language(lang: String) -> Result<(), ServerFnError> {
-    let lang = Lang::from_code(&lang).ok_or_else(|| ServerFnError::new("unknown language"))?;
+pub async fn set_language(lang: String) -> Result<(), PortalError> {
+    let lang = Lang::from_code(&lang).ok_or(PortalError::BadRequest)?;
     ssr::set_cookie(LANG_COOKIE, lang.code());
     Ok(())
 }
 
 /// Switches a display mode on or off. Without `on` (a plain form post) it flips the current state.
 #[server(endpoint = "preferences/display")]
-pub async fn set_display_mode(mode: String, on: Option<bool>) -> Result<(), ServerFnError> {
-    let mode =
-        DisplayMode::from_code(&mode).ok_or_else(|| ServerFnError::new("unknown display mode"))?;
+pub async fn set_display_mode(mode: String, on: Option<bool>) -> Result<(), PortalError> {
+    let mode = DisplayMode::from_code(&mode).ok_or(PortalError::BadRequest)?;
     let mut prefs = ssr::request_prefs();
     let on = on.unwrap_or(!prefs.is_on(mode));
     prefs.set(mode, on);
@@ -170,10 +170,7 @@ pub async fn set_display_mode(mode: String, on: Option<bool>) -> Result<(), Serv
 /// Saves both display modes at once. The instant switch sends the whole state after each tap,
 /// so two quick taps cannot overwrite each other's change.
 #[server(endpoint = "preferences/display/both")]
-pub async fn save_display_modes(
-    large_text: bool,
-    high_contrast: bool,
-) -> Result<(), ServerFnError> {
+pub async fn save_display_modes(large_text: bool, high_contrast: bool) -> Result<(), PortalError> {
     let mut prefs = ssr::request_prefs();
     prefs.set(DisplayMode::LargeText, large_text);
     prefs.set(DisplayMode::HighContrast, high_contrast);

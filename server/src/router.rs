@@ -37,7 +37,8 @@ pub fn build_router(routes: Router<AppState>, state: AppState, config: &Config) 
             crate::middleware::body_limit::limit,
         ))
         .layer(axum::middleware::from_fn(errors::explain_too_large))
-        .layer(axum::middleware::from_fn(errors::explain_unavailable))
+        .layer(axum::middleware::from_fn(errors::explain_server_fn_error))
+        .layer(axum::middleware::from_fn(errors::explain_bare_failures))
         .layer(axum::middleware::from_fn(same_origin::check))
         .layer(axum::middleware::from_fn_with_state(
             (state.page_cache.clone(), state.handbook.clone()),

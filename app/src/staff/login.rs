@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::i18n::{tr, Lang};
 use crate::preferences::use_prefs;
+use crate::server_error::PortalError;
 
 /// Why the last sign-in did not work, carried back to the form in the query string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +46,8 @@ impl LoginProblem {
 pub const THROTTLED_LOGIN_PATH: &str = "/staff/login?error=throttled";
 
 #[server(endpoint = "staff/login")]
-pub async fn staff_login(username: String, password: String) -> Result<(), ServerFnError> {
+pub async fn staff_login(username: String, password: String) -> Result<(), PortalError> {
+    use crate::server_error::ssr;
     use leptos_axum::redirect;
     use store::staff::LoginError;
 
@@ -55,36 +57,30 @@ pub async fn staff_login(username: String, password: String) -> Result<(), Serve
         back_with(LoginProblem::Missing);
         return Ok(());
     }
-    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
+    let store = ssr::store()?;
     match store.authenticate(&username, &password).await {
         Ok(user) => {
-            let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+            let session = ssr::session().await?;
             super::session::sign_in(&session, &store, &user)
                 .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "could not start a staff session");
-                    ServerFnError::new("session")
-                })?;
+                .map_err(|e| ssr::session_failed("could not start a staff session", &e))?;
             tracing::info!(staff_id = user.id, "staff signed in");
             redirect("/staff");
         }
         Err(LoginError::InvalidCredentials) => back_with(LoginProblem::Invalid),
         Err(LoginError::LockedOut { .. }) => back_with(LoginProblem::Locked),
-        Err(LoginError::Store(e)) => {
-            tracing::error!(error = %e, "sign-in failed");
-            return Err(ServerFnError::new("internal error"));
-        }
+        Err(LoginError::Store(e)) => return Err(ssr::store_failed("sign-in failed", &e)),
     }
     Ok(())
 }
 
 #[server(endpoint = "staff/logout")]
-pub async fn staff_logout() -> Result<(), ServerFnError> {
-    let session = leptos_axum::extract::<tower_sessions::Session>().await?;
-    super::session::sign_out(&session).await.map_err(|e| {
-        tracing::error!(error = %e, "could not end a staff session");
-        ServerFnError::new("session")
-    })?;
+pub async fn staff_logout() -> Result<(), PortalError> {
+    use crate::server_error::ssr;
+    let session = ssr::session().await?;
+    super::session::sign_out(&session)
+        .await
+        .map_err(|e| ssr::session_failed("could not end a staff session", &e))?;
     leptos_axum::redirect("/staff/login?signed_out=1");
     Ok(())
 }

@@ -16,6 +16,7 @@ use handbook::{Policy, PolicyText};
 
 use crate::i18n::{tr, Lang};
 use crate::preferences::use_prefs;
+use crate::server_error::PortalError;
 
 /// The texts of a policy, in form order: (field, kind).
 const FIELDS: [(&str, FieldKind); 11] = [
@@ -180,23 +181,22 @@ mod ssr {
     use leptos::prelude::*;
     use store::staff::StaffUser;
 
-    use crate::staff::session::{admin_access, AdminAccess};
+    use crate::server_error::{self, PortalError};
+    use crate::staff::session::{admin_access, AdminAccess, SessionError};
 
     fn draft_key(slug: &str) -> String {
         format!("policy_draft:{slug}")
     }
 
-    async fn session() -> Result<tower_sessions::Session, ServerFnError> {
-        Ok(leptos_axum::extract::<tower_sessions::Session>().await?)
+    fn session_error(e: tower_sessions::session::Error) -> PortalError {
+        server_error::ssr::session_failed(
+            "the staff session could not be used",
+            &SessionError::Session(e),
+        )
     }
 
-    fn session_error(e: tower_sessions::session::Error) -> ServerFnError {
-        tracing::error!(error = %e, "the staff session could not be used");
-        ServerFnError::new("session")
-    }
-
-    pub async fn keep_draft(draft: &super::Draft) -> Result<(), ServerFnError> {
-        session()
+    pub async fn keep_draft(draft: &super::Draft) -> Result<(), PortalError> {
+        server_error::ssr::session()
             .await?
             .insert(&draft_key(&draft.policy.slug), draft)
             .await
@@ -204,8 +204,8 @@ mod ssr {
     }
 
     /// The draft of a refused save, once; it is gone afterwards either way.
-    pub async fn take_draft(slug: &str) -> Result<Option<super::Draft>, ServerFnError> {
-        session()
+    pub async fn take_draft(slug: &str) -> Result<Option<super::Draft>, PortalError> {
+        server_error::ssr::session()
             .await?
             .remove::<super::Draft>(&draft_key(slug))
             .await
@@ -213,13 +213,11 @@ mod ssr {
     }
 
     /// The administrator making this request; others are sent to sign in or refused (403).
-    pub async fn admin() -> Result<Option<StaffUser>, ServerFnError> {
-        let store =
-            use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
-        let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+    pub async fn admin() -> Result<Option<StaffUser>, PortalError> {
+        let store = server_error::ssr::store()?;
+        let session = server_error::ssr::session().await?;
         let access = admin_access(&session, &store).await.map_err(|e| {
-            tracing::error!(error = %e, "could not read the staff session");
-            ServerFnError::new("session")
+            server_error::ssr::session_failed("could not read the staff session", &e)
         })?;
         Ok(match access {
             AdminAccess::Admin(staff) => Some(staff),
@@ -238,12 +236,12 @@ mod ssr {
 }
 
 #[server(endpoint = "staff/policies/list")]
-pub async fn editable_policies() -> Result<EditorAccess<Vec<(String, String)>>, ServerFnError> {
+pub async fn editable_policies() -> Result<EditorAccess<Vec<(String, String)>>, PortalError> {
     if ssr::admin().await?.is_none() {
         return Ok(EditorAccess::Forbidden);
     }
-    let handbook = use_context::<std::sync::Arc<handbook::Handbook>>()
-        .ok_or_else(|| ServerFnError::new("handbook missing"))?;
+    let handbook =
+        crate::server_error::ssr::provided::<std::sync::Arc<handbook::Handbook>>("the handbook")?;
     Ok(EditorAccess::Allowed(
         handbook
             .policies
@@ -257,20 +255,18 @@ pub async fn editable_policies() -> Result<EditorAccess<Vec<(String, String)>>, 
 pub async fn policy_editor_data(
     slug: String,
     refused: bool,
-) -> Result<EditorAccess<Option<EditorData>>, ServerFnError> {
+) -> Result<EditorAccess<Option<EditorData>>, PortalError> {
+    use crate::server_error::ssr::{provided, store_failed};
     if ssr::admin().await?.is_none() {
         return Ok(EditorAccess::Forbidden);
     }
-    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
-    let handbook = use_context::<std::sync::Arc<handbook::Handbook>>()
-        .ok_or_else(|| ServerFnError::new("handbook missing"))?;
+    let store = crate::server_error::ssr::store()?;
+    let handbook = provided::<std::sync::Arc<handbook::Handbook>>("the handbook")?;
     let Some(policy) = handbook.policy(&slug).cloned() else {
         return Ok(EditorAccess::Allowed(None));
     };
-    let store_error = |e: store::StoreError| {
-        tracing::error!(error = %e, "could not read a policy's saved versions");
-        ServerFnError::new("history")
-    };
+    let store_error =
+        |e: store::StoreError| store_failed("could not read a policy's saved versions", &e);
     // The newest saved version straight from the database, not this instance's copy of the
     // handbook, which may lag an edit saved on another instance by a moment: the form must hold
     // the text of the version it says it is based on.
@@ -287,10 +283,7 @@ pub async fn policy_editor_data(
     let history = store
         .policy_history(&slug)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read a policy's history");
-            ServerFnError::new("history")
-        })?
+        .map_err(|e| store_failed("could not read a policy's history", &e))?
         .into_iter()
         .map(|v| HistoryLine {
             version: v.version,
@@ -365,15 +358,15 @@ pub async fn save_policy_edit(
     en_time_limits: String,
     en_contact: String,
     en_legal_basis: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
+    use crate::server_error::ssr::{provided, store_failed};
     use leptos_axum::redirect;
 
     let Some(admin) = ssr::admin().await? else {
         return Ok(());
     };
-    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
-    let live = use_context::<std::sync::Arc<handbook::LiveHandbook>>()
-        .ok_or_else(|| ServerFnError::new("handbook missing"))?;
+    let store = crate::server_error::ssr::store()?;
+    let live = provided::<std::sync::Arc<handbook::LiveHandbook>>("the live handbook")?;
     let back = format!("/staff/policies/{slug}");
     let current = live.current();
     let Some(base) = current.policy(&slug) else {
@@ -468,7 +461,10 @@ pub async fn save_policy_edit(
         redirect(&format!("{back}?error={field}"));
         return Ok(());
     }
-    let content = serde_json::to_string(&edited).map_err(|e| ServerFnError::new(e.to_string()))?;
+    let content = serde_json::to_string(&edited).map_err(|e| {
+        tracing::error!(error = %e, "a policy edit could not be written as JSON");
+        PortalError::Internal
+    })?;
     let saved = store
         .save_policy_version_from(&slug, base_version, &content, note.trim(), &admin)
         .await;
@@ -487,8 +483,7 @@ pub async fn save_policy_edit(
             return Ok(());
         }
         Err(store::policy_edits::PolicySaveError::Store(e)) => {
-            tracing::error!(error = %e, "could not save a policy edit");
-            return Err(ServerFnError::new("save"));
+            return Err(store_failed("could not save a policy edit", &e));
         }
     };
     if let Err(e) = live.update(|handbook| handbook.with_policy(edited, "edit")) {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::case_page::{clock, deadline_text};
 use crate::i18n::{format_date_time, tr, Lang};
+use crate::server_error::PortalError;
 use crate::track::status_label;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,13 +42,14 @@ pub struct Queue {
 /// One page of the queue of the signed-in staff member's county, or the county's cases matching
 /// a search (a reference, a name or a phone); `None` for volunteers, who see no cases.
 #[server(endpoint = "staff/queue")]
-pub async fn case_queue(page: i64, search: String) -> Result<Option<Queue>, ServerFnError> {
+pub async fn case_queue(page: i64, search: String) -> Result<Option<Queue>, PortalError> {
+    use crate::server_error::ssr;
     use store::applications::{QueueSearch, SearchProblem};
-    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
-    let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+    let store = ssr::store()?;
+    let session = ssr::session().await?;
     let Some(staff) = super::session::current_staff(&session, &store)
         .await
-        .map_err(|_| ServerFnError::new("session"))?
+        .map_err(|e| ssr::session_failed("could not read the staff session", &e))?
     else {
         return Ok(None);
     };
@@ -92,9 +94,8 @@ pub async fn case_queue(page: i64, search: String) -> Result<Option<Queue>, Serv
                 .collect(),
         })),
         Err(store::applications::QueueError::NotAllowed) => Ok(None),
-        Err(e) => {
-            tracing::error!(error = %e, "could not read the case queue");
-            Err(ServerFnError::new("queue"))
+        Err(store::applications::QueueError::Store(e)) => {
+            Err(ssr::store_failed("could not read the case queue", &e))
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::tr;
 use crate::preferences::use_prefs;
+use crate::server_error::PortalError;
 
 use super::StaffLogout;
 
@@ -18,15 +19,13 @@ pub struct StaffSummary {
 
 /// The signed-in staff member; sends anyone else to the sign-in page.
 #[server(endpoint = "staff/me")]
-pub async fn current_staff_summary() -> Result<Option<StaffSummary>, ServerFnError> {
-    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
-    let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+pub async fn current_staff_summary() -> Result<Option<StaffSummary>, PortalError> {
+    use crate::server_error::ssr;
+    let store = ssr::store()?;
+    let session = ssr::session().await?;
     let staff = super::session::current_staff(&session, &store)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read the staff session");
-            ServerFnError::new("session")
-        })?;
+        .map_err(|e| ssr::session_failed("could not read the staff session", &e))?;
     let Some(staff) = staff else {
         leptos_axum::redirect("/staff/login");
         return Ok(None);

@@ -286,10 +286,22 @@ on_both_databases!(
 );
 
 /// A handler that could not reach the database answers with the status alone; the resident
-/// gets the one page that says to try again shortly, and a partner the API's JSON.
+/// gets the one page that says to try again shortly, and a partner the API's JSON. A server
+/// function that could not reach it (its answer as `server_fn` writes it) gets the same page.
 async fn a_bare_503_becomes_the_page_that_says_to_try_again(db: TestDatabase) {
     let server = TestServer::start_with(db, |routes| {
         routes
+            .route(
+                "/api/unreachable_fn",
+                axum::routing::post(|| async {
+                    use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
+                    (
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        [(SERVER_FN_ERROR_HEADER, "/api/unreachable_fn")],
+                        app::server_error::PortalError::Unavailable.ser(),
+                    )
+                }),
+            )
             .route(
                 "/unreachable",
                 get(|| async { axum::http::StatusCode::SERVICE_UNAVAILABLE }),
@@ -313,6 +325,14 @@ async fn a_bare_503_becomes_the_page_that_says_to_try_again(db: TestDatabase) {
         .await
         .unwrap()
         .contains("data-error=\"unavailable\""));
+    let posted = server.post_form("/api/unreachable_fn", &[], None).await;
+    assert_eq!(posted.status(), 503);
+    assert!(posted.headers().contains_key("retry-after"));
+    assert!(posted
+        .text()
+        .await
+        .unwrap()
+        .contains("data-error=\"unavailable\""));
     let api = server.get("/api/v1/unreachable").await;
     assert_eq!(api.status(), 503);
     let body: serde_json::Value = api.json().await.unwrap();
@@ -322,4 +342,58 @@ on_both_databases!(
     unavailable_sqlite,
     unavailable_postgres,
     a_bare_503_becomes_the_page_that_says_to_try_again
+);
+
+/// A server function that fails says so: a form posted without JavaScript gets the page of its
+/// error with the status, never a silent trip back to the page it came from; a page's script
+/// gets the status and the error's name.
+async fn a_failed_server_function_answers_with_its_error(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let refused = server
+        .post_form("/api/preferences/language", &[("lang", "xx")], None)
+        .await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        common::cookie(&refused, "lang").is_none(),
+        "nothing changed"
+    );
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("data-error=\"bad_request\""));
+
+    let scripted = server
+        .client
+        .post(server.url("/api/preferences/language"))
+        .header("origin", server.origin())
+        .header("accept", "application/json")
+        .form(&[("lang", "xx")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scripted.status(), 400);
+    assert_eq!(scripted.text().await.unwrap(), "\"bad_request\"");
+
+    // The database gone: signing out cannot end the session, and the page says so rather than
+    // staying blank.
+    let cookie = server
+        .staff_session(
+            "wang.li",
+            store::staff::Role::Caseworker,
+            casework::County::Rencheng,
+        )
+        .await;
+    server.store.close().await;
+    let down = server
+        .post_form("/api/staff/logout", &[], Some(&cookie))
+        .await;
+    assert_eq!(down.status(), 500);
+    let text = down.text().await.unwrap();
+    assert!(text.contains("data-error=\"internal\""), "{text}");
+}
+on_both_databases!(
+    server_fn_error_sqlite,
+    server_fn_error_postgres,
+    a_failed_server_function_answers_with_its_error
 );

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::DashboardAccess;
+use crate::server_error::PortalError;
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -45,16 +46,14 @@ mod ssr {
 
 /// The dashboard for a supervisor or an administrator; others are sent to sign in or refused (403).
 #[server(endpoint = "staff/dashboard")]
-pub async fn load_dashboard(period: String) -> Result<DashboardAccess, ServerFnError> {
+pub async fn load_dashboard(period: String) -> Result<DashboardAccess, PortalError> {
+    use crate::server_error::ssr as fn_ssr;
     use store::applications::{DashboardError, Period};
-    let store = use_context::<store::Store>().ok_or_else(|| ServerFnError::new("store missing"))?;
-    let session = leptos_axum::extract::<tower_sessions::Session>().await?;
+    let store = fn_ssr::store()?;
+    let session = fn_ssr::session().await?;
     let staff = crate::staff::session::current_staff(&session, &store)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read the staff session");
-            ServerFnError::new("session")
-        })?;
+        .map_err(|e| fn_ssr::session_failed("could not read the staff session", &e))?;
     let Some(staff) = staff else {
         leptos_axum::redirect("/staff/login");
         return Ok(DashboardAccess::Forbidden);
@@ -71,9 +70,8 @@ pub async fn load_dashboard(period: String) -> Result<DashboardAccess, ServerFnE
             }
             Ok(DashboardAccess::Forbidden)
         }
-        Err(e) => {
-            tracing::error!(error = %e, "could not read the dashboard");
-            Err(ServerFnError::new("dashboard"))
+        Err(DashboardError::Store(e)) => {
+            Err(fn_ssr::store_failed("could not read the dashboard", &e))
         }
     }
 }
