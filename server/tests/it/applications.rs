@@ -1,5 +1,6 @@
 //! `POST /api/v1/applications` as POLICY.md §6 defines it.
 
+use app::i18n::{tr, Lang};
 use serde_json::{json, Value};
 use store::on_both_databases;
 use store::testing::TestDatabase;
@@ -75,8 +76,8 @@ async fn bad_input_names_each_field_and_stores_nothing(db: TestDatabase) {
     assert_eq!(
         answer["errors"],
         json!([
-            {"field":"applicant.id_number","code":"checksum","message":"身份证号最后一位校验不对，请核对。"},
-            {"field":"consents.public_notice","code":"consent_required","message":"没有这项同意，申请就不能提交。"}
+            {"field":"applicant.id_number","code":"checksum","message":tr::input_error_id_checksum(Lang::Zh)},
+            {"field":"consents.public_notice","code":"consent_required","message":tr::input_error_consent_required(Lang::Zh)}
         ])
     );
     let english = server
@@ -396,6 +397,7 @@ async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestData
     assert!(at("非常急").is_some());
     assert!(at("曲阜的").is_none(), "another county's case is not shown");
     assert!(page.contains("data-urgency=\"critical\""));
+    assert!(page.contains(r#"id="queue-search""#), "the queue is shown");
 
     // A volunteer sees no cases.
     let session = server
@@ -407,7 +409,7 @@ async fn caseworkers_see_their_countys_cases_with_emergencies_first(db: TestData
         .text()
         .await
         .expect("page");
-    assert!(!page.contains("非常急") && !page.contains("待办申请"));
+    assert!(!page.contains("非常急") && !page.contains(r#"id="queue-search""#));
 }
 
 on_both_databases!(

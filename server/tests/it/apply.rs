@@ -1,6 +1,7 @@
 //! `/apply` without JS: a draft kept by the server, one page per question, each consent on its
 //! own page, and a confirmation with the reference number once the application is stored.
 
+use app::i18n::{format_yuan, tr, Lang};
 use store::on_both_databases;
 use store::testing::TestDatabase;
 
@@ -22,7 +23,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
     let who = location(&start).expect("the first page");
     assert!(who.starts_with("/apply/") && who.ends_with("/who"), "{who}");
     let page = server.get(&who).await.text().await.expect("page");
-    assert!(page.contains("谁在填写这份申请？"));
+    assert!(page.contains(tr::apply_who_title(Lang::Zh)));
 
     let applicant = server.answer(&who, &[("who", "self")]).await;
     // A wrong check digit comes back with the problem beside the field, and nothing is kept.
@@ -59,7 +60,10 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
         .await;
     let page = server.get(&programmes).await.text().await.expect("page");
     assert!(
-        page.contains("自测估算：可能符合，每月约 ¥1,424"),
+        page.contains(&tr::apply_programme_fits_amount(
+            Lang::Zh,
+            format_yuan(1424.0)
+        )),
         "the estimate ticks tekun"
     );
     let documents = server.answer(&programmes, &[("programme", "tekun")]).await;
@@ -93,7 +97,7 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
     let done = server.answer(&check, &[]).await;
     assert!(done.ends_with("/done"));
     let page = server.get(&done).await.text().await.expect("page");
-    assert!(page.contains("申请已提交"));
+    assert!(page.contains(tr::apply_done_title(Lang::Zh)));
     assert!(page.contains("<svg"), "a QR code to the tracking page");
     let references = server.store.application_references().await.expect("list");
     assert_eq!(references.len(), 1);

@@ -3,6 +3,7 @@
 //! caseworker ends a case alone; the resident's own withdrawal; personal pages never stored by a
 //! browser or proxy; the queue paged and searchable under a flood.
 
+use app::i18n::{format_yuan, tr, Lang};
 use casework::County;
 use casework::{read_application, IdempotencyKey};
 use serde_json::{json, Value};
@@ -114,7 +115,12 @@ async fn advance_help_needs_an_emergency_and_stays_within_the_cap(db: TestDataba
     assert_eq!(code, 303);
     let form = page(&server, &format!("/staff/cases/{fire}"), &caseworker).await;
     assert!(
-        form.contains("上限 ¥980，已经先行救助 ¥800，还能给 ¥180。"),
+        form.contains(&tr::case_advance_left(
+            Lang::Zh,
+            format_yuan(980.0),
+            format_yuan(800.0),
+            format_yuan(180.0)
+        )),
         "the form says what is left: {form}"
     );
     let (code, html) = act(
@@ -129,7 +135,12 @@ async fn advance_help_needs_an_emergency_and_stays_within_the_cap(db: TestDataba
     )
     .await;
     assert_eq!(code, 422);
-    assert!(html.contains("已经先行救助 ¥800，加上这一笔就超过了上限 ¥980。最多还能给 ¥180。"));
+    assert!(html.contains(&tr::case_problem_advance_over_paid(
+        Lang::Zh,
+        format_yuan(800.0),
+        format_yuan(980.0),
+        format_yuan(180.0)
+    )));
     let (code, _) = act(
         &server,
         &caseworker,

@@ -1,6 +1,7 @@
 //! The caseworkers' console over HTTP: who may read and act on a case (the access-control matrix),
 //! the case page's steps and messages as forms, and the resident's tracking page following along.
 
+use app::i18n::{format_yuan, tr, Lang};
 use casework::County;
 use serde_json::{json, Value};
 use store::on_both_databases;
@@ -170,11 +171,12 @@ async fn the_case_page_moves_a_case_to_approval_and_the_resident_sees_each_step(
         .await
         .unwrap_or_default();
     assert!(
-        page.contains("受理") && page.contains("按规则重新测算"),
+        page.contains(r#"name="action" value="accept""#)
+            && page.contains(tr::case_trail_heading(Lang::Zh)),
         "the steps and the recomputed trail"
     );
     assert!(
-        page.contains("最低生活保障"),
+        page.contains(tr::check_programme_dibao(Lang::Zh)),
         "the trail names the programmes"
     );
 
@@ -367,7 +369,8 @@ async fn an_emergency_shows_its_clock_and_advance_help_is_capped(db: TestDatabas
         .unwrap_or_default();
     assert!(queue.contains("data-urgency=\"critical\""), "{queue}");
     assert!(
-        queue.contains("还剩 1 小时 59 分") || queue.contains("还剩 2 小时 0 分"),
+        queue.contains(&tr::case_clock_left(Lang::Zh, 1, 59))
+            || queue.contains(&tr::case_clock_left(Lang::Zh, 2, 0)),
         "the clock runs"
     );
     // 2 hours 15 minutes pass (in the database: moving the server's clock would end the session).
@@ -382,7 +385,7 @@ async fn an_emergency_shows_its_clock_and_advance_help_is_capped(db: TestDatabas
         .await
         .unwrap_or_default();
     assert!(
-        queue.contains("已超时 0 小时 15 分"),
+        queue.contains(&tr::case_clock_late(Lang::Zh, 0, 15)),
         "overdue is marked: {queue}"
     );
     // One person in an urban household: the quick-relief cap is one month of ¥980.
@@ -402,7 +405,7 @@ async fn an_emergency_shows_its_clock_and_advance_help_is_capped(db: TestDatabas
         .text()
         .await
         .unwrap_or_default()
-        .contains("超过了上限 ¥980"));
+        .contains(&tr::case_problem_amount_over(Lang::Zh, format_yuan(980.0))));
     let bad = act(
         &server,
         &caseworker,

@@ -1,6 +1,8 @@
 //! `/staff/dashboard`: supervisors and administrators see cases and deadlines per county; other
 //! staff get 403 and the signed-out are sent to sign in. Every view is audited.
 
+use app::counties::county_name;
+use app::i18n::{tr, Lang};
 use casework::County;
 use serde_json::{json, Value};
 use store::audit::AuditVerification;
@@ -88,9 +90,15 @@ async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabas
         before + 1,
         "the view is audited"
     );
-    assert!(page.contains("<h1>监督看板</h1>"), "{page}");
     assert!(
-        page.contains("任城区（本县）"),
+        page.contains(&format!("<h1>{}</h1>", tr::dashboard_title(Lang::Zh))),
+        "{page}"
+    );
+    assert!(
+        page.contains(&tr::dashboard_own_county(
+            Lang::Zh,
+            county_name(Lang::Zh, County::Rencheng)
+        )),
         "the own county is marked in words"
     );
     assert!(
@@ -103,10 +111,13 @@ async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabas
         "one overdue now in the own county"
     );
     assert!(
-        page.contains("还没有可统计的"),
+        page.contains(tr::dashboard_none_measured(Lang::Zh)),
         "the 24-hour one is still in its window"
     );
-    assert!(page.contains("<caption") && page.contains("各县市区、各办理阶段的申请数"));
+    assert!(
+        page.contains(r#"<caption id="dash-states-caption">"#)
+            && page.contains(tr::dashboard_states_caption(Lang::Zh))
+    );
     assert!(
         page.contains("梁山县"),
         "every county, also those without cases"
@@ -140,7 +151,10 @@ async fn supervisors_see_the_figures_and_other_staff_are_refused(db: TestDatabas
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(
-        page.contains("曲阜市（本县）") && page.contains("data-county=\"qufu\" data-total=\"1\"")
+        page.contains(&tr::dashboard_own_county(
+            Lang::Zh,
+            county_name(Lang::Zh, County::Qufu)
+        )) && page.contains("data-county=\"qufu\" data-total=\"1\"")
     );
 
     for (username, role) in [("wang.li", Role::Caseworker), ("zhao.v", Role::Volunteer)] {

@@ -1,6 +1,7 @@
 //! The foundation as a browser or another system sees it over HTTP: pages, languages, security
 //! headers, refusals, limits, health, and a panic that does not take the server down.
 
+use app::i18n::{tr, Lang};
 use axum::routing::get;
 use store::on_both_databases;
 use store::testing::TestDatabase;
@@ -14,12 +15,14 @@ async fn home_page_is_chinese_first_and_english_on_request(db: TestDatabase) {
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"<html lang="zh-CN""#), "{html}");
     for action in [
-        "看政策",
-        "测一测能领什么",
-        "申请救助",
-        "查办理进度",
-        "急需帮助",
-    ] {
+        tr::home_action_handbook,
+        tr::home_action_check,
+        tr::home_action_apply,
+        tr::home_action_track,
+        tr::home_action_urgent,
+    ]
+    .map(|action| action(Lang::Zh))
+    {
         assert!(html.contains(action), "home page lacks the action {action}");
     }
 
@@ -32,7 +35,10 @@ async fn home_page_is_chinese_first_and_english_on_request(db: TestDatabase) {
         .unwrap();
     let html = english.text().await.unwrap();
     assert!(html.contains(r#"<html lang="en""#));
-    assert!(html.contains("Read the policies") && html.contains("Urgent help"));
+    assert!(
+        html.contains(tr::home_action_handbook(Lang::En))
+            && html.contains(tr::home_action_urgent(Lang::En))
+    );
 }
 on_both_databases!(
     home_sqlite,
@@ -225,7 +231,11 @@ async fn health_readiness_files_and_not_found(db: TestDatabase) {
     assert_eq!(server.get("/readyz").await.text().await.unwrap(), "ready");
     let missing = server.get("/no/such/page").await;
     assert_eq!(missing.status(), 404);
-    assert!(missing.text().await.unwrap().contains("没有找到这个页面"));
+    assert!(missing
+        .text()
+        .await
+        .unwrap()
+        .contains(tr::not_found_title(Lang::Zh)));
     let compressed = server
         .client
         .get(server.url("/"))

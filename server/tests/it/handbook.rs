@@ -1,5 +1,6 @@
 //! The policy handbook over HTTP, as a phone without JS and as a partner system see it.
 
+use app::i18n::{format_date, tr, Lang};
 use store::on_both_databases;
 use store::testing::TestDatabase;
 
@@ -13,7 +14,7 @@ async fn the_list_shows_every_policy_and_narrows_by_search_and_filter(db: TestDa
     let server = TestServer::start(db).await;
     let all = server.get("/policies").await.text().await.unwrap();
     assert_eq!(count_items(&all), 38);
-    assert!(all.contains("找到 38 项政策"));
+    assert!(all.contains(&tr::handbook_results_count(Lang::Zh, 38)));
 
     let medical = server
         .get("/policies?q=%E5%8C%BB%E7%96%97")
@@ -43,7 +44,7 @@ async fn the_list_shows_every_policy_and_narrows_by_search_and_filter(db: TestDa
         .await
         .unwrap();
     assert_eq!(count_items(&nothing), 0);
-    assert!(nothing.contains("没有找到相关政策"));
+    assert!(nothing.contains(tr::handbook_no_results(Lang::Zh)));
 }
 on_both_databases!(
     list_sqlite,
@@ -57,13 +58,15 @@ async fn a_policy_page_names_its_documents_and_how_to_apply_in_both_languages(db
     assert_eq!(zh.status(), 200);
     let zh = zh.text().await.unwrap();
     for heading in [
-        "要准备的材料",
-        "怎么申请",
-        "在哪里办",
-        "多长时间办好",
-        "政策依据",
-        "测一测我能不能办",
-    ] {
+        tr::handbook_documents,
+        tr::handbook_how_to_apply,
+        tr::handbook_where_to_apply,
+        tr::handbook_time_limits,
+        tr::handbook_legal_basis,
+        tr::handbook_check_link,
+    ]
+    .map(|heading| heading(Lang::Zh))
+    {
         assert!(zh.contains(heading), "missing {heading}");
     }
     assert!(
@@ -71,17 +74,23 @@ async fn a_policy_page_names_its_documents_and_how_to_apply_in_both_languages(db
             && zh.contains(r#"href="/check?policy=dibao""#)
             && zh.contains(r#"href="/apply?policy=dibao""#)
     );
-    assert!(zh.contains("最后审核：2026年"));
+    let reviewed = server.served_dibao().await.last_reviewed;
+    assert!(zh.contains(&tr::handbook_last_reviewed(
+        Lang::Zh,
+        format_date(Lang::Zh, reviewed)
+    )));
 
     let en = server.get_with_cookie("/policies/dibao", "lang=en").await;
     let en = en.text().await.unwrap();
     for heading in [
-        "Documents to prepare",
-        "How to apply",
-        "Where to apply",
-        "Legal basis",
-        "Check if I qualify",
-    ] {
+        tr::handbook_documents,
+        tr::handbook_how_to_apply,
+        tr::handbook_where_to_apply,
+        tr::handbook_legal_basis,
+        tr::handbook_check_link,
+    ]
+    .map(|heading| heading(Lang::En))
+    {
         assert!(en.contains(heading), "missing {heading}");
     }
     assert_eq!(server.get("/policies/no-such-policy").await.status(), 404);

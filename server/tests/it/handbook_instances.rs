@@ -2,6 +2,7 @@
 //! within seconds, and a save based on a version someone else has since replaced is refused with
 //! the differences shown, so neither administrator's change is silently lost.
 
+use app::i18n::{tr, Lang};
 use casework::County;
 use store::on_both_databases;
 use store::staff::Role;
@@ -125,12 +126,16 @@ async fn a_save_from_an_old_version_is_refused_with_the_differences(db: TestData
         .text()
         .await
         .unwrap_or_default();
-    assert!(
-        page.contains("没有保存：其他管理员刚刚保存了这项政策"),
-        "{page}"
-    );
+    assert!(page.contains(tr::editor_conflict_title(Lang::Zh)), "{page}");
     assert!(page.contains("测试admin.zhao"), "who saved in between");
-    assert!(page.contains("中文 · 谁可以申请"), "the field that differs");
+    assert!(
+        page.contains(&format!(
+            "{} · {}",
+            tr::editor_chinese(Lang::Zh),
+            tr::handbook_who(Lang::Zh)
+        )),
+        "the field that differs"
+    );
     assert!(
         page.contains(zhaos) && page.contains(qians),
         "their text and what was typed, side by side"

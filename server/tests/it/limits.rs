@@ -318,7 +318,7 @@ async fn a_reference_guessed_from_everywhere_rests_and_says_how_to_get_through(d
     assert_eq!(page.status(), 429);
     let html = page.text().await.expect("page");
     assert!(
-        html.contains("href=\"/track/phone\"") && html.contains("短信验证码"),
+        html.contains("data-error=\"reference_locked\"") && html.contains("href=\"/track/phone\""),
         "{html}"
     );
     // The browser that opened the case (or proved its phone) still opens it.

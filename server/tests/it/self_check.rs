@@ -1,6 +1,7 @@
 //! `/check` without JS: each page is a form posted to `/check`, the answers so far riding along in
 //! a hidden field, and the result agrees with `POST /api/v1/eligibility`.
 
+use app::i18n::{format_yuan, tr, Lang};
 use serde_json::{json, Value};
 use store::testing::TestDatabase;
 
@@ -98,10 +99,17 @@ fn cards(html: &str) -> Vec<(String, String, Option<i64>)> {
 async fn the_pages_lead_to_a_result_that_agrees_with_the_api() {
     let server = TestServer::start(TestDatabase::sqlite().await).await;
     let result = walk_the_policy_example(&server).await;
-    assert!(result.contains("估算结果"), "the result page");
-    assert!(result.contains("这只是估算，不是审批决定"));
     assert!(
-        result.contains("自己每月的收入是 ¥300，要低于低保标准 ¥980"),
+        result.contains(tr::check_result_title(Lang::Zh)),
+        "the result page"
+    );
+    assert!(result.contains(tr::check_estimate_heading(Lang::Zh)));
+    assert!(
+        result.contains(&tr::check_rule_own_income_below_standard(
+            Lang::Zh,
+            format_yuan(300.0),
+            format_yuan(980.0)
+        )),
         "each check says the figure and the line"
     );
 
@@ -149,14 +157,20 @@ async fn a_page_with_a_mistake_comes_back_with_the_problem_beside_the_field() {
     )
     .await;
     assert_eq!(status, 422);
-    assert!(page.contains("有 1 处需要改一改"), "the error summary");
+    assert!(
+        page.contains(&tr::form_error_summary(Lang::Zh, 1)),
+        "the error summary"
+    );
     assert!(
         page.contains("href=\"#size\""),
         "the summary links to the field"
     );
-    assert!(page.contains("人数要写 1 到 30 之间的整数"));
+    assert!(page.contains(tr::check_problem_size_out_of_range(Lang::Zh)));
     assert!(page.contains("value=\"三十五\""), "what was typed is kept");
-    assert!(page.contains("<title>请改一改：您家住在哪里，有几口人？</title>"));
+    assert!(page.contains(&format!(
+        "<title>{}</title>",
+        tr::form_error_title(Lang::Zh, tr::check_household_title(Lang::Zh))
+    )));
 }
 
 #[tokio::test]
@@ -180,7 +194,13 @@ async fn changing_an_answer_from_the_result_comes_back_to_a_new_result() {
     .await;
     let dibao = cards(&again).into_iter().find(|c| c.0 == "dibao");
     assert_eq!(dibao.map(|c| c.1), Some("ineligible".to_owned()));
-    assert!(again.contains("平均每人的存款等是 ¥900,000，不能超过 ¥23,520"));
+    assert!(
+        again.contains(&tr::check_rule_financial_assets_per_capita_within_limit(
+            Lang::Zh,
+            format_yuan(900_000.0),
+            format_yuan(23_520.0)
+        ))
+    );
 }
 
 #[tokio::test]
@@ -195,6 +215,9 @@ async fn the_check_from_a_handbook_page_leads_with_that_programme() {
         Some("private, no-cache")
     );
     let page = response.text().await.expect("start");
-    assert!(page.contains("您从“低保（最低生活保障：每月发的生活钱）”的介绍来"));
+    assert!(page.contains(&tr::check_start_focus(
+        Lang::Zh,
+        tr::check_programme_dibao(Lang::Zh)
+    )));
     assert_eq!(hidden(&page, "focus"), "dibao");
 }

@@ -1,5 +1,6 @@
 //! Staff sign-in as a browser does it with JS off: form posts, redirects, a `__Host-` cookie.
 
+use app::i18n::{tr, Lang};
 use casework::County;
 use server::sessions::COOKIE_NAME;
 use store::on_both_databases;
@@ -39,7 +40,9 @@ async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
     assert_eq!(workspace.status(), 200);
     let html = workspace.text().await.unwrap();
     assert!(
-        html.contains("测试wang.li") && html.contains("经办人员") && html.contains("曲阜市"),
+        html.contains("测试wang.li")
+            && html.contains(tr::role_caseworker(Lang::Zh))
+            && html.contains("曲阜市"),
         "{html}"
     );
 

@@ -1,6 +1,7 @@
 //! The resident's side of tracking, without JS: every application on a phone after an SMS code,
 //! case pages this browser opened, and missing documents uploaded from the to-do list.
 
+use app::i18n::{tr, Lang};
 use serde_json::{json, Value};
 use server::sessions::COOKIE_NAME;
 use store::on_both_databases;
@@ -190,7 +191,10 @@ async fn a_phone_and_its_sms_code_list_every_application_on_it(db: TestDatabase)
         .await;
     assert_eq!(case.status(), 200);
     let case = case.text().await.expect("page");
-    assert!(case.contains(&format!("申请 {}", text(&for_father, "reference"))));
+    assert!(case.contains(&tr::track_case_title(
+        Lang::Zh,
+        text(&for_father, "reference")
+    )));
     assert!(case.contains("data-status=\"submitted\""));
     let elsewhere = server
         .get_with_cookie(
