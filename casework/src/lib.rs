@@ -14,6 +14,7 @@ pub mod in_force;
 pub mod limits;
 pub mod receipt;
 pub mod request;
+pub mod texts;
 pub mod workflow;
 
 pub use actor::{Actor, ActorError};
@@ -31,4 +32,5 @@ pub use receipt::{
     random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,
 };
 pub use request::{fingerprint, read_application, FieldProblem};
+pub use texts::{text_problems, ApplicantTexts, FamilyTexts, TextProblem, VolunteerCodes};
 pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};

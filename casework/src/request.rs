@@ -12,6 +12,8 @@ use crate::application::{
     Applicant, Consent, ConsentKind, DocumentKind, EmergencyClaim, NewApplication, SubmittedBy,
 };
 use crate::county::County;
+use crate::texts::{ApplicantTexts, FamilyTexts, VolunteerCodes};
+use validator::Validate;
 
 /// One bad field: its path in the body (`applicant.id_number`) and a stable code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,12 +22,7 @@ pub struct FieldProblem {
     pub code: &'static str,
 }
 
-/// The longest name (the applicant's, a family member's), in characters.
-pub const NAME_MAX_CHARS: usize = 50;
-/// The longest address, in characters.
-pub const ADDRESS_MAX_CHARS: usize = 200;
-/// The longest volunteer or event code, in characters.
-pub const CODE_MAX_CHARS: usize = 40;
+pub use crate::texts::{is_code, ADDRESS_MAX_CHARS, CODE_MAX_CHARS, NAME_MAX_CHARS};
 /// Members of this age or more sign their own verification authorization.
 pub const ADULT_AGE: u8 = 18;
 /// Children under this age need their guardian's consent for their information (PIPL Art. 31).
@@ -58,6 +55,24 @@ impl Reader {
         }
     }
 
+    /// Puts the problems found since `since` in the order of the body's fields.
+    fn in_order(&mut self, since: usize, order: &[&str]) {
+        self.problems[since..].sort_by_key(|p| order.iter().position(|f| *f == p.field));
+    }
+
+    /// Takes the problems of typed texts (see [`crate::texts`]); whether there were none.
+    fn texts(
+        &mut self,
+        result: Result<(), validator::ValidationErrors>,
+        order: &[&'static str],
+        prefix: &str,
+    ) -> bool {
+        let problems = crate::texts::field_problems(result, order, prefix);
+        let none = problems.is_empty();
+        self.problems.extend(problems);
+        none
+    }
+
     fn parsed<T: std::str::FromStr<Err = identity::NumberError>>(
         &mut self,
         value: &Value,
@@ -83,6 +98,11 @@ impl Reader {
             }
         }
     }
+}
+
+/// A text of the body, trimmed; anything but a string reads as nothing typed.
+fn trimmed(value: &Value) -> &str {
+    value.as_str().map_or("", str::trim)
 }
 
 /// Reads and checks an application; every problem is reported, and nothing is returned unless
@@ -140,7 +160,12 @@ fn read_applicant(r: &mut Reader, v: &Value) -> Option<Applicant> {
         r.problem("applicant", "required");
         return None;
     }
-    let name = r.text(&v["name"], "applicant.name", NAME_MAX_CHARS);
+    let texts = ApplicantTexts {
+        name: trimmed(&v["name"]),
+        address: trimmed(&v["address"]),
+    };
+    let before = r.problems.len();
+    let texts_ok = r.texts(texts.validate(), ApplicantTexts::FIELDS, "applicant");
     let id_number = r.parsed::<IdNumber>(&v["id_number"], "applicant.id_number");
     let phone = r.parsed::<MobileNumber>(&v["phone"], "applicant.phone");
     let county =
@@ -152,13 +177,23 @@ fn read_applicant(r: &mut Reader, v: &Value) -> Option<Applicant> {
                     None
                 }
             });
-    let address = r.text(&v["address"], "applicant.address", ADDRESS_MAX_CHARS);
+    r.in_order(
+        before,
+        &[
+            "applicant.name",
+            "applicant.id_number",
+            "applicant.phone",
+            "applicant.county",
+            "applicant.address",
+        ],
+    );
+    texts_ok.then_some(())?;
     Some(Applicant {
-        name: name?,
+        name: texts.name.to_owned(),
         id_number: id_number?,
         phone: phone?,
         county: county?,
-        address: address?,
+        address: texts.address.to_owned(),
     })
 }
 
@@ -166,21 +201,36 @@ fn read_submitted_by(r: &mut Reader, v: &Value) -> Option<SubmittedBy> {
     match v["type"].as_str() {
         Some("self") => Some(SubmittedBy::Applicant),
         Some("family") => {
-            let name = r.text(&v["name"], "submitted_by.name", NAME_MAX_CHARS);
+            let texts = FamilyTexts {
+                name: trimmed(&v["name"]),
+                relation: trimmed(&v["relation"]),
+            };
+            let before = r.problems.len();
+            let texts_ok = r.texts(texts.validate(), FamilyTexts::FIELDS, "submitted_by");
             let phone = r.parsed::<MobileNumber>(&v["phone"], "submitted_by.phone");
-            let relation = r.text(&v["relation"], "submitted_by.relation", 20);
+            r.in_order(
+                before,
+                &[
+                    "submitted_by.name",
+                    "submitted_by.phone",
+                    "submitted_by.relation",
+                ],
+            );
+            texts_ok.then_some(())?;
             Some(SubmittedBy::Family {
-                name: name?,
+                name: texts.name.to_owned(),
                 phone: phone?,
-                relation: relation?,
+                relation: texts.relation.to_owned(),
             })
         }
         Some("volunteer") => {
-            let volunteer_code = code(r, &v["volunteer_code"], "submitted_by.volunteer_code");
-            let event_code = code(r, &v["event_code"], "submitted_by.event_code");
+            let codes =
+                VolunteerCodes::new(trimmed(&v["volunteer_code"]), trimmed(&v["event_code"]));
+            r.texts(codes.validate(), VolunteerCodes::FIELDS, "submitted_by")
+                .then_some(())?;
             Some(SubmittedBy::Volunteer {
-                volunteer_code: volunteer_code?,
-                event_code: event_code?,
+                volunteer_code: codes.volunteer_code,
+                event_code: codes.event_code,
             })
         }
         None if v.is_null() || v.get("type").is_none() => {
@@ -191,23 +241,6 @@ fn read_submitted_by(r: &mut Reader, v: &Value) -> Option<SubmittedBy> {
             r.problem("submitted_by.type", "unknown_value");
             None
         }
-    }
-}
-
-/// Whether `text` (already upper-cased) is written as a volunteer or event code: letters, digits
-/// and dashes, as printed on a badge or a poster.
-pub fn is_code(text: &str) -> bool {
-    text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-/// A volunteer or event code (see [`is_code`]).
-fn code(r: &mut Reader, v: &Value, field: &str) -> Option<String> {
-    let text = r.text(v, field, CODE_MAX_CHARS)?.to_ascii_uppercase();
-    if is_code(&text) {
-        Some(text)
-    } else {
-        r.problem(field, "format");
-        None
     }
 }
 

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::posted_form::Fields;
 use crate::self_check::{Answers, EmergencyAnswer};
-use casework::request::{
-    is_code, ADDRESS_MAX_CHARS, ADULT_AGE, CODE_MAX_CHARS, GUARDIAN_AGE, NAME_MAX_CHARS,
+use casework::request::{ADULT_AGE, GUARDIAN_AGE};
+use casework::{
+    text_problems, ApplicantTexts, County, DocumentKind, FamilyTexts, TextProblem, VolunteerCodes,
 };
-use casework::{County, DocumentKind};
+use validator::Validate;
 
 /// The pages of an application, in order. Consents are each their own page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,7 +144,8 @@ pub struct ApplicationDraft {
 pub enum ApplyProblem {
     ChooseWho,
     EnterName,
-    NameTooLong,
+    /// Any typed text longer than its field holds.
+    TooLong,
     EnterIdNumber,
     IdNumberFormat,
     IdNumberChecksum,
@@ -206,19 +208,40 @@ impl Reader<'_> {
         });
     }
 
-    fn text(&mut self, name: &str, max: usize, missing: ApplyProblem) -> String {
-        let text = self.fields.get(name).unwrap_or("").trim().to_owned();
-        if text.is_empty() {
-            self.problem(name, missing);
-        } else if text.chars().count() > max {
-            self.problem(name, ApplyProblem::NameTooLong);
+    /// Puts the problems in the order of the fields on the page, as the error summary lists them.
+    fn in_form_order(&mut self, order: &[&str]) {
+        self.problems
+            .sort_by_key(|p| order.iter().position(|f| *f == p.field));
+    }
+
+    /// A field as typed, trimmed.
+    fn typed(&self, name: &str) -> &str {
+        self.fields.get(name).unwrap_or("").trim()
+    }
+
+    /// Takes the problems of typed texts (`casework::texts`): the form's field for each of the
+    /// texts' fields, and the page's own words for what is wrong.
+    fn texts(
+        &mut self,
+        result: Result<(), validator::ValidationErrors>,
+        order: &[&'static str],
+        form_field: impl Fn(&str) -> &'static str,
+        missing: impl Fn(&str) -> ApplyProblem,
+    ) {
+        for (field, problem) in text_problems(result, order) {
+            let page_problem = match problem {
+                TextProblem::Required => missing(field),
+                TextProblem::TooLong => ApplyProblem::TooLong,
+                TextProblem::Format => ApplyProblem::CodeFormat,
+            };
+            self.problem(form_field(field), page_problem);
         }
-        text
     }
 
     fn phone(&mut self, name: &str) -> String {
-        let text = self.text(name, 30, ApplyProblem::EnterPhone);
+        let text = self.typed(name).to_owned();
         if text.is_empty() {
+            self.problem(name, ApplyProblem::EnterPhone);
             return text;
         }
         match text.parse::<MobileNumber>() {
@@ -228,16 +251,6 @@ impl Reader<'_> {
                 text
             }
         }
-    }
-
-    fn code(&mut self, name: &str) -> String {
-        let text = self
-            .text(name, CODE_MAX_CHARS, ApplyProblem::EnterCode)
-            .to_ascii_uppercase();
-        if !text.is_empty() && !is_code(&text) {
-            self.problem(name, ApplyProblem::CodeFormat);
-        }
-        text
     }
 
     /// A yes/no consent: `Some(true)` agreed, `Some(false)` refused (and a problem).
@@ -541,15 +554,47 @@ fn consent_field(out: &mut Fields, answer: Option<bool>) {
 fn read_who(r: &mut Reader) -> Option<Who> {
     match r.fields.get(field::WHO) {
         Some(field::SELF) => Some(Who::Applicant),
-        Some(field::FAMILY) => Some(Who::Family {
-            name: r.text(field::FAMILY_NAME, NAME_MAX_CHARS, ApplyProblem::EnterName),
-            phone: r.phone(field::FAMILY_PHONE),
-            relation: r.text(field::FAMILY_RELATION, 20, ApplyProblem::EnterRelation),
-        }),
-        Some(field::VOLUNTEER) => Some(Who::Volunteer {
-            volunteer_code: r.code(field::VOLUNTEER_CODE),
-            event_code: r.code(field::EVENT_CODE),
-        }),
+        Some(field::FAMILY) => {
+            let texts = FamilyTexts {
+                name: r.typed(field::FAMILY_NAME),
+                relation: r.typed(field::FAMILY_RELATION),
+            };
+            let (name, relation) = (texts.name.to_owned(), texts.relation.to_owned());
+            r.texts(
+                texts.validate(),
+                FamilyTexts::FIELDS,
+                |f| match f {
+                    "name" => field::FAMILY_NAME,
+                    _ => field::FAMILY_RELATION,
+                },
+                |f| match f {
+                    "name" => ApplyProblem::EnterName,
+                    _ => ApplyProblem::EnterRelation,
+                },
+            );
+            Some(Who::Family {
+                name,
+                phone: r.phone(field::FAMILY_PHONE),
+                relation,
+            })
+        }
+        Some(field::VOLUNTEER) => {
+            let codes =
+                VolunteerCodes::new(r.typed(field::VOLUNTEER_CODE), r.typed(field::EVENT_CODE));
+            r.texts(
+                codes.validate(),
+                VolunteerCodes::FIELDS,
+                |f| match f {
+                    "volunteer_code" => field::VOLUNTEER_CODE,
+                    _ => field::EVENT_CODE,
+                },
+                |_| ApplyProblem::EnterCode,
+            );
+            Some(Who::Volunteer {
+                volunteer_code: codes.volunteer_code,
+                event_code: codes.event_code,
+            })
+        }
         _ => {
             r.problem(field::WHO, ApplyProblem::ChooseWho);
             None
@@ -558,9 +603,15 @@ fn read_who(r: &mut Reader) -> Option<Who> {
 }
 
 fn read_applicant(r: &mut Reader) -> ApplicantAnswers {
-    let name = r.text(field::NAME, NAME_MAX_CHARS, ApplyProblem::EnterName);
-    let id_text = r.text(field::ID_NUMBER, 30, ApplyProblem::EnterIdNumber);
+    let texts = ApplicantTexts {
+        name: r.typed(field::NAME),
+        address: r.typed(field::ADDRESS),
+    };
+    let (name, address) = (texts.name.to_owned(), texts.address.to_owned());
+    let text_result = texts.validate();
+    let id_text = r.typed(field::ID_NUMBER).to_owned();
     let id_number = if id_text.is_empty() {
+        r.problem(field::ID_NUMBER, ApplyProblem::EnterIdNumber);
         id_text
     } else {
         match id_text.parse::<IdNumber>() {
@@ -580,11 +631,25 @@ fn read_applicant(r: &mut Reader) -> ApplicantAnswers {
     if County::parse(&county).is_none() {
         r.problem(field::COUNTY, ApplyProblem::ChooseCounty);
     }
-    let address = r.text(
-        field::ADDRESS,
-        ADDRESS_MAX_CHARS,
-        ApplyProblem::EnterAddress,
+    r.texts(
+        text_result,
+        ApplicantTexts::FIELDS,
+        |f| match f {
+            "name" => field::NAME,
+            _ => field::ADDRESS,
+        },
+        |f| match f {
+            "name" => ApplyProblem::EnterName,
+            _ => ApplyProblem::EnterAddress,
+        },
     );
+    r.in_form_order(&[
+        field::NAME,
+        field::ID_NUMBER,
+        field::PHONE,
+        field::COUNTY,
+        field::ADDRESS,
+    ]);
     ApplicantAnswers {
         name,
         id_number,

@@ -118,7 +118,7 @@ fn problem_code(problem: ApplyProblem) -> &'static str {
     match problem {
         ApplyProblem::ChooseWho => "choose_who",
         ApplyProblem::EnterName => "enter_name",
-        ApplyProblem::NameTooLong => "name_too_long",
+        ApplyProblem::TooLong => "too_long",
         ApplyProblem::EnterIdNumber => "enter_id_number",
         ApplyProblem::IdNumberFormat => "id_number_format",
         ApplyProblem::IdNumberChecksum => "id_number_checksum",
@@ -141,7 +141,7 @@ pub fn problem_message(lang: Lang, problem: ApplyProblem) -> &'static str {
     match problem {
         ApplyProblem::ChooseWho => tr::apply_problem_choose_who(lang),
         ApplyProblem::EnterName => tr::apply_problem_enter_name(lang),
-        ApplyProblem::NameTooLong => tr::apply_problem_too_long(lang),
+        ApplyProblem::TooLong => tr::apply_problem_too_long(lang),
         ApplyProblem::EnterIdNumber => tr::apply_problem_enter_id_number(lang),
         ApplyProblem::IdNumberFormat => tr::input_error_id_format(lang),
         ApplyProblem::IdNumberChecksum => tr::input_error_id_checksum(lang),
