@@ -35,7 +35,8 @@ pub fn error_summary(lang: Lang, lines: Vec<SummaryLine>) -> impl IntoView {
 
 /// The same box for a page only the server renders, each line with its problem's code in
 /// `data-problem` for tests and monitoring. The self-check keeps [`error_summary`]: the forms
-/// bundle renders its pages too, and is at its size budget.
+/// bundle renders its pages too. Measured, one function with an optional code for every page put
+/// the forms bundle at 150.1 KiB (from 149.4), over its 150 KiB budget.
 pub fn coded_error_summary(lang: Lang, lines: Vec<(SummaryLine, String)>) -> impl IntoView {
     (!lines.is_empty()).then(|| {
         let count = lines.len();
