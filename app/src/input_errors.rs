@@ -32,6 +32,8 @@ pub fn application_error_message(lang: Lang, field: &str, code: &str) -> &'stati
         }
         "consent_required" => tr::input_error_consent_required(lang),
         "too_long" => tr::input_error_too_long(lang),
+        "unknown_value" if field.ends_with("_code") => tr::input_error_code_not_given(lang),
+        "not_on_event" => tr::input_error_not_on_event(lang),
         "invalid" | "not_a_boolean" | "format" => tr::input_error_invalid(lang),
         "key_reused" => tr::input_error_key_reused(lang),
         "unavailable" => tr::input_error_unavailable(lang),

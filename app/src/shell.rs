@@ -12,8 +12,8 @@ use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{
-    DashboardPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffLoginPage,
-    StaffWorkspacePage,
+    DashboardPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffEventsPage,
+    StaffLoginPage, StaffWorkspacePage,
 };
 use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=StaffWorkspacePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:reference") view=StaffCasePage/>
                     <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/events") view=StaffEventsPage/>
                     <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>
                 </Routes>

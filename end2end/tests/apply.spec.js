@@ -1,4 +1,4 @@
-import { test, expect, expectAccessible, expectFailedResponse } from './support.js';
+import { test, expect, expectAccessible, expectFailedResponse, planOutreachEvent } from './support.js';
 import { POLICY_EXAMPLE, RURAL_FAMILY, FIRE_TONIGHT, openCheck, answerCheck } from './households.js';
 
 const heading = (page) => page.getByRole('heading', { level: 1 });
@@ -181,11 +181,17 @@ test('a daughter applies for her family, and the applicant confirms', async ({ p
   await submitAndConfirm(page);
 });
 
-test('a volunteer helps a family whose home burnt down tonight', async ({ page }) => {
+test('a volunteer helps a family whose home burnt down tonight', async ({ page, secondPhone }) => {
+  // The supervisor planned the event with this volunteer on it.
+  const { volunteerCode, eventCode } = await planOutreachEvent(secondPhone);
   await startFromCheck(page, FIRE_TONIGHT);
   await page.getByRole('radio', { name: /^志愿者帮助填写/ }).check();
-  await page.getByLabel('志愿者编号').fill('v-1024');
-  await page.getByLabel('活动编号').fill('RC-2026-11');
+  await page.getByLabel('志愿者编号').fill(volunteerCode.toLowerCase());
+  // A code nobody gave out is said beside its field at once.
+  await page.getByLabel('活动编号').fill('E-2026-9999');
+  await saveAndContinue(page);
+  await expect(page.locator('[data-problem="unknown_event"]')).toBeVisible();
+  await page.getByLabel('活动编号').fill(eventCode);
   await saveAndContinue(page);
   await fillApplicant(page, '王五');
   await expect(page.getByText(/提交后 2 小时内先给予救助/)).toBeVisible();
@@ -198,7 +204,7 @@ test('a volunteer helps a family whose home burnt down tonight', async ({ page }
   await page.getByLabel('申请人请写下自己的姓名').fill('王五');
   await page.getByRole('radio', { name: '同意', exact: true }).check();
   await saveAndContinue(page);
-  await expect(page.getByText('志愿者 V-1024 在活动 RC-2026-11 帮助填写')).toBeVisible();
+  await expect(page.getByText(`志愿者 ${volunteerCode} 在活动 ${eventCode} 帮助填写`)).toBeVisible();
   await submitAndConfirm(page);
   await expect(page.getByText(/您报告了急难情况：最晚 \d{2}:\d{2}/)).toBeVisible();
 });

@@ -125,3 +125,27 @@ export async function smsTo(phone) {
   if (!response.ok) throw new Error(`the SMS sink answered ${response.status}`);
   return (await response.json()).map((message) => message.text);
 }
+
+/**
+ * Plans an outreach event as e2e.supervisor on `phone` (a page of its own, such as the
+ * `secondPhone` fixture), with e2e.volunteer on it: what a volunteer's form needs,
+ * { volunteerCode, eventCode }. The events page is checked with axe on the way.
+ */
+export async function planOutreachEvent(phone) {
+  await signIn(phone, 'e2e.supervisor');
+  await phone.getByRole('link', { name: '外出宣讲活动和志愿者' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('外出宣讲活动');
+  await expectAccessible(phone);
+  await phone.getByLabel('地点').fill('李营街道前营村村委会');
+  const day = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await phone.getByLabel('日期').fill(day);
+  const volunteer = phone.getByRole('checkbox', { name: /^测试volunteer（V-\d+）$/ });
+  // The badge code, as the form shows it beside the name.
+  const volunteerCode = (await phone.locator('label', { hasText: '测试volunteer' }).innerText()).match(/V-\d+/)[0];
+  await volunteer.check();
+  await phone.getByRole('button', { name: '建好活动' }).click();
+  await expect(phone.locator('[data-notice="event_created"]')).toBeVisible();
+  await expectAccessible(phone);
+  const eventCode = new URL(phone.url()).searchParams.get('created');
+  return { volunteerCode, eventCode };
+}

@@ -8,7 +8,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::apply::{
-    ApplicationDraft, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt, UploadProblem,
+    ApplicationDraft, ApplyFieldProblem, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt,
+    UploadProblem, Who,
 };
 use casework::DocumentKind;
 use casework::IdempotencyKey;
@@ -204,7 +205,18 @@ pub async fn answer(
     if step == ApplyStep::Check {
         return submit(&state, &token, draft, client, request).await;
     }
-    match draft.apply(step, &fields) {
+    let answered = match draft.apply(step, &fields) {
+        Ok(()) => match code_problems(&state, step, &draft).await {
+            Ok(problems) if problems.is_empty() => Ok(()),
+            Ok(problems) => Err(problems),
+            Err(e) => {
+                tracing::error!(error = %e, "could not check a volunteer's codes");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
+        Err(problems) => Err(problems),
+    };
+    match answered {
         Ok(()) => match save(&state, &token, &draft).await {
             Ok(()) => see_other(&token, draft.next_after(step)),
             Err(response) => response,
@@ -216,6 +228,32 @@ pub async fn answer(
             render(&state, request, data).await
         }
     }
+}
+
+/// On the who page, a volunteer's codes are checked against the outreach events at once, so a
+/// mistyped code is said beside its field, not at the end.
+async fn code_problems(
+    state: &AppState,
+    step: ApplyStep,
+    draft: &ApplicationDraft,
+) -> Result<Vec<ApplyFieldProblem>, store::StoreError> {
+    let (
+        ApplyStep::Who,
+        Some(Who::Volunteer {
+            volunteer_code,
+            event_code,
+        }),
+    ) = (step, &draft.who)
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(state
+        .store
+        .outreach_problems(volunteer_code, event_code)
+        .await?
+        .iter()
+        .map(ApplyFieldProblem::of_codes)
+        .collect())
 }
 
 async fn submit(
@@ -238,8 +276,12 @@ async fn submit(
     {
         Ok(Submitted::New(receipt) | Submitted::Replayed(receipt)) => receipt,
         Err(SubmitFailure::Invalid(problems)) => {
-            // Each page checked its own answers; this is a draft from before a rule changed.
+            // Each page checked its own answers; this is a draft from before a rule changed, or
+            // a volunteer taken off the event since: back to the page to answer again.
             tracing::warn!(?problems, "a finished draft failed the application checks");
+            if problems.iter().any(|p| p.field.starts_with("submitted_by")) {
+                return see_other(token, ApplyStep::Who);
+            }
             return see_other(token, draft.first_unanswered());
         }
         Err(SubmitFailure::Limited(refused)) => {

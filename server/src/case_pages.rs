@@ -213,7 +213,7 @@ fn done_redirect(reference: &str, done: &str) -> Response {
 }
 
 /// The signed-in member of staff, or the answer for anyone else.
-async fn signed_in(state: &AppState, session: &Session) -> Result<StaffUser, Response> {
+pub(crate) async fn signed_in(state: &AppState, session: &Session) -> Result<StaffUser, Response> {
     match app::staff::session::current_staff(session, &state.store).await {
         Ok(Some(staff)) => Ok(staff),
         Ok(None) => Err(Redirect::to("/staff/login").into_response()),

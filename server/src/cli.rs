@@ -215,6 +215,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 user.role,
                 user.county.chinese_name()
             );
+            if user.role == Role::Volunteer {
+                println!(
+                    "The code for the volunteer's badge: {}",
+                    store::staff::volunteer_code(user.id)
+                );
+            }
             Ok(())
         }
         Command::SeedDemo => seed_demo(&config).await,

@@ -33,7 +33,10 @@ pub const STAFF_PAGES: &str = "/staff";
 /// Whether the server prepares the page at `path` in a handler of its own (reading the draft,
 /// the case or the session first), so the Leptos route list leaves it alone.
 pub fn prepared_by_the_server(path: &str) -> bool {
-    path.starts_with(DRAFT_PAGES) || path.starts_with(CASE_PAGES) || path.starts_with(TRACK_PAGES)
+    path.starts_with(DRAFT_PAGES)
+        || path.starts_with(CASE_PAGES)
+        || path.starts_with(TRACK_PAGES)
+        || path == app::staff::EVENTS_PAGE
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
@@ -47,6 +50,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/apply/start", post(crate::apply_pages::start))
         .route("/track", post(crate::track_page::lookup))
         .route("/staff/cases/{reference}", get(crate::case_pages::show))
+        .route(
+            app::staff::EVENTS_PAGE,
+            get(crate::outreach_pages::show).post(crate::outreach_pages::create),
+        )
         .route("/staff/cases/{reference}/act", post(crate::case_pages::act))
         .route(
             "/staff/cases/{reference}/message",

@@ -1,10 +1,11 @@
 //! Submitting an application (POLICY.md §4 and §6): the one path the public API and the
 //! application pages take, and that every later way in (the outreach sync) takes too. The body is
 //! read with the casework reader; a repeat of an idempotency key with the same body answers its
-//! first receipt and is not counted against any limit; anything new is counted against the
-//! caller and the applicant's phone before it is stored, and given back when nothing was stored.
+//! first receipt and is not counted against any limit; anything new has a volunteer's codes
+//! checked against the outreach events, and is counted against the caller and the applicant's
+//! phone before it is stored, and given back when nothing was stored.
 
-use casework::{fingerprint, read_application, Actor, FieldProblem, IdempotencyKey};
+use casework::{fingerprint, read_application, Actor, FieldProblem, IdempotencyKey, SubmittedBy};
 use serde_json::Value;
 use store::applications::{SubmitError, Submitted};
 use store::{DraftToken, StoreError};
@@ -82,6 +83,20 @@ pub async fn submit(
             Source::Request => Ok(Submitted::Replayed(receipt)),
             Source::Draft(_) => Ok(store().await?),
         };
+    }
+    // A volunteer's codes must be ones the bureau gave out, the volunteer on the event.
+    if let SubmittedBy::Volunteer {
+        volunteer_code,
+        event_code,
+    } = &application.submitted_by
+    {
+        let problems = state
+            .store
+            .outreach_problems(volunteer_code, event_code)
+            .await?;
+        if !problems.is_empty() {
+            return Err(SubmitFailure::Invalid(problems));
+        }
     }
     let phone = state.store.phone_index(&application.applicant.phone);
     let admission = state

@@ -14,6 +14,7 @@ pub mod error;
 mod file_deletions;
 pub mod one_time_codes;
 pub mod outbox;
+pub mod outreach;
 pub mod policy_edits;
 pub mod rate_limits;
 pub mod sealed;

@@ -232,6 +232,11 @@ fn row_to_user(row: &sqlx::any::AnyRow) -> Result<StaffUser, StoreError> {
     })
 }
 
+/// The badge code of a volunteer account (the migration gives older accounts the same).
+pub fn volunteer_code(id: i64) -> String {
+    format!("V-{id:05}")
+}
+
 const USER_COLUMNS: &str = "id, username, display_name, role, county";
 
 impl Store {
@@ -269,6 +274,15 @@ impl Store {
         .await
         .map_err(StoreError::from)?;
         let user = row_to_user(&row)?;
+        if user.role == Role::Volunteer {
+            // The code on the volunteer's badge, which their applications carry.
+            sqlx::query("UPDATE staff_users SET volunteer_code = $1 WHERE id = $2")
+                .bind(volunteer_code(user.id))
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
+        }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(user)
     }

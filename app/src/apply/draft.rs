@@ -143,6 +143,12 @@ pub struct ApplicationDraft {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ApplyProblem {
     ChooseWho,
+    /// A volunteer code the bureau never gave out.
+    UnknownVolunteer,
+    /// An event code of no outreach event.
+    UnknownEvent,
+    /// A volunteer who is not on the event.
+    NotOnEvent,
     EnterName,
     /// Any typed text longer than its field holds.
     TooLong,
@@ -167,6 +173,27 @@ pub enum ApplyProblem {
 pub struct ApplyFieldProblem {
     pub field: String,
     pub problem: ApplyProblem,
+}
+
+impl ApplyFieldProblem {
+    /// A problem the store found with a volunteer's or an event's code
+    /// (`store::Store::outreach_problems`), beside its field on the who page.
+    pub fn of_codes(problem: &casework::FieldProblem) -> ApplyFieldProblem {
+        let event = problem.field.ends_with("event_code");
+        ApplyFieldProblem {
+            field: if event {
+                field::EVENT_CODE
+            } else {
+                field::VOLUNTEER_CODE
+            }
+            .to_owned(),
+            problem: match (problem.code, event) {
+                ("not_on_event", _) => ApplyProblem::NotOnEvent,
+                (_, true) => ApplyProblem::UnknownEvent,
+                (_, false) => ApplyProblem::UnknownVolunteer,
+            },
+        }
+    }
 }
 
 pub mod field {

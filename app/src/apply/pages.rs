@@ -117,6 +117,9 @@ pub fn title(lang: Lang, step: ApplyStep) -> &'static str {
 fn problem_code(problem: ApplyProblem) -> &'static str {
     match problem {
         ApplyProblem::ChooseWho => "choose_who",
+        ApplyProblem::UnknownVolunteer => "unknown_volunteer",
+        ApplyProblem::UnknownEvent => "unknown_event",
+        ApplyProblem::NotOnEvent => "not_on_event",
         ApplyProblem::EnterName => "enter_name",
         ApplyProblem::TooLong => "too_long",
         ApplyProblem::EnterIdNumber => "enter_id_number",
@@ -140,6 +143,9 @@ fn problem_code(problem: ApplyProblem) -> &'static str {
 pub fn problem_message(lang: Lang, problem: ApplyProblem) -> &'static str {
     match problem {
         ApplyProblem::ChooseWho => tr::apply_problem_choose_who(lang),
+        ApplyProblem::UnknownVolunteer => tr::apply_problem_unknown_volunteer(lang),
+        ApplyProblem::UnknownEvent => tr::apply_problem_unknown_event(lang),
+        ApplyProblem::NotOnEvent => tr::apply_problem_not_on_event(lang),
         ApplyProblem::EnterName => tr::apply_problem_enter_name(lang),
         ApplyProblem::TooLong => tr::apply_problem_too_long(lang),
         ApplyProblem::EnterIdNumber => tr::apply_problem_enter_id_number(lang),

@@ -2,6 +2,7 @@
 
 mod case_page;
 mod dashboard;
+mod events;
 mod login;
 mod policy_editor;
 mod queue;
@@ -15,6 +16,9 @@ pub use case_page::{
     CaseProblem, Refused, StaffCasePage, Submitter,
 };
 pub use dashboard::DashboardPage;
+pub use events::{
+    event_field, EventLine, EventRefused, EventsPage, StaffEventsPage, VolunteerPart, EVENTS_PAGE,
+};
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
 pub use workspace::StaffWorkspacePage;

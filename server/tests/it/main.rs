@@ -18,6 +18,7 @@ mod handbook;
 mod handbook_instances;
 mod limits;
 mod outbox_instances;
+mod outreach;
 mod policy_editor;
 mod self_check;
 mod sms_webhook;

@@ -18,12 +18,13 @@ use time::OffsetDateTime;
 // The casework types cases are kept with, where callers of the store expect them.
 pub use act::{ActError, CaseStep, WithdrawError, APPLICANT_ACTOR, WITHDRAW_REASON_MAX_CHARS};
 pub use advances::{advance_cap_yuan, case_assessment, AdvanceRecord};
+pub(crate) use case::{state_column, timestamp};
 pub use case::{CaseEvent, CaseKey, CaseMessage, CaseView};
 pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
     MESSAGE_MAX_CHARS,
 };
-use casework::{AccessCode, IdempotencyKey, NewApplication, Receipt, Reference};
+use casework::{AccessCode, IdempotencyKey, NewApplication, Receipt, Reference, SubmittedBy};
 pub use dashboard::{Compliance, Dashboard, DashboardError, Figures, Period};
 pub(crate) use names::name_index_under;
 pub use names::normalise_name;
@@ -206,12 +207,22 @@ impl Store {
         };
         let response =
             serde_json::to_string(&receipt).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // A volunteer's and an event's codes name no resident: kept plain, so the volunteer's
+        // workspace and the event's count can find them.
+        let volunteer_codes = match &application.submitted_by {
+            SubmittedBy::Volunteer {
+                volunteer_code,
+                event_code,
+            } => Some((volunteer_code.as_str(), event_code.as_str())),
+            _ => None,
+        };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO applications (reference, access_code_hash, idempotency_key, request_hash, \
              response_sealed, county, applicant_name_sealed, id_number_sealed, id_number_index, phone_sealed, \
              address_sealed, submitted_by, submitted_by_detail_sealed, household_sealed, programmes, \
-             emergency_kind, emergency_urgency, advance_due_at, status, submitted_at, name_index) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+             emergency_kind, emergency_urgency, advance_due_at, status, submitted_at, name_index, \
+             volunteer_code, event_code) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
              RETURNING id",
         )
         .bind(reference.as_str())
@@ -235,6 +246,8 @@ impl Store {
         .bind(SUBMITTED)
         .bind(submitted_at)
         .bind(self.name_index(&applicant.name))
+        .bind(volunteer_codes.map(|(volunteer, _)| volunteer))
+        .bind(volunteer_codes.map(|(_, event)| event))
         .fetch_one(&mut *tx)
         .await?;
         self.index_application_phones(&mut tx, id, application)
