@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use app::apply::{
     ApplicationDraft, ApplyFieldProblem, ApplyPageData, ApplyStep, SubmitLimit, SubmittedReceipt,
-    UploadProblem, Who,
+    UploadProblem, Who, ACCESS_CODE_SHOWN_MINUTES,
 };
 use casework::DocumentKind;
 use casework::IdempotencyKey;
@@ -57,12 +57,21 @@ pub async fn show(
     Path((token, step)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let Some((token, draft)) = load(&state, &token).await else {
+    let Some((token, mut draft)) = load(&state, &token).await else {
         return not_found(&state, request).await;
     };
     let Some(step) = ApplyStep::parse(&step) else {
         return not_found(&state, request).await;
     };
+    // The access code leaves the draft once its time on the page is over.
+    let now = state.store.clock().now().unix_timestamp();
+    if let Some(receipt) = draft.submitted.as_mut() {
+        if receipt.forget_code_after(now) {
+            if let Err(response) = save(&state, &token, &draft).await {
+                return response;
+            }
+        }
+    }
     // A page whose earlier pages are unanswered, or any page after sending, leads on.
     let allowed = draft.first_unanswered();
     if step > allowed || (draft.submitted.is_some() && step != ApplyStep::Done) {
@@ -296,10 +305,12 @@ async fn submit(
             return response;
         }
     };
+    let now = state.store.clock().now().unix_timestamp();
     draft.submitted = Some(SubmittedReceipt {
         reference: receipt.reference.as_str().to_owned(),
         access_code: receipt.access_code.as_str().to_owned(),
         advance_due_at: receipt.advance_due_at.map(|t| t.unix_timestamp()),
+        code_shown_until: Some(now + ACCESS_CODE_SHOWN_MINUTES * 60),
     });
     // The application is stored whatever happens next; the draft only remembers the receipt for
     // the confirmation page, and submitting again replays the same receipt.

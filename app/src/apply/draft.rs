@@ -119,9 +119,31 @@ pub struct ConsentAnswers {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmittedReceipt {
     pub reference: String,
+    /// Empty once [`ACCESS_CODE_SHOWN_MINUTES`] have passed: the draft forgets it.
     pub access_code: String,
     /// Unix seconds.
     pub advance_due_at: Option<i64>,
+    /// Until when (unix seconds) the confirmation page shows the access code; a draft sent
+    /// before this was recorded shows it no more.
+    #[serde(default)]
+    pub code_shown_until: Option<i64>,
+}
+
+/// How long after sending the confirmation page shows the access code. On a phone passed
+/// between residents (a volunteer's, a relative's) the page stays in the history; the applicant
+/// gets the code by SMS as well, so the page need not keep it.
+pub const ACCESS_CODE_SHOWN_MINUTES: i64 = 10;
+
+impl SubmittedReceipt {
+    /// Forgets the access code once its time on the page is over; whether it did.
+    pub fn forget_code_after(&mut self, now_unix: i64) -> bool {
+        let over = self.code_shown_until.is_none_or(|until| now_unix > until);
+        if over && !self.access_code.is_empty() {
+            self.access_code.clear();
+            return true;
+        }
+        false
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,7 @@ use leptos_meta::Title;
 
 pub use draft::{
     field, ApplicantAnswers, ApplicationDraft, ApplyFieldProblem, ApplyProblem, ApplyStep,
-    SubmittedReceipt, Who,
+    SubmittedReceipt, Who, ACCESS_CODE_SHOWN_MINUTES,
 };
 pub use pages::{
     document_label, upload_problem_code, upload_problem_message, ApplyPageData, SubmitLimit,

@@ -706,8 +706,16 @@ fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
             <h1 id="apply-heading" tabindex="-1">{tr::apply_done_title(lang)}</h1>
             <p>{tr::apply_done_reference_label(lang)}</p>
             <p class="reference" id="reference">{reference}</p>
-            <p>{tr::apply_done_code_label(lang)}</p>
-            <p class="reference" id="access-code">{code}</p>
+            {if code.is_empty() {
+                view! {
+                    <p data-notice="code_sent">{tr::apply_done_code_sent(lang, super::draft::ACCESS_CODE_SHOWN_MINUTES)}</p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>{tr::apply_done_code_label(lang)}</p>
+                    <p class="reference" id="access-code">{code}</p>
+                }.into_any()
+            }}
         </div>
         <p>{tr::apply_done_keep(lang)}</p>
         {advance.map(|t| view! {

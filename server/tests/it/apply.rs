@@ -102,6 +102,19 @@ async fn a_self_application_goes_from_the_self_check_to_a_receipt(db: TestDataba
     let references = server.store.application_references().await.expect("list");
     assert_eq!(references.len(), 1);
     assert!(page.contains(&references[0]));
+    assert!(
+        page.contains("id=\"access-code\""),
+        "the access code, to write down"
+    );
+
+    // On a phone passed to the next resident, the page no longer shows the access code.
+    server.clock.advance(time::Duration::minutes(
+        app::apply::ACCESS_CODE_SHOWN_MINUTES + 1,
+    ));
+    let later = server.get(&done).await.text().await.expect("page");
+    assert!(later.contains(&references[0]), "the reference stays");
+    assert!(!later.contains("id=\"access-code\""));
+    assert!(later.contains("data-notice=\"code_sent\""));
 
     // Sending again (a double tap, a reload) stores nothing new and shows the same receipt.
     let again = post(&server, &check, &[]).await;
