@@ -19,6 +19,8 @@ pub const PLACE_MAX_CHARS: usize = 100;
 pub const RECORD_BACK_DAYS: i64 = 30;
 /// How far ahead an event may be planned, in days.
 pub const PLAN_AHEAD_DAYS: i64 = 366;
+/// The most events a page lists (the newest days).
+pub const EVENTS_LISTED: i64 = 200;
 
 /// A volunteer account as an event lists it: no contact details, only the name and the badge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,64 +216,74 @@ impl Store {
         })
     }
 
-    /// The events of the member of staff's county, newest day first (a volunteer: those they
-    /// are on).
+    /// The events of the member of staff's county, newest day first, at most
+    /// [`EVENTS_LISTED`] (a volunteer: those they are on). Three queries whatever the count: the
+    /// events, their volunteers, and their applications counted.
     pub async fn outreach_events(
         &self,
         staff: &StaffUser,
     ) -> Result<Vec<OutreachEvent>, StoreError> {
-        let rows = match staff.role {
+        // The events in question, as the subquery each of the three reads ($1, $2).
+        let chosen = match staff.role {
             Role::Volunteer => {
-                sqlx::query(
-                    "SELECT e.id, e.code, e.county, e.place, e.held_on FROM outreach_events e \
-                     JOIN outreach_event_volunteers v ON v.event_id = e.id \
-                     WHERE v.volunteer_id = $1 ORDER BY e.held_on DESC, e.id DESC",
-                )
-                .bind(staff.id)
-                .fetch_all(self.pool())
-                .await?
+                "SELECT e.id FROM outreach_events e JOIN outreach_event_volunteers v \
+                 ON v.event_id = e.id WHERE v.volunteer_id = $1 \
+                 ORDER BY e.held_on DESC, e.id DESC LIMIT $2"
             }
             _ => {
-                sqlx::query(
-                    "SELECT id, code, county, place, held_on FROM outreach_events \
-                     WHERE county = $1 ORDER BY held_on DESC, id DESC",
-                )
-                .bind(staff.county.id())
-                .fetch_all(self.pool())
-                .await?
+                "SELECT id FROM outreach_events WHERE county = $1 \
+                 ORDER BY held_on DESC, id DESC LIMIT $2"
             }
         };
+        let events_sql = format!(
+            "SELECT id, code, county, place, held_on FROM outreach_events \
+             WHERE id IN (SELECT id FROM ({chosen}) chosen) ORDER BY held_on DESC, id DESC"
+        );
+        let volunteers_sql = format!(
+            "SELECT v.event_id, s.id, s.display_name, s.volunteer_code FROM staff_users s \
+             JOIN outreach_event_volunteers v ON v.volunteer_id = s.id \
+             WHERE v.event_id IN (SELECT id FROM ({chosen}) chosen) ORDER BY s.display_name, s.id"
+        );
+        let counts_sql = format!(
+            "SELECT e.id, COUNT(a.id) AS applications FROM outreach_events e \
+             LEFT JOIN applications a ON a.event_code = e.code \
+             WHERE e.id IN (SELECT id FROM ({chosen}) chosen) GROUP BY e.id"
+        );
+        let rows = bound(sqlx::query(&events_sql), staff)
+            .fetch_all(self.pool())
+            .await?;
+        let volunteers = bound(sqlx::query(&volunteers_sql), staff)
+            .fetch_all(self.pool())
+            .await?;
+        let counts = bound(sqlx::query(&counts_sql), staff)
+            .fetch_all(self.pool())
+            .await?;
         let mut events = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.try_get("id")?;
-            let code: String = row.try_get("code")?;
-            let volunteers = sqlx::query(
-                "SELECT s.id, s.display_name, s.volunteer_code FROM staff_users s \
-                 JOIN outreach_event_volunteers v ON v.volunteer_id = s.id \
-                 WHERE v.event_id = $1 ORDER BY s.display_name, s.id",
-            )
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(volunteer_of)
-            .collect::<Result<Vec<_>, _>>()?;
-            let applications: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE event_code = $1")
-                    .bind(&code)
-                    .fetch_one(self.pool())
-                    .await?;
+            let mut on_event = Vec::new();
+            for volunteer in &volunteers {
+                if volunteer.try_get::<i64, _>("event_id")? == id {
+                    on_event.push(volunteer_of(volunteer)?);
+                }
+            }
+            let mut applications = 0i64;
+            for count in &counts {
+                if count.try_get::<i64, _>("id")? == id {
+                    applications = count.try_get("applications")?;
+                }
+            }
             let county: String = row.try_get("county")?;
             let held_on: String = row.try_get("held_on")?;
             events.push(OutreachEvent {
                 id,
-                code,
+                code: row.try_get("code")?,
                 county: county
                     .parse()
                     .map_err(|e: casework::UnknownCounty| StoreError::Corrupt(e.to_string()))?,
                 place: row.try_get("place")?,
                 held_on: parse_day(&held_on)?,
-                volunteers,
+                volunteers: on_event,
                 applications: applications as u64,
             });
         }
@@ -368,6 +380,18 @@ impl Store {
             .collect(),
         })
     }
+}
+
+/// Binds the subquery's parameters of [`Store::outreach_events`]: whose events, and how many.
+fn bound<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    staff: &StaffUser,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match staff.role {
+        Role::Volunteer => query.bind(staff.id),
+        _ => query.bind(staff.county.id()),
+    }
+    .bind(EVENTS_LISTED)
 }
 
 fn volunteer_of(row: &sqlx::any::AnyRow) -> Result<Volunteer, StoreError> {

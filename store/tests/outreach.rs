@@ -184,6 +184,45 @@ async fn events_are_created_with_the_countys_volunteers_and_checked(db: TestData
         .expect("overview")
         .expect("a volunteer");
     assert!(theirs.events.is_empty() && theirs.sent.is_empty());
+
+    // A second event, later: the county's list has both, newest day first, each with its own
+    // volunteers and count.
+    let later = store
+        .create_outreach_event(
+            &supervisor,
+            &NewEvent {
+                place: "唐口街道".to_owned(),
+                held_on: time::macros::date!(2027 - 01 - 10),
+                volunteers: vec![other.id, volunteer.id],
+            },
+        )
+        .await
+        .expect("created");
+    let listed = store.outreach_events(&supervisor).await.expect("events");
+    let summary: Vec<(String, usize, u64)> = listed
+        .iter()
+        .map(|e| (e.code.clone(), e.volunteers.len(), e.applications))
+        .collect();
+    assert_eq!(
+        summary,
+        [(later.code.clone(), 2, 0), (event.code.clone(), 1, 1)]
+    );
+    assert_eq!(
+        store
+            .outreach_events(&other)
+            .await
+            .expect("events")
+            .iter()
+            .map(|e| e.code.clone())
+            .collect::<Vec<_>>(),
+        [later.code.clone()],
+        "a volunteer sees the events they are on"
+    );
+    assert!(store
+        .outreach_events(&elsewhere)
+        .await
+        .expect("events")
+        .is_empty());
 }
 on_both_databases!(
     events_sqlite,

@@ -9,17 +9,7 @@ use store::Clock;
 use crate::common::{full_example, TestServer};
 
 async fn submit(server: &TestServer, key: Option<&str>, body: &Value) -> (u16, Value) {
-    let mut request = server
-        .client
-        .post(server.url("/api/v1/applications"))
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if let Some(key) = key {
-        request = request.header("idempotency-key", key);
-    }
-    let response = request.send().await.expect("POST");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    server.post_application(key, body).await
 }
 
 const KEY: &str = "6f9619ff-8b86-4011-b42d-00c04fc964ff";

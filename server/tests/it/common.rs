@@ -216,6 +216,31 @@ impl TestServer {
         request.send().await.expect("POST")
     }
 
+    /// Sends an application to `POST /api/v1/applications` (with this idempotency key, if any):
+    /// the status and the JSON answer.
+    pub async fn post_application(&self, key: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(self.url("/api/v1/applications"))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.send().await.expect("POST");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A page as a signed-in member of staff gets it, as text.
+    pub async fn staff_page(&self, path: &str, cookie: &str) -> String {
+        self.get_with_cookie(path, cookie)
+            .await
+            .text()
+            .await
+            .expect("a page")
+    }
+
     /// Creates a staff account, signs it in, and returns the session cookie (`name=value`).
     pub async fn staff_session(&self, username: &str, role: Role, county: County) -> String {
         self.create_staff(username, role, county).await;

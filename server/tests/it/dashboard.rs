@@ -24,16 +24,7 @@ fn application(county: &str, urgency: Option<&str>) -> Value {
 }
 
 async fn submit(server: &TestServer, key: &str, body: &Value) {
-    let response = server
-        .client
-        .post(server.url("/api/v1/applications"))
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), 201);
+    assert_eq!(server.post_application(Some(key), body).await.0, 201);
 }
 
 async fn audit_entries(server: &TestServer) -> u64 {

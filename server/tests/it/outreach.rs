@@ -4,26 +4,12 @@
 //! what they sent, with no resident's data.
 
 use casework::County;
-use serde_json::{json, Value};
+use serde_json::json;
 use store::on_both_databases;
 use store::staff::Role;
 use store::testing::TestDatabase;
 
 use crate::common::{self, TestServer};
-
-async fn submit(server: &TestServer, key: &str, body: &Value) -> (u16, Value) {
-    let response = server
-        .client
-        .post(server.url("/api/v1/applications"))
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = html.find(start)? + start.len();
@@ -46,12 +32,7 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
         .create_staff("vol.q", Role::Volunteer, County::Qufu)
         .await;
 
-    let page = server
-        .get_with_cookie("/staff/events", &supervisor)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = server.staff_page("/staff/events", &supervisor).await;
     assert!(page.contains("data-total=\"0\""), "no events yet");
     let volunteer_id = between(&page, "name=\"volunteer\" value=\"", "\"")
         .expect("the county's volunteer in the form")
@@ -102,12 +83,7 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
         .expect("the new code")
         .to_owned();
     assert!(code.starts_with("E-2027-"), "{code}");
-    let page = server
-        .get_with_cookie(&back, &supervisor)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = server.staff_page(&back, &supervisor).await;
     assert!(page.contains("data-notice=\"event_created\"") && page.contains(&code));
     assert!(page.contains(&format!("data-event=\"{code}\"")));
 
@@ -126,12 +102,7 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
     assert_eq!(denied.status(), 403);
 
     // The volunteer finds their badge code and the event.
-    let mine = server
-        .get_with_cookie("/staff/events", &volunteer)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = server.staff_page("/staff/events", &volunteer).await;
     let badge = between(&mine, "data-volunteer-code=\"", "\"")
         .expect("the badge code")
         .to_owned();
@@ -143,36 +114,30 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
     let mut body = common::full_example();
     body["submitted_by"] = json!({"type":"volunteer","volunteer_code":"V-99999","event_code":code});
     body["consents"]["applicant_confirmed"] = json!(true);
-    let (status, answer) = submit(&server, "6f9619ff-8b86-4011-b42d-00c04fc96401", &body).await;
+    let (status, answer) = server
+        .post_application(Some("6f9619ff-8b86-4011-b42d-00c04fc96401"), &body)
+        .await;
     assert_eq!(status, 422, "{answer}");
     assert_eq!(answer["errors"][0]["field"], "submitted_by.volunteer_code");
     assert_eq!(answer["errors"][0]["code"], "unknown_value");
     body["submitted_by"]["volunteer_code"] = json!(badge.to_lowercase());
-    let (status, receipt) = submit(&server, "6f9619ff-8b86-4011-b42d-00c04fc96402", &body).await;
+    let (status, receipt) = server
+        .post_application(Some("6f9619ff-8b86-4011-b42d-00c04fc96402"), &body)
+        .await;
     assert_eq!(status, 201, "{receipt}");
     let reference = receipt["reference"]
         .as_str()
         .expect("a reference")
         .to_owned();
 
-    let mine = server
-        .get_with_cookie("/staff/events", &volunteer)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = server.staff_page("/staff/events", &volunteer).await;
     assert!(mine.contains("data-sent=\"1\""));
     assert!(mine.contains(&format!("data-reference=\"{reference}\"")));
     assert!(
         !mine.contains("张三") && !mine.contains("13800138000"),
         "no resident's data on the volunteer's page"
     );
-    let theirs = server
-        .get_with_cookie("/staff/events", &supervisor)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let theirs = server.staff_page("/staff/events", &supervisor).await;
     assert!(theirs.contains("data-applications=\"1\""));
 }
 on_both_databases!(
