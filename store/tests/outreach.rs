@@ -215,7 +215,7 @@ async fn events_are_created_with_the_countys_volunteers_and_checked(db: TestData
             .iter()
             .map(|e| e.code.clone())
             .collect::<Vec<_>>(),
-        [later.code.clone()],
+        [later.code.as_str()],
         "a volunteer sees the events they are on"
     );
     assert!(store
