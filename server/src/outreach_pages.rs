@@ -52,7 +52,13 @@ pub async fn create(State(state): State<AppState>, session: Session, request: Re
     for value in fields.all(event_field::VOLUNTEER) {
         match value.trim().parse::<i64>() {
             Ok(id) => chosen.push(id),
-            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+            // Only a tampered form sends anything but the ids it lists.
+            Err(_) => {
+                return crate::middleware::errors::error_page_response(
+                    StatusCode::BAD_REQUEST,
+                    app::error_pages::ErrorPage::BadRequest,
+                )
+            }
         }
     }
     let typed = |problems: Vec<String>| EventRefused {
@@ -164,6 +170,9 @@ async fn prepare(
         },
         _ => (state.store.outreach_events(staff).await?, None),
     };
+    // The notice names only an event this member of staff can see: a link with any other code
+    // says nothing.
+    let created = created.filter(|code| events.iter().any(|e| e.code == *code));
     Ok(EventsPage {
         county: staff.county.id().to_owned(),
         may_create,

@@ -85,6 +85,11 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
     assert!(code.starts_with("E-2027-"), "{code}");
     let page = server.staff_page(&back, &supervisor).await;
     assert!(page.contains("data-notice=\"event_created\"") && page.contains(&code));
+    // A link naming any other code shows no notice.
+    let forged = server
+        .staff_page("/staff/events?created=E-2026-9999", &supervisor)
+        .await;
+    assert!(!forged.contains("data-notice=\"event_created\""));
     assert!(page.contains(&format!("data-event=\"{code}\"")));
 
     // Only supervisors and administrators create events.
