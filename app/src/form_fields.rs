@@ -61,7 +61,7 @@ pub enum NumberKind {
 }
 
 /// The hint and problem lines under a label, and the ids an input names in `aria-describedby`.
-fn hint_and_problem(
+pub(crate) fn hint_and_problem(
     lang: Lang,
     id: &str,
     hint: Option<&'static str>,

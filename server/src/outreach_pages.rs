@@ -42,12 +42,7 @@ pub async fn create(State(state): State<AppState>, session: Session, request: Re
     let request = Request::from_parts(parts, axum::body::Body::empty());
     let place = fields.text(event_field::PLACE);
     let held_on = fields.text(event_field::HELD_ON);
-    let mut problems = Vec::new();
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(held_on.trim(), &format).ok();
-    if day.is_none() {
-        problems.push("day_invalid".to_owned());
-    }
     let mut chosen = Vec::new();
     for value in fields.all(event_field::VOLUNTEER) {
         match value.trim().parse::<i64>() {
@@ -61,37 +56,24 @@ pub async fn create(State(state): State<AppState>, session: Session, request: Re
             }
         }
     }
-    let typed = |problems: Vec<String>| EventRefused {
-        problems,
-        place: place.clone(),
-        held_on: held_on.clone(),
-        chosen: chosen.clone(),
-    };
     let new = NewEvent {
         place: place.clone(),
-        // A day that does not read is reported with the other problems; the store checks the
-        // rest against today.
-        held_on: day.unwrap_or(time::Date::MIN),
+        held_on: time::Date::parse(held_on.trim(), &format).ok(),
         volunteers: chosen.clone(),
     };
     match state.store.create_outreach_event(&staff, &new).await {
-        Ok(event) if problems.is_empty() => {
+        Ok(event) => {
             tracing::info!(code = %event.code, staff_id = staff.id, "outreach event created");
             Redirect::to(&format!("{EVENTS_PAGE}?created={}", event.code)).into_response()
         }
-        Ok(_) => {
-            // Unreachable: a day that does not read fails the store's range check.
-            respond(&state, &staff, request, Some(typed(problems)), None).await
-        }
-        Err(EventError::Invalid(found)) => {
-            for problem in found {
-                // A day that did not read is out of range too: say only what is wrong with it.
-                if day.is_none() && problem == store::outreach::EventProblem::DayOutOfRange {
-                    continue;
-                }
-                problems.push(problem.as_str().to_owned());
-            }
-            respond(&state, &staff, request, Some(typed(problems)), None).await
+        Err(EventError::Invalid(problems)) => {
+            let refused = EventRefused {
+                problems: problems.iter().map(|p| p.as_str().to_owned()).collect(),
+                place,
+                held_on,
+                chosen,
+            };
+            respond(&state, &staff, request, Some(refused), None).await
         }
         Err(EventError::NotAllowed) => crate::middleware::errors::error_page_response(
             StatusCode::FORBIDDEN,

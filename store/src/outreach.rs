@@ -47,7 +47,8 @@ pub struct OutreachEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {
     pub place: String,
-    pub held_on: Date,
+    /// `None` when what was typed is not a day.
+    pub held_on: Option<Date>,
     /// Volunteer account ids.
     pub volunteers: Vec<i64>,
 }
@@ -59,6 +60,8 @@ rules::wire_enum! {
         PlaceRequired = "place_required",
         /// A place longer than [`PLACE_MAX_CHARS`].
         PlaceTooLong = "place_too_long",
+        /// No day, or not one (`2026-12-20`).
+        DayInvalid = "day_invalid",
         /// A day more than [`RECORD_BACK_DAYS`] ago or [`PLAN_AHEAD_DAYS`] ahead.
         DayOutOfRange = "day_out_of_range",
         /// Nobody chosen.
@@ -130,8 +133,10 @@ impl Store {
         let today = casework::beijing_date(self.clock().now());
         let from = today - time::Duration::days(RECORD_BACK_DAYS);
         let until = today + time::Duration::days(PLAN_AHEAD_DAYS);
-        if new.held_on < from || new.held_on > until {
-            problems.push(EventProblem::DayOutOfRange);
+        match new.held_on {
+            None => problems.push(EventProblem::DayInvalid),
+            Some(day) if day < from || day > until => problems.push(EventProblem::DayOutOfRange),
+            Some(_) => {}
         }
         let mut chosen = new.volunteers.clone();
         chosen.sort_unstable();
@@ -145,9 +150,9 @@ impl Store {
         {
             problems.push(EventProblem::UnknownVolunteer);
         }
-        if !problems.is_empty() {
+        let (Some(held_on), true) = (new.held_on, problems.is_empty()) else {
             return Err(EventError::Invalid(problems));
-        }
+        };
         let mut tx = self.write_tx().await?;
         let provisional = format!(
             "NEW-{}",
@@ -160,7 +165,7 @@ impl Store {
         .bind(&provisional)
         .bind(by.county.id())
         .bind(place)
-        .bind(new.held_on.to_string())
+        .bind(held_on.to_string())
         .bind(by.id)
         .bind(self.now_unix())
         .fetch_one(&mut *tx)
@@ -168,7 +173,7 @@ impl Store {
         .map_err(StoreError::from)?
         .try_get("id")
         .map_err(StoreError::from)?;
-        let code = format!("E-{}-{id:04}", new.held_on.year());
+        let code = format!("E-{}-{id:04}", held_on.year());
         sqlx::query("UPDATE outreach_events SET code = $1 WHERE id = $2")
             .bind(&code)
             .bind(id)
@@ -187,7 +192,7 @@ impl Store {
         }
         let detail = serde_json::json!({
             "county": by.county.id(),
-            "held_on": new.held_on.to_string(),
+            "held_on": held_on.to_string(),
             "volunteers": chosen,
         })
         .to_string();
@@ -207,7 +212,7 @@ impl Store {
             code,
             county: by.county,
             place: place.to_owned(),
-            held_on: new.held_on,
+            held_on,
             volunteers: county_volunteers
                 .into_iter()
                 .filter(|v| chosen.contains(&v.id))

@@ -56,7 +56,7 @@ async fn events_are_created_with_the_countys_volunteers_and_checked(db: TestData
 
     let new = |volunteers: Vec<i64>| NewEvent {
         place: "李营街道前营村村委会".to_owned(),
-        held_on: DAY,
+        held_on: Some(DAY),
         volunteers,
     };
     assert!(matches!(
@@ -70,7 +70,7 @@ async fn events_are_created_with_the_countys_volunteers_and_checked(db: TestData
             &supervisor,
             &NewEvent {
                 place: " ".to_owned(),
-                held_on: time::macros::date!(2026 - 10 - 01),
+                held_on: Some(time::macros::date!(2026 - 10 - 01)),
                 volunteers: vec![elsewhere.id],
             },
         )
@@ -192,7 +192,7 @@ async fn events_are_created_with_the_countys_volunteers_and_checked(db: TestData
             &supervisor,
             &NewEvent {
                 place: "唐口街道".to_owned(),
-                held_on: time::macros::date!(2027 - 01 - 10),
+                held_on: Some(time::macros::date!(2027 - 01 - 10)),
                 volunteers: vec![other.id, volunteer.id],
             },
         )

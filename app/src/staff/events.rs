@@ -8,7 +8,7 @@ use casework::CaseState;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::form_fields::{coded_error_summary, SummaryLine};
+use crate::form_fields::{coded_error_summary, hint_and_problem, SummaryLine};
 use crate::i18n::{format_date_time, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::track::status_label;
@@ -213,34 +213,41 @@ fn create_form(
     let place_problem = problem_at(event_field::PLACE);
     let day_problem = problem_at(event_field::HELD_ON);
     let volunteer_problem = problem_at(event_field::VOLUNTEER);
-    let message = |id: &'static str, problem: Option<&'static str>| {
-        problem.map(|p| view! {
-            <p class="field-message" id=id><span class="visually-hidden">{tr::form_error_prefix(lang)}</span>{p}</p>
-        })
-    };
+    let (place_notes, place_described) = hint_and_problem(
+        lang,
+        event_field::PLACE,
+        Some(tr::events_place_hint(lang)),
+        place_problem,
+    );
+    let (day_notes, day_described) = hint_and_problem(
+        lang,
+        event_field::HELD_ON,
+        Some(tr::events_day_hint(lang)),
+        day_problem,
+    );
+    let (volunteer_notes, volunteer_described) =
+        hint_and_problem(lang, event_field::VOLUNTEER, None, volunteer_problem);
     view! {
         <h2>{tr::events_create_heading(lang)}</h2>
         <form method="post" action=EVENTS_PAGE class="form" novalidate>
             <div class="field" class:field-error=place_problem.is_some()>
                 <label for=event_field::PLACE>{tr::events_place(lang)}</label>
-                <p class="hint" id="place-hint">{tr::events_place_hint(lang)}</p>
-                {message("place-error", place_problem)}
+                {place_notes}
                 <input id=event_field::PLACE name=event_field::PLACE type="text" autocomplete="off"
-                    value=refused.place.clone() aria-describedby="place-hint place-error"
+                    value=refused.place.clone() aria-describedby=place_described
                     aria-invalid=place_problem.map(|_| "true")/>
             </div>
             <div class="field" class:field-error=day_problem.is_some()>
                 <label for=event_field::HELD_ON>{tr::events_day(lang)}</label>
-                <p class="hint" id="held_on-hint">{tr::events_day_hint(lang)}</p>
-                {message("held_on-error", day_problem)}
+                {day_notes}
                 <input id=event_field::HELD_ON name=event_field::HELD_ON type="date"
-                    value=refused.held_on.clone() aria-describedby="held_on-hint held_on-error"
+                    value=refused.held_on.clone() aria-describedby=day_described
                     aria-invalid=day_problem.map(|_| "true")/>
             </div>
             <div class="field" class:field-error=volunteer_problem.is_some()>
-                <fieldset aria-describedby="volunteer-error">
+                <fieldset aria-describedby=volunteer_described>
                     <legend>{tr::events_volunteers(lang)}</legend>
-                    {message("volunteer-error", volunteer_problem)}
+                    {volunteer_notes}
                     {if volunteers.is_empty() {
                         view! { <p>{tr::events_no_volunteer_accounts(lang)}</p> }.into_any()
                     } else {
