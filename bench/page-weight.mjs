@@ -11,6 +11,7 @@ import { Budgets, readBudgets } from './budgets.mjs';
 export function budgetOf(path, budgets) {
   const under = (prefix) => path === prefix || path.startsWith(`${prefix}/`);
   if (under('/check') || under('/apply')) return budgets.PAGE_WEIGHT_FORM_KIB;
+  if (under('/outreach')) return budgets.PAGE_WEIGHT_OUTREACH_KIB;
   // Home, the handbook (policies, and the urgent-help page of its life situations) and tracking.
   if (path === '/' || under('/policies') || under('/help') || under('/track')) return budgets.PAGE_WEIGHT_READING_KIB;
   return null;

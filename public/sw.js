@@ -4,7 +4,7 @@
 
 // Bump when this file's caching rules change; activate drops every cache of another version.
 // New builds of the site need no bump: pages and /pkg/ files refresh themselves (see below).
-const CACHE = 'portal-v2';
+const CACHE = 'portal-v3';
 
 const PRECACHE = [
   '/policies',
@@ -17,11 +17,34 @@ const PRECACHE = [
   '/manifest.webmanifest',
 ];
 
-// Pages that stay available offline: the reading pages, and the self-check, whose every step
-// runs in the browser once its page and bundle are kept. Posted forms, the staff area and every
-// API are left alone: a stale answer there would be wrong, not just old.
-const KEPT_PAGE = /^\/(|help\/urgent|policies|policies\/[^/]+|check)$/;
-const STATIC_FILE = /^\/(pkg\/.+|favicon\.svg|manifest\.webmanifest|icon-[\w-]+\.png|robots\.txt)$/;
+// Pages that stay available offline: the reading pages, the self-check and the volunteers'
+// outreach desk, whose every step runs in the browser once its page and bundle are kept. Posted
+// forms, the staff area and every API are left alone: a stale answer there would be wrong.
+const KEPT_PAGE = /^\/(|help\/urgent|policies|policies\/[^/]+|check|outreach)$/;
+const STATIC_FILE = /^\/(pkg\/.+|favicon\.svg|manifest\.webmanifest|icon-[\w-]+\.png|robots\.txt|outreach\.js)$/;
+
+// What the outreach desk needs with no network at all. Kept only for a phone that opened the desk
+// (it asks, below): residents' phones never download the volunteers' bundle.
+const OUTREACH = ['/outreach', '/outreach.js', '/pkg/portal-outreach.js', '/pkg/portal-outreach.wasm', '/pkg/portal.css'];
+
+// The desk's sealed queue is sent from here too where the browser has Background Sync: it wakes
+// the worker when the network returns, even with the page closed.
+importScripts('/outreach.js');
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'jsj-keep-outreach') {
+    event.waitUntil(
+      caches.open(CACHE).then((cache) => cache.addAll(OUTREACH.map((url) => new Request(url, { cache: 'reload' })))),
+    );
+  }
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'jsj-outreach') event.waitUntil(self.jsjOutreach.sync().then(JSON.parse).then((outcome) => {
+    // Tell the browser to try again later unless it all went or needs a sign-in.
+    if (outcome.stopped && outcome.stopped !== 'sign_in') throw new Error(outcome.stopped);
+  }));
+});
 
 // Village networks tend to hang rather than fail; after this long a cached page beats waiting.
 const NETWORK_TIMEOUT_MS = 3000;

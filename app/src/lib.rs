@@ -13,6 +13,7 @@ pub mod input_errors;
 mod layout;
 mod not_found;
 mod offline;
+pub mod outreach;
 pub mod page_cache;
 pub mod posted_form;
 pub mod preferences;

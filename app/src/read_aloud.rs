@@ -39,6 +39,13 @@ fn ReadAloudControls(children: Children) -> impl IntoView {
     view! { <div on:click=on_click>{children()}</div> }
 }
 
+/// Shows the buttons of a page the browser built itself (the outreach desk), where the island
+/// ran before its buttons were in the document.
+#[cfg(all(feature = "hydrate", feature = "outreach"))]
+pub fn reveal() {
+    speech::show(speech::supported());
+}
+
 #[cfg(feature = "hydrate")]
 mod speech {
     use wasm_bindgen::prelude::*;

@@ -10,6 +10,7 @@ use crate::handbook::{PolicyListPage, PolicyPage};
 use crate::home::HomePage;
 use crate::layout::{SiteFooter, SiteHeader};
 use crate::not_found::NotFoundPage;
+use crate::outreach::OutreachPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{
     DashboardPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffEventsPage,
@@ -25,6 +26,8 @@ use crate::urgent_help::UrgentHelpPage;
 pub fn bundle_for(path: &str) -> &'static str {
     if path == "/check" || path.starts_with("/check/") || path.starts_with("/apply/") {
         "portal-forms"
+    } else if path == crate::outreach::OUTREACH_PAGE {
+        "portal-outreach"
     } else {
         "portal"
     }
@@ -103,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/track/phone/:step") view=TrackPhonePage/>
                     <Route path=path!("/track/cases/:reference") view=TrackPage/>
                     <Route path=path!("/apply/:token/:step") view=ApplyStepPage/>
+                    <Route path=path!("/outreach") view=OutreachPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>
                     <Route path=path!("/staff/login") view=StaffLoginPage/>

@@ -1,5 +1,6 @@
 import { test, expect, expectAccessible, expectFailedResponse, planOutreachEvent } from './support.js';
 import { POLICY_EXAMPLE, RURAL_FAMILY, FIRE_TONIGHT, openCheck, answerCheck } from './households.js';
+import { saveAndContinue, fillApplicant, agree, giveConsents, applicantConfirms } from './application.js';
 
 const heading = (page) => page.getByRole('heading', { level: 1 });
 
@@ -11,10 +12,6 @@ function photo() {
 const PNG_BASE64 =
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==';
 
-async function saveAndContinue(page) {
-  await page.getByRole('button', { name: '保存并继续' }).click();
-}
-
 /** From a finished self-check to the first page of the application. */
 async function startFromCheck(page, household) {
   await openCheck(page);
@@ -22,32 +19,6 @@ async function startFromCheck(page, household) {
   await page.getByRole('button', { name: '用这些回答申请' }).click();
   await expect(heading(page)).toHaveText('谁在填写这份申请？');
   await expectAccessible(page);
-}
-
-async function fillApplicant(page, name) {
-  await expect(heading(page)).toHaveText('申请人是谁？');
-  await page.getByLabel('申请人姓名').fill(name);
-  await page.getByLabel('申请人身份证号').fill('11010519491231002X');
-  await page.getByLabel('申请人手机号').fill('138 0013 8000');
-  await page.getByLabel('户籍所在县（市、区）').selectOption({ label: '任城区' });
-  await page.getByLabel('现在住在哪里').fill('任城区某街道 1 号');
-  await saveAndContinue(page);
-}
-
-async function agree(page, title) {
-  await expect(heading(page)).toHaveText(title);
-  await page.getByRole('radio', { name: '同意', exact: true }).check();
-  await saveAndContinue(page);
-}
-
-/** The consent pages every application has, for the adults given by their labels. */
-async function giveConsents(page, adults) {
-  await agree(page, '申请书、诚信告知和诚信承诺（三合一）');
-  await expect(heading(page)).toHaveText('家庭经济状况核对授权');
-  for (const adult of adults) await page.getByLabel(adult).check();
-  await saveAndContinue(page);
-  await agree(page, '敏感个人信息');
-  await agree(page, '公示');
 }
 
 async function submitAndConfirm(page) {
@@ -173,10 +144,7 @@ test('a daughter applies for her family, and the applicant confirms', async ({ p
   await agree(page, '敏感个人信息');
   await agree(page, '公示');
 
-  await expect(heading(page)).toHaveText('请申请人本人确认');
-  await page.getByLabel('申请人请写下自己的姓名').fill('李大山');
-  await page.getByRole('radio', { name: '同意', exact: true }).check();
-  await saveAndContinue(page);
+  await applicantConfirms(page, '李大山');
   await expect(page.getByText('家人代办：李小红（女儿）')).toBeVisible();
   await submitAndConfirm(page);
 });
@@ -201,9 +169,7 @@ test('a volunteer helps a family whose home burnt down tonight', async ({ page, 
   await expect(heading(page)).toHaveText('拍照上传材料');
   await saveAndContinue(page);
   await giveConsents(page, [/^第 1 位（35 岁）/, /^第 2 位（33 岁）/]);
-  await page.getByLabel('申请人请写下自己的姓名').fill('王五');
-  await page.getByRole('radio', { name: '同意', exact: true }).check();
-  await saveAndContinue(page);
+  await applicantConfirms(page, '王五');
   await expect(page.getByText(`志愿者 ${volunteerCode} 在活动 ${eventCode} 帮助填写`)).toBeVisible();
   await submitAndConfirm(page);
   await expect(page.getByText(/您报告了急难情况：最晚 \d{2}:\d{2}/)).toBeVisible();

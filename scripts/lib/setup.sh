@@ -177,7 +177,7 @@ build_release() {
     # Everything in the site but the compressed copies the server makes and the forms bundle.
     local portal_outputs
     mapfile -t portal_outputs < <(cd "$ROOT" && find target/site -type f -not -name '*.br' \
-      -not -name '*.gz' -not -name 'portal-forms.*' | sort)
+      -not -name '*.gz' -not -name 'portal-forms.*' -not -name 'portal-outreach.*' | sort)
     part_built portal "$started" target/release/server "${portal_outputs[@]}"
   fi
 
@@ -193,8 +193,19 @@ build_release() {
     strip_wasm "$ROOT/target/site-forms/pkg/portal-forms.wasm"
     part_built portal-forms "$started" target/site-forms/pkg/portal-forms.{js,wasm}
   fi
+  if part_up_to_date portal-outreach "${tools[@]}" "${front_dirs[@]}"; then
+    say "The outreach bundle is up to date"
+  else
+    started="$RELEASE_STAMPS/portal-outreach.started"
+    touch "$started"
+    say "Building the outreach bundle (the volunteers' offline desk)"
+    (cd "$ROOT" && cargo leptos build --release --project portal-outreach --frontend-only)
+    strip_wasm "$ROOT/target/site-outreach/pkg/portal-outreach.wasm"
+    part_built portal-outreach "$started" target/site-outreach/pkg/portal-outreach.{js,wasm}
+  fi
   # Keeping the files' times keeps the server's compressed copies of them (made at start) fresh.
   cp -p "$ROOT"/target/site-forms/pkg/portal-forms.{js,wasm} "$ROOT/target/site/pkg/"
+  cp -p "$ROOT"/target/site-outreach/pkg/portal-outreach.{js,wasm} "$ROOT/target/site/pkg/"
 }
 
 # schemathesis (PyPI) for the contract fuzz of the public API; tests only, in its own venv.

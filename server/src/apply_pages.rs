@@ -401,6 +401,7 @@ fn page_data(
         uploads: Vec::new(),
         upload_problem: None,
         max_upload_bytes: 0,
+        outreach: false,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod handbook_follower;
 pub mod limits;
 pub mod middleware;
 pub mod notifications;
+mod outreach_desk;
 mod outreach_pages;
 mod posted_pages;
 mod resident_access;

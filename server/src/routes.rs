@@ -37,6 +37,7 @@ pub fn prepared_by_the_server(path: &str) -> bool {
         || path.starts_with(CASE_PAGES)
         || path.starts_with(TRACK_PAGES)
         || path == app::staff::EVENTS_PAGE
+        || path == app::outreach::OUTREACH_PAGE
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
@@ -53,6 +54,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             app::staff::EVENTS_PAGE,
             get(crate::outreach_pages::show).post(crate::outreach_pages::create),
+        )
+        .route(
+            app::outreach::OUTREACH_PAGE,
+            get(crate::outreach_desk::show),
         )
         .route("/staff/cases/{reference}/act", post(crate::case_pages::act))
         .route(

@@ -18,8 +18,8 @@ pub use draft::{
     SubmittedReceipt, Who, ACCESS_CODE_SHOWN_MINUTES,
 };
 pub use pages::{
-    document_label, upload_problem_code, upload_problem_message, ApplyPageData, SubmitLimit,
-    UploadProblem,
+    apply_page, document_label, title, upload_problem_code, upload_problem_message, ApplyPageData,
+    SubmitLimit, UploadProblem,
 };
 
 use crate::i18n::tr;

@@ -38,6 +38,9 @@ pub struct ApplyPageData {
     pub upload_problem: Option<UploadProblem>,
     /// The largest file the server takes, so the browser can say so before sending.
     pub max_upload_bytes: u64,
+    /// Rendered by the outreach island on a volunteer's phone (`/outreach`), not by the server:
+    /// nothing is posted, photos are kept sealed on the phone, the live checks are the island's.
+    pub outreach: bool,
 }
 
 /// Which limit on applications refused a submission.
@@ -245,8 +248,8 @@ pub fn apply_page(lang: Lang, data: &ApplyPageData, standards: &Standards) -> im
             <p class="field-message" role="status" id="offline-status"></p>
             <button type="submit" class="button">{button}</button>
         </form>
-        <ApplyLiveChecks lang/>
-        <p class="hint">{tr::apply_saved_note(lang)}</p>
+        {(!data.outreach).then(|| view! { <ApplyLiveChecks lang/> })}
+        <p class="hint">{if data.outreach { tr::outreach_saved_note(lang) } else { tr::apply_saved_note(lang) }}</p>
     })
 }
 
@@ -570,7 +573,8 @@ fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
             </ul>
         })}
         <form method="post" action=format!("/apply/{}/upload", data.token) enctype="multipart/form-data"
-            class="upload-form" data-upload="" data-network-error=tr::apply_photos_network_error(lang)
+            class="upload-form" data-upload=(!data.outreach).then_some("") data-outreach-photo=data.outreach.then_some("")
+            data-network-error=tr::apply_photos_network_error(lang)
             data-too-large=tr::apply_upload_too_large(lang) data-max-bytes=data.max_upload_bytes.to_string()>
             {select_field(lang, "document".to_owned(), tr::apply_photos_which(lang).to_owned(), documents, None, None)}
             <div class="field" class:field-error=problem.is_some()>
@@ -587,7 +591,7 @@ fn photos(lang: Lang, data: &ApplyPageData) -> impl IntoView {
             <p class="hint" role="status" id="upload-status"></p>
             <button type="submit" class="button button-secondary">{tr::apply_photos_upload(lang)}</button>
         </form>
-        <script src="/upload.js" defer></script>
+        {(!data.outreach).then(|| view! { <script src="/upload.js" defer></script> })}
         <p>{tr::apply_photos_skip(lang)}</p>
     }
 }
@@ -707,14 +711,14 @@ fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
             <p>{tr::apply_done_reference_label(lang)}</p>
             <p class="reference" id="reference">{reference}</p>
             {if code.is_empty() {
-                view! {
+                Either::Left(view! {
                     <p data-notice="code_sent">{tr::apply_done_code_sent(lang, super::draft::ACCESS_CODE_SHOWN_MINUTES)}</p>
-                }.into_any()
+                })
             } else {
-                view! {
+                Either::Right(view! {
                     <p>{tr::apply_done_code_label(lang)}</p>
                     <p class="reference" id="access-code">{code}</p>
-                }.into_any()
+                })
             }}
         </div>
         <p>{tr::apply_done_keep(lang)}</p>

@@ -24,11 +24,13 @@ pub(crate) use self::answers::{normalise_number, Answers, EmergencyAnswer, Step}
 pub(crate) use self::explain::{
     check_sentence, met_label, programme_name, status_label as programme_status_label,
 };
-use self::flow::Flow;
+pub(crate) use self::flow::Flow;
 pub(crate) use self::questions::emergency_label;
-use self::result::PolicyLink;
+pub(crate) use self::result::PolicyLink;
+#[cfg(feature = "hydrate")]
+pub(crate) use self::result::APPLY_START;
 
-use self::flow::{ANSWERS_FIELD, FOCUS_FIELD, GO_FIELD, GO_NEXT, STEP_FIELD};
+pub(crate) use self::flow::{ANSWERS_FIELD, FOCUS_FIELD, GO_FIELD, GO_NEXT, STEP_FIELD};
 use self::questions::{questions, summary_lines, title};
 use crate::form_fields::error_summary;
 use crate::i18n::{tr, Lang};
@@ -66,7 +68,7 @@ pub fn SelfCheckPage() -> impl IntoView {
 }
 
 /// Every handbook policy that explains a programme the check can estimate.
-fn policy_links(lang: Lang, handbook: &handbook::Handbook) -> Vec<PolicyLink> {
+pub(crate) fn policy_links(lang: Lang, handbook: &handbook::Handbook) -> Vec<PolicyLink> {
     handbook
         .policies
         .iter()
@@ -80,7 +82,7 @@ fn policy_links(lang: Lang, handbook: &handbook::Handbook) -> Vec<PolicyLink> {
         .collect()
 }
 
-fn page_title(lang: Lang, flow: &Flow) -> String {
+pub(crate) fn page_title(lang: Lang, flow: &Flow) -> String {
     let title = title(lang, flow.step);
     if flow.problems.is_empty() {
         title.to_owned()
@@ -126,7 +128,12 @@ fn SelfCheckForm(
     }
 }
 
-fn page(lang: Lang, flow: &Flow, standards: &Standards, links: &[PolicyLink]) -> impl IntoView {
+pub(crate) fn page(
+    lang: Lang,
+    flow: &Flow,
+    standards: &Standards,
+    links: &[PolicyLink],
+) -> impl IntoView {
     let heading = view! { <h1 id="check-heading" tabindex="-1">{title(lang, flow.step)}</h1> };
     let state = hidden_state(flow);
     match flow.step {
@@ -260,7 +267,7 @@ mod live {
             .as_ref()
             .and_then(|b| b.get_attribute("formaction"))
             .as_deref()
-            == Some(super::result::APPLY_START)
+            == Some(super::APPLY_START)
         {
             return;
         }

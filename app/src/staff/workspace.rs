@@ -70,6 +70,9 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         {(staff.role == "supervisor" || staff.role == "admin").then(|| view! {
                             <p><a href="/staff/dashboard">{tr::dashboard_workspace_link(lang)}</a></p>
                         })}
+                        {(staff.role == "volunteer").then(|| view! {
+                            <p><a class="button" href=crate::outreach::OUTREACH_PAGE>{tr::outreach_workspace_link(lang)}</a></p>
+                        })}
                         <p><a href=super::EVENTS_PAGE>{tr::events_workspace_link(lang)}</a></p>
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
