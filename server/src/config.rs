@@ -54,6 +54,18 @@ pub struct Config {
     #[arg(long, env = "PORTAL_DATA_KEY_FILE", default_value = "data/data.key")]
     pub data_key_file: PathBuf,
 
+    /// The bureau's outreach key, which volunteers' phones seal finished applications to (and
+    /// from which the receipt signing key is derived): a PKCS#8 PEM RSA private key (3072 bits),
+    /// from the deployment's secret store; newlines may be written as \n. Every instance must
+    /// be given the same one. Without it the key file below is used.
+    #[arg(long, env = "PORTAL_OUTREACH_KEY", hide_env_values = true)]
+    pub outreach_key: Option<Secret>,
+
+    /// Where the outreach key is kept when PORTAL_OUTREACH_KEY is not given; created with a new
+    /// RSA-3072 key on first start. Back it up: records sealed to it open only with it.
+    #[arg(long, env = "PORTAL_OUTREACH_KEY_FILE", default_value = "data/outreach.key")]
+    pub outreach_key_file: PathBuf,
+
     /// Folder where uploaded document photos are kept (the local-disk file store).
     #[arg(long, env = "PORTAL_UPLOAD_DIR", default_value = "data/uploads")]
     pub upload_dir: PathBuf,
@@ -204,6 +216,20 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The outreach keys from the environment, or from their file (created when missing).
+    pub fn load_outreach_keys(
+        &self,
+    ) -> Result<crate::outreach_keys::OutreachKeys, crate::outreach_keys::OutreachKeyError> {
+        match &self.outreach_key {
+            Some(secret) => {
+                crate::outreach_keys::OutreachKeys::from_pkcs8_pem(&secret.0.replace("\\n", "\n"))
+            }
+            None => crate::outreach_keys::OutreachKeys::load_or_create(&self.outreach_key_file),
+        }
+    }
+}
+
 fn parse_upload_url(value: &str) -> Result<uploads::S3Url, String> {
     value
         .parse()
@@ -295,6 +321,9 @@ impl Config {
             workflow_file: None,
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
+            outreach_key: None,
+            // One fixed key for every test: making an RSA-3072 key unoptimised takes long.
+            outreach_key_file: PathBuf::from(crate::outreach_keys::TEST_KEY_FILE),
             upload_dir: std::env::temp_dir().join("portal-test-uploads"),
             upload_url: None,
             s3_access_key_id: None,
