@@ -114,12 +114,22 @@ fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     response
 }
 
-/// Who sends an application: an anonymous client, or a partner system with its API key.
+/// Who sends an application: an anonymous client, a partner system with its API key, or a
+/// volunteer's phone syncing the records it took offline (`POST /outreach/sync`).
 #[derive(Debug, Clone)]
 pub enum Caller {
     Client(ClientKey),
     Partner(Partner),
+    /// A signed-in volunteer account, by its id.
+    Volunteer { staff_id: i64 },
 }
+
+/// Outreach records one volunteer account may sync per hour, counted in the database (every
+/// instance shares it) instead of the per-client allowance: the volunteers of one event often
+/// share one village network, and one phone sends a day's records at once (60 in an hour must
+/// pass). A stolen session can add at most this many applications an hour, each still counted
+/// against its applicant's phone, before it is refused.
+pub const OUTREACH_SYNCS_PER_HOUR_PER_VOLUNTEER: u32 = 120;
 
 /// A case look-up counted before it runs. Dropped, it stays counted as a failure; `found`
 /// gives the attempt back.
@@ -296,6 +306,14 @@ impl Limits {
                     RateLimit::HOUR,
                 );
                 self.hit(limit, &partner.id).await?
+            }
+            Caller::Volunteer { staff_id } => {
+                let limit = RateLimit::new(
+                    "outreach_syncs_per_volunteer",
+                    OUTREACH_SYNCS_PER_HOUR_PER_VOLUNTEER,
+                    RateLimit::HOUR,
+                );
+                self.hit(limit, &format!("staff:{staff_id}")).await?
             }
         };
         if !by_caller.allowed() {

@@ -54,6 +54,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             app::staff::EVENTS_PAGE,
             get(crate::outreach_pages::show).post(crate::outreach_pages::create),
         )
+        .route(
+            crate::outreach_sync::OUTREACH_SYNC,
+            // The body-limit middleware gives the sync its own cap.
+            post(crate::outreach_sync::sync).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/staff/cases/{reference}/act", post(crate::case_pages::act))
         .route(
             "/staff/cases/{reference}/message",
