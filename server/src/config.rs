@@ -177,6 +177,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub submissions_per_hour_per_client: u32,
 
+    /// Outreach records one volunteer account may sync per hour (POST /outreach/sync), instead
+    /// of the per-client allowance: a phone sends a day's records at once, and the volunteers of
+    /// one event often share one network.
+    #[arg(long, env = "PORTAL_OUTREACH_SYNCS_PER_HOUR_PER_VOLUNTEER", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub outreach_syncs_per_hour_per_volunteer: u32,
+
     /// Applications allowed per applicant mobile number per day (UTC), whoever sends them.
     #[arg(long, env = "PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -348,6 +355,7 @@ impl Config {
             reference_failures_per_hour: 20,
             submissions_per_hour_per_client: 1_000_000,
             submissions_per_day_per_phone: 1_000_000,
+            outreach_syncs_per_hour_per_volunteer: 120,
         }
     }
 }
@@ -414,6 +422,7 @@ mod tests {
         let none = Probe::try_parse_from(["x"]).unwrap().config;
         assert!(!none.trusted_proxies.trusts("127.0.0.1".parse().unwrap()));
         assert_eq!(none.submissions_per_day_per_phone, 3);
+        assert_eq!(none.outreach_syncs_per_hour_per_volunteer, 120);
     }
 
     #[test]

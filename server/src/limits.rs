@@ -34,6 +34,11 @@ pub struct Limits {
     submissions_per_phone: RateLimit,
     /// Uploads begun per client per hour, refused ones included: the work a client can cause.
     pub uploads: RateLimit,
+    /// Outreach records one volunteer account may sync per hour, counted instead of the
+    /// per-client allowance: the volunteers of one event often share one village network, and a
+    /// phone sends a day's records at once. A stolen session can add at most this many
+    /// applications an hour, each still counted against its applicant's phone.
+    outreach_syncs_per_volunteer: RateLimit,
 }
 
 /// Why a request was refused, and for how long.
@@ -124,12 +129,7 @@ pub enum Caller {
     Volunteer { staff_id: i64 },
 }
 
-/// Outreach records one volunteer account may sync per hour, counted in the database (every
-/// instance shares it) instead of the per-client allowance: the volunteers of one event often
-/// share one village network, and one phone sends a day's records at once (60 in an hour must
-/// pass). A stolen session can add at most this many applications an hour, each still counted
-/// against its applicant's phone, before it is refused.
-pub const OUTREACH_SYNCS_PER_HOUR_PER_VOLUNTEER: u32 = 120;
+
 
 /// A case look-up counted before it runs. Dropped, it stays counted as a failure; `found`
 /// gives the attempt back.
@@ -214,6 +214,11 @@ impl Limits {
             uploads: RateLimit::new(
                 "uploads",
                 config.uploads_per_client_per_hour,
+                RateLimit::HOUR,
+            ),
+            outreach_syncs_per_volunteer: RateLimit::new(
+                "outreach_syncs_per_volunteer",
+                config.outreach_syncs_per_hour_per_volunteer,
                 RateLimit::HOUR,
             ),
         }
@@ -308,12 +313,8 @@ impl Limits {
                 self.hit(limit, &partner.id).await?
             }
             Caller::Volunteer { staff_id } => {
-                let limit = RateLimit::new(
-                    "outreach_syncs_per_volunteer",
-                    OUTREACH_SYNCS_PER_HOUR_PER_VOLUNTEER,
-                    RateLimit::HOUR,
-                );
-                self.hit(limit, &format!("staff:{staff_id}")).await?
+                self.hit(self.outreach_syncs_per_volunteer, &format!("staff:{staff_id}"))
+                    .await?
             }
         };
         if !by_caller.allowed() {

@@ -45,6 +45,8 @@ use crate::submission::{submit, Source, SubmitFailure};
 
 /// Where phones send their records.
 pub const OUTREACH_SYNC: &str = "/outreach/sync";
+/// Where phones (and the outreach page) read the public keys: `GET`, JSON.
+pub const OUTREACH_KEYS: &str = "/outreach/keys";
 /// The largest record accepted: an application with a few photos the phone shrank (about
 /// 300–800 KB each), grown by a third twice by base64 (inside the plaintext, then the sealed
 /// data).
@@ -208,6 +210,21 @@ pub struct SyncReceipt {
     pub reference: String,
     pub received_at: String,
     pub signature: String,
+}
+
+/// `GET /outreach/keys`: the public keys, SubjectPublicKeyInfo DER as standard base64:
+/// `{"seal_key": … (RSA-OAEP, SHA-256), "receipt_key": … (ECDSA P-256)}`. Public by nature; a
+/// phone keeps them with its queue, so it can seal and check receipts offline.
+pub async fn keys(State(state): State<AppState>) -> Response {
+    let mut response = Json(serde_json::json!({
+        "seal_key": state.outreach_keys.seal_key_spki_base64(),
+        "receipt_key": state.outreach_keys.receipt_key_spki_base64(),
+    }))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
 }
 
 /// `POST /outreach/sync`.

@@ -55,6 +55,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(crate::outreach_pages::show).post(crate::outreach_pages::create),
         )
         .route(
+            crate::outreach_sync::OUTREACH_KEYS,
+            get(crate::outreach_sync::keys),
+        )
+        .route(
             crate::outreach_sync::OUTREACH_SYNC,
             // The body-limit middleware gives the sync its own cap.
             post(crate::outreach_sync::sync).layer(axum::extract::DefaultBodyLimit::disable()),

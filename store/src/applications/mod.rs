@@ -288,10 +288,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            Linked::Outreach(record) => {
-                self.keep_outreach_record(&mut tx, record, id, reference.as_str(), submitted_at)
-                    .await?;
-            }
+            // After the application's own audit entry, below.
+            Linked::Outreach(_) => {}
         }
         for document in &application.missing_documents {
             sqlx::query(
@@ -333,6 +331,10 @@ impl Store {
             },
         )
         .await?;
+        if let Linked::Outreach(record) = linked {
+            self.keep_outreach_record(&mut tx, record, id, reference.as_str(), submitted_at)
+                .await?;
+        }
         tx.commit().await?;
         Ok(receipt)
     }
