@@ -63,7 +63,11 @@ pub struct Config {
 
     /// Where the outreach key is kept when PORTAL_OUTREACH_KEY is not given; created with a new
     /// RSA-3072 key on first start. Back it up: records sealed to it open only with it.
-    #[arg(long, env = "PORTAL_OUTREACH_KEY_FILE", default_value = "data/outreach.key")]
+    #[arg(
+        long,
+        env = "PORTAL_OUTREACH_KEY_FILE",
+        default_value = "data/outreach.key"
+    )]
     pub outreach_key_file: PathBuf,
 
     /// Folder where uploaded document photos are kept (the local-disk file store).

@@ -126,10 +126,10 @@ pub enum Caller {
     Client(ClientKey),
     Partner(Partner),
     /// A signed-in volunteer account, by its id.
-    Volunteer { staff_id: i64 },
+    Volunteer {
+        staff_id: i64,
+    },
 }
-
-
 
 /// A case look-up counted before it runs. Dropped, it stays counted as a failure; `found`
 /// gives the attempt back.
@@ -313,8 +313,11 @@ impl Limits {
                 self.hit(limit, &partner.id).await?
             }
             Caller::Volunteer { staff_id } => {
-                self.hit(self.outreach_syncs_per_volunteer, &format!("staff:{staff_id}"))
-                    .await?
+                self.hit(
+                    self.outreach_syncs_per_volunteer,
+                    &format!("staff:{staff_id}"),
+                )
+                .await?
             }
         };
         if !by_caller.allowed() {

@@ -73,7 +73,9 @@ pub enum SealedInvalid {
 /// Why the outreach key cannot be used; stops the start with the reason.
 #[derive(Debug, thiserror::Error)]
 pub enum OutreachKeyError {
-    #[error("the outreach key is not a PKCS#8 PEM RSA private key (-----BEGIN PRIVATE KEY-----): {0}")]
+    #[error(
+        "the outreach key is not a PKCS#8 PEM RSA private key (-----BEGIN PRIVATE KEY-----): {0}"
+    )]
     NotAKey(String),
     #[error("the outreach key has {0} bits; at least {MIN_KEY_BITS} are needed ({NEW_KEY_BITS} is what a new one gets)")]
     TooSmall(usize),
@@ -403,7 +405,10 @@ mod tests {
     fn receipts_verify_with_the_served_key_and_every_instance_signs_alike() {
         let keys = keys();
         let again = keys_again();
-        assert_eq!(keys.receipt_key_spki_base64(), again.receipt_key_spki_base64());
+        assert_eq!(
+            keys.receipt_key_spki_base64(),
+            again.receipt_key_spki_base64()
+        );
         let signature = keys.sign_receipt(ID, "JSJ-2026-000001", "2026-12-06T02:00:00Z");
         let bytes = BASE64.decode(&signature).expect("base64");
         assert_eq!(bytes.len(), 64, "r||s");
@@ -444,7 +449,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+            let mode = std::fs::metadata(&path)
+                .expect("metadata")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let loaded = OutreachKeys::load_or_create(&path).expect("loaded");

@@ -267,11 +267,7 @@ async fn run(state: &AppState, session: &Session, body: Body) -> Result<SyncRece
     };
     let fingerprint = casework::fingerprint(&value);
     // The same record again: its first receipt, before anything is looked at or counted.
-    match state
-        .store
-        .outreach_receipt(&client_id, &fingerprint)
-        .await
-    {
+    match state.store.outreach_receipt(&client_id, &fingerprint).await {
         Ok(Some(first)) => return Ok(signed(&state.outreach_keys, &client_id, &first)),
         Ok(None) => {}
         Err(store::applications::SubmitError::KeyReused) => return Err(SyncError::ClientIdReused),
@@ -392,7 +388,10 @@ fn read_record(value: &Value, max_photos: i64) -> Result<OpenedRecord<'_>, SyncE
                 match read_photo(item) {
                     Ok(photo) => photos.push(photo),
                     Err((field, code)) => problems.push(problem(
-                        format!("photos[{i}]{}", field.map(|f| format!(".{f}")).unwrap_or_default()),
+                        format!(
+                            "photos[{i}]{}",
+                            field.map(|f| format!(".{f}")).unwrap_or_default()
+                        ),
                         code,
                     )),
                 }

@@ -249,16 +249,16 @@ const ID: &str = "3b241101-e2bb-4255-8caf-4136c566a962";
 async fn a_record_becomes_one_application_with_its_photos_and_a_signed_receipt(db: TestDatabase) {
     let outreach = Outreach::start(db).await;
     let plaintext = outreach
-        .record(vec![
-            photo("household_register", 64),
-            photo("id_card", 48),
-        ])
+        .record(vec![photo("household_register", 64), photo("id_card", 48)])
         .to_string();
     let sealed = outreach.seal(ID, plaintext.as_bytes());
     let (status, receipt) = outreach.send(&sealed, Some(&outreach.volunteer)).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["client_id"], ID);
-    let reference = receipt["reference"].as_str().expect("a reference").to_owned();
+    let reference = receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
     assert!(reference.starts_with("JSJ-"), "{reference}");
     assert!(
         receipt.get("access_code").is_none(),
@@ -282,7 +282,11 @@ async fn a_record_becomes_one_application_with_its_photos_and_a_signed_receipt(d
         .expect("the case's files");
     let documents: Vec<String> = uploads
         .iter()
-        .map(|u| u.document.map(|d| d.as_str().to_owned()).unwrap_or_default())
+        .map(|u| {
+            u.document
+                .map(|d| d.as_str().to_owned())
+                .unwrap_or_default()
+        })
         .collect();
     assert_eq!(documents, ["household_register", "id_card"]);
     let record = outreach
@@ -293,7 +297,10 @@ async fn a_record_becomes_one_application_with_its_photos_and_a_signed_receipt(d
         .expect("read")
         .expect("the record");
     assert_eq!(record.reference, reference);
-    assert_eq!(record.sent_by.to_string(), format!("volunteer:{}", outreach.volunteer_code));
+    assert_eq!(
+        record.sent_by.to_string(),
+        format!("volunteer:{}", outreach.volunteer_code)
+    );
     assert_eq!(record.sent_by_staff_id, outreach.volunteer_id);
     assert_eq!(record.photos, 2);
     let taken: Value = serde_json::from_str(&record.taken_at).expect("JSON");
@@ -302,7 +309,9 @@ async fn a_record_becomes_one_application_with_its_photos_and_a_signed_receipt(d
     let given = outreach
         .server
         .db
-        .raw_texts("SELECT CAST(given_at AS TEXT) FROM application_consents WHERE kind = 'three_in_one'")
+        .raw_texts(
+            "SELECT CAST(given_at AS TEXT) FROM application_consents WHERE kind = 'three_in_one'",
+        )
         .await;
     let three_in_one = time::macros::datetime!(2026-12-05 09:10 +8).unix_timestamp();
     assert_eq!(given, [three_in_one.to_string()]);
@@ -339,7 +348,10 @@ async fn a_record_becomes_one_application_with_its_photos_and_a_signed_receipt(d
         .record(vec![photo("household_register", 80)])
         .to_string();
     let (status, answer) = outreach
-        .send(&outreach.seal(ID, other.as_bytes()), Some(&outreach.volunteer))
+        .send(
+            &outreach.seal(ID, other.as_bytes()),
+            Some(&outreach.volunteer),
+        )
         .await;
     assert_eq!(status, 409, "{answer}");
     assert_eq!(answer, json!({"error":"client_id_reused"}));
@@ -482,7 +494,9 @@ async fn what_does_not_open_or_is_not_a_volunteers_stores_nothing(db: TestDataba
     let [applications, sms, _, records] = outreach.counts().await;
     assert_eq!([applications, sms, records], [0, 0, 0]);
     assert_eq!(
-        outreach.count("uploads WHERE application_reference IS NOT NULL").await,
+        outreach
+            .count("uploads WHERE application_reference IS NOT NULL")
+            .await,
         0,
         "a photo kept before the refusal is linked to nothing"
     );
@@ -497,7 +511,10 @@ async fn another_volunteer_of_the_county_may_send_it_and_is_recorded(db: TestDat
     let outreach = Outreach::start(db).await;
     let plaintext = outreach.record(vec![]).to_string();
     let (status, receipt) = outreach
-        .send(&outreach.seal(ID, plaintext.as_bytes()), Some(&outreach.other))
+        .send(
+            &outreach.seal(ID, plaintext.as_bytes()),
+            Some(&outreach.other),
+        )
         .await;
     assert_eq!(status, 200, "{receipt}");
     outreach.verify(&receipt);
@@ -508,7 +525,10 @@ async fn another_volunteer_of_the_county_may_send_it_and_is_recorded(db: TestDat
         .await
         .expect("read")
         .expect("the record");
-    assert_eq!(record.sent_by.to_string(), format!("volunteer:{}", outreach.other_code));
+    assert_eq!(
+        record.sent_by.to_string(),
+        format!("volunteer:{}", outreach.other_code)
+    );
     assert_eq!(record.sent_by_staff_id, outreach.other_id);
     // The application still names the volunteer who took it at the event.
     let named = outreach
@@ -530,9 +550,7 @@ on_both_databases!(
     another_volunteer_of_the_county_may_send_it_and_is_recorded
 );
 
-async fn a_retry_after_a_failure_between_photos_and_application_stores_each_once(
-    db: TestDatabase,
-) {
+async fn a_retry_after_a_failure_between_photos_and_application_stores_each_once(db: TestDatabase) {
     let outreach = Outreach::start(db).await;
     let plaintext = outreach
         .record(vec![
@@ -564,7 +582,11 @@ async fn a_retry_after_a_failure_between_photos_and_application_stores_each_once
     }
     let (status, answer) = outreach.send(&sealed, Some(&outreach.volunteer)).await;
     assert_eq!((status, answer), (503, json!({"error":"retry_later"})));
-    assert_eq!(outreach.counts().await, [0, 0, 2, 0], "the photos were kept");
+    assert_eq!(
+        outreach.counts().await,
+        [0, 0, 2, 0],
+        "the photos were kept"
+    );
     let drop = match db.url.backend() {
         store::Backend::Sqlite => "DROP TRIGGER refuse_sync",
         store::Backend::Postgres => "DROP TRIGGER refuse_sync ON outreach_records",
@@ -585,9 +607,7 @@ async fn a_retry_after_a_failure_between_photos_and_application_stores_each_once
     assert_eq!(uploads.len(), 2);
 
     // Two phones' worth of the same record at once: one application, its photos once.
-    let plaintext = outreach
-        .record(vec![photo("bank_card", 56)])
-        .to_string();
+    let plaintext = outreach.record(vec![photo("bank_card", 56)]).to_string();
     const SECOND: &str = "6b2a5f0e-8a8c-4c57-9d0e-1f2a3b4c5d6e";
     let sealed = outreach.seal(SECOND, plaintext.as_bytes());
     let (a, b) = tokio::join!(
@@ -603,7 +623,6 @@ on_both_databases!(
     retry_after_failure_postgres,
     a_retry_after_a_failure_between_photos_and_application_stores_each_once
 );
-
 
 async fn a_volunteer_account_syncs_only_so_many_an_hour(db: TestDatabase) {
     let outreach = Outreach::start_with(db, |config| {
@@ -661,7 +680,10 @@ on_both_databases!(
 fn the_outreach_key_is_hidden_from_the_help() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("--help")
-        .env("PORTAL_OUTREACH_KEY", "-----BEGIN PRIVATE KEY-----zz-not-shown-zz")
+        .env(
+            "PORTAL_OUTREACH_KEY",
+            "-----BEGIN PRIVATE KEY-----zz-not-shown-zz",
+        )
         .output()
         .expect("run the server binary");
     let help = String::from_utf8_lossy(&output.stdout);
