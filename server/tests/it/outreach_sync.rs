@@ -536,7 +536,7 @@ async fn another_volunteer_of_the_county_may_send_it_and_is_recorded(db: TestDat
         .db
         .raw_texts("SELECT volunteer_code FROM applications")
         .await;
-    assert_eq!(named, [outreach.volunteer_code.clone()]);
+    assert_eq!(named, std::slice::from_ref(&outreach.volunteer_code));
     let acted_by = outreach
         .server
         .db
