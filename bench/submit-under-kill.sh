@@ -60,6 +60,7 @@ esac
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 mkdir "$work/site"
 export PORTAL_ADDR="127.0.0.1:$port" PORTAL_SITE_ROOT="$work/site" PORTAL_DATA_KEY_FILE="$work/data.key" RUST_LOG=warn
+export PORTAL_OUTREACH_KEY_FILE="$work/outreach.key"
 # The load comes from one address with one phone: lift the limits on applications.
 export PORTAL_SUBMISSIONS_PER_HOUR_PER_CLIENT=100000 PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE=100000
 cd "$ROOT"  # the handbook content is read from ./content

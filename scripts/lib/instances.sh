@@ -53,11 +53,13 @@ run_instances_check() {
   node "$ROOT/end2end/sms-sink.js" "$sink_port" >"$work/sink.log" 2>&1 &
   pids+=("$!")
 
-  # What both instances share: the database, the data key, the file store, the gateway.
+  # What both instances share: the database, the data key, the outreach key (one file, made by
+  # whichever instance starts first), the file store, the gateway.
   local data_key; data_key="$(head -c 32 /dev/urandom | base64)"
   local -a shared=(
     "DATABASE_URL=$database_url"
     "PORTAL_DATA_KEY=$data_key"
+    "PORTAL_OUTREACH_KEY_FILE=$work/outreach.key"
     "PORTAL_SITE_ROOT=$ROOT/target/site"
     "PORTAL_CONTENT_DIR=$ROOT/content"
     "PORTAL_UPLOAD_URL=s3://$bucket/uploads"

@@ -296,7 +296,9 @@ async fn submit(
         Err(SubmitFailure::Limited(refused)) => {
             return limited(state, token, &draft, request, refused).await
         }
-        Err(e @ (SubmitFailure::KeyReused | SubmitFailure::Store(_))) => {
+        Err(
+            e @ (SubmitFailure::KeyReused | SubmitFailure::Store(_) | SubmitFailure::Photos(_)),
+        ) => {
             tracing::error!(error = %e, "could not store an application from its draft");
             let mut data = page_data(token, ApplyStep::Check, &draft, request.headers());
             data.submit_failed = true;

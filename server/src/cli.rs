@@ -145,6 +145,8 @@ pub enum CliError {
     #[error("{0}")]
     Rotate(#[from] store::data_keys::RotateError),
     #[error("{0}")]
+    OutreachKey(#[from] crate::outreach_keys::OutreachKeyError),
+    #[error("{0}")]
     SmsWebhook(#[from] crate::notifications::WebhookSetupError),
     #[error("{0}")]
     ApiKey(#[from] store::api_keys::ApiKeyError),

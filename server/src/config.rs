@@ -54,6 +54,22 @@ pub struct Config {
     #[arg(long, env = "PORTAL_DATA_KEY_FILE", default_value = "data/data.key")]
     pub data_key_file: PathBuf,
 
+    /// The bureau's outreach key, which volunteers' phones seal finished applications to (and
+    /// from which the receipt signing key is derived): a PKCS#8 PEM RSA private key (3072 bits),
+    /// from the deployment's secret store; newlines may be written as \n. Every instance must
+    /// be given the same one. Without it the key file below is used.
+    #[arg(long, env = "PORTAL_OUTREACH_KEY", hide_env_values = true)]
+    pub outreach_key: Option<Secret>,
+
+    /// Where the outreach key is kept when PORTAL_OUTREACH_KEY is not given; created with a new
+    /// RSA-3072 key on first start. Back it up: records sealed to it open only with it.
+    #[arg(
+        long,
+        env = "PORTAL_OUTREACH_KEY_FILE",
+        default_value = "data/outreach.key"
+    )]
+    pub outreach_key_file: PathBuf,
+
     /// Folder where uploaded document photos are kept (the local-disk file store).
     #[arg(long, env = "PORTAL_UPLOAD_DIR", default_value = "data/uploads")]
     pub upload_dir: PathBuf,
@@ -165,6 +181,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub submissions_per_hour_per_client: u32,
 
+    /// Outreach records one volunteer account may sync per hour (POST /outreach/sync), instead
+    /// of the per-client allowance: a phone sends a day's records at once, and the volunteers of
+    /// one event often share one network.
+    #[arg(long, env = "PORTAL_OUTREACH_SYNCS_PER_HOUR_PER_VOLUNTEER", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub outreach_syncs_per_hour_per_volunteer: u32,
+
     /// Applications allowed per applicant mobile number per day (UTC), whoever sends them.
     #[arg(long, env = "PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -200,6 +223,20 @@ impl Config {
                 Err(store::sealed::DataKeyError::RequiredForPostgres)
             }
             None => store::DataKey::load_or_create(&self.data_key_file),
+        }
+    }
+}
+
+impl Config {
+    /// The outreach keys from the environment, or from their file (created when missing).
+    pub fn load_outreach_keys(
+        &self,
+    ) -> Result<crate::outreach_keys::OutreachKeys, crate::outreach_keys::OutreachKeyError> {
+        match &self.outreach_key {
+            Some(secret) => {
+                crate::outreach_keys::OutreachKeys::from_pkcs8_pem(&secret.0.replace("\\n", "\n"))
+            }
+            None => crate::outreach_keys::OutreachKeys::load_or_create(&self.outreach_key_file),
         }
     }
 }
@@ -295,6 +332,9 @@ impl Config {
             workflow_file: None,
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
+            outreach_key: None,
+            // One fixed key for every test: making an RSA-3072 key unoptimised takes long.
+            outreach_key_file: PathBuf::from(crate::outreach_keys::TEST_KEY_FILE),
             upload_dir: std::env::temp_dir().join("portal-test-uploads"),
             upload_url: None,
             s3_access_key_id: None,
@@ -319,6 +359,7 @@ impl Config {
             reference_failures_per_hour: 20,
             submissions_per_hour_per_client: 1_000_000,
             submissions_per_day_per_phone: 1_000_000,
+            outreach_syncs_per_hour_per_volunteer: 120,
         }
     }
 }
@@ -385,6 +426,7 @@ mod tests {
         let none = Probe::try_parse_from(["x"]).unwrap().config;
         assert!(!none.trusted_proxies.trusts("127.0.0.1".parse().unwrap()));
         assert_eq!(none.submissions_per_day_per_phone, 3);
+        assert_eq!(none.outreach_syncs_per_hour_per_volunteer, 120);
     }
 
     #[test]

@@ -227,13 +227,19 @@ fn static_type(content_type: &str) -> &'static str {
     }
 }
 
-/// Removes drafts untouched for their lifetime, then deletes from the file store the files
-/// their removal queued (and any still queued from before). Returns (drafts, files).
+/// Removes drafts untouched for their lifetime (and the photos of outreach records that never
+/// became an application as long), then deletes from the file store the files their removal
+/// queued (and any still queued from before). Returns (drafts, files).
 pub async fn remove_stale_drafts(
     store: &store::Store,
     files: &dyn uploads::FileStore,
 ) -> Result<(u64, u64), store::StoreError> {
     let drafts = store.remove_stale_drafts().await?;
+    // Photos of outreach records that never became an application, as old as a stale draft.
+    let photos = store.remove_stale_outreach_photos().await?;
+    if photos > 0 {
+        tracing::info!(photos, "photos of outreach records never stored removed");
+    }
     let mut deleted = 0;
     loop {
         let batch = store.files_to_delete(100).await?;

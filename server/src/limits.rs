@@ -34,6 +34,11 @@ pub struct Limits {
     submissions_per_phone: RateLimit,
     /// Uploads begun per client per hour, refused ones included: the work a client can cause.
     pub uploads: RateLimit,
+    /// Outreach records one volunteer account may sync per hour, counted instead of the
+    /// per-client allowance: the volunteers of one event often share one village network, and a
+    /// phone sends a day's records at once. A stolen session can add at most this many
+    /// applications an hour, each still counted against its applicant's phone.
+    outreach_syncs_per_volunteer: RateLimit,
 }
 
 /// Why a request was refused, and for how long.
@@ -114,11 +119,16 @@ fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     response
 }
 
-/// Who sends an application: an anonymous client, or a partner system with its API key.
+/// Who sends an application: an anonymous client, a partner system with its API key, or a
+/// volunteer's phone syncing the records it took offline (`POST /outreach/sync`).
 #[derive(Debug, Clone)]
 pub enum Caller {
     Client(ClientKey),
     Partner(Partner),
+    /// A signed-in volunteer account, by its id.
+    Volunteer {
+        staff_id: i64,
+    },
 }
 
 /// A case look-up counted before it runs. Dropped, it stays counted as a failure; `found`
@@ -204,6 +214,11 @@ impl Limits {
             uploads: RateLimit::new(
                 "uploads",
                 config.uploads_per_client_per_hour,
+                RateLimit::HOUR,
+            ),
+            outreach_syncs_per_volunteer: RateLimit::new(
+                "outreach_syncs_per_volunteer",
+                config.outreach_syncs_per_hour_per_volunteer,
                 RateLimit::HOUR,
             ),
         }
@@ -296,6 +311,13 @@ impl Limits {
                     RateLimit::HOUR,
                 );
                 self.hit(limit, &partner.id).await?
+            }
+            Caller::Volunteer { staff_id } => {
+                self.hit(
+                    self.outreach_syncs_per_volunteer,
+                    &format!("staff:{staff_id}"),
+                )
+                .await?
             }
         };
         if !by_caller.allowed() {

@@ -10,7 +10,6 @@ use tower_sessions::Session;
 
 use app::outreach::{OutreachEvent, OutreachPageData, OutreachVolunteer, OUTREACH_PAGE};
 use store::staff::{Role, StaffUser};
-use store::Clock;
 
 use crate::posted_pages::render_page_with;
 use crate::state::AppState;

@@ -59,6 +59,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             app::outreach::OUTREACH_PAGE,
             get(crate::outreach_desk::show),
         )
+        .route(
+            crate::outreach_sync::OUTREACH_KEYS,
+            get(crate::outreach_sync::keys),
+        )
+        .route(
+            crate::outreach_sync::OUTREACH_SYNC,
+            // The body-limit middleware gives the sync its own cap.
+            post(crate::outreach_sync::sync).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/staff/cases/{reference}/act", post(crate::case_pages::act))
         .route(
             "/staff/cases/{reference}/message",

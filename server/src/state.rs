@@ -36,6 +36,8 @@ pub struct AppState {
     pub decode_wait: Duration,
     /// What one draft, and one case's to-do list, may hold.
     pub upload_allowance: store::UploadAllowance,
+    /// The keys volunteers' phones seal outreach records to and receipts are signed with.
+    pub outreach_keys: Arc<crate::outreach_keys::OutreachKeys>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,7 +52,8 @@ impl AppState {
         *self.standards.at(self.store.clock().now())
     }
 
-    /// Fails only on a file store setting that cannot work (see `Config::s3_settings`).
+    /// Fails only on a file store setting that cannot work (see `Config::s3_settings`), or an
+    /// outreach key that cannot be read or made.
     pub fn new(
         config: &Config,
         store: Store,
@@ -66,6 +69,7 @@ impl AppState {
             .build();
         let standards = Arc::new(standards);
         let files = crate::file_store::open(config, &store)?;
+        let outreach_keys = Arc::new(config.load_outreach_keys()?);
         Ok(Self {
             leptos_options,
             limits: crate::limits::Limits::from_config(config, store.clone()),
@@ -83,6 +87,7 @@ impl AppState {
             decodes: Arc::new(tokio::sync::Semaphore::new(config.decode_slots())),
             decode_wait: Duration::from_secs(config.upload_decode_wait_seconds),
             upload_allowance: config.upload_allowance(),
+            outreach_keys,
         })
     }
 }

@@ -11,6 +11,7 @@ use store::applications::{SubmitError, Submitted};
 use store::{DraftToken, StoreError};
 
 use crate::limits::{Caller, Refused};
+use crate::outreach_sync::{keep_photos, OutreachSubmission, PhotoFailure};
 use crate::state::AppState;
 
 /// Where a submission comes from, which decides what is stored with it.
@@ -21,6 +22,10 @@ pub enum Source<'a> {
     /// A finished draft of the application pages: its uploaded files are linked to the case in
     /// the same transaction, also on a repeat (a file recorded meanwhile is linked then).
     Draft(&'a DraftToken),
+    /// A record a volunteer's phone took offline and synced: recognised by the fingerprint of
+    /// the whole record, its consents dated when the phone took them, its photos cleaned and
+    /// kept once counted against the limits, and linked in the same transaction.
+    Outreach(&'a OutreachSubmission),
 }
 
 /// Why nothing new was stored.
@@ -32,6 +37,8 @@ pub enum SubmitFailure {
     KeyReused,
     #[error("a limit refused the application")]
     Limited(Refused),
+    #[error("a photo of an outreach record could not be kept: {0}")]
+    Photos(#[from] PhotoFailure),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -53,14 +60,22 @@ pub async fn submit(
     key: &IdempotencyKey,
     source: Source<'_>,
 ) -> Result<Submitted, SubmitFailure> {
-    let application = read_application(body).map_err(SubmitFailure::Invalid)?;
-    let fingerprint = fingerprint(body);
-    // A partner system is recorded by its key's name; anyone else as the applicant.
-    let actor = match caller {
-        Caller::Partner(partner) => Actor::Partner {
+    let mut application = read_application(body).map_err(SubmitFailure::Invalid)?;
+    let fingerprint = match source {
+        Source::Outreach(sync) => sync.record.fingerprint.clone(),
+        _ => fingerprint(body),
+    };
+    if let Source::Outreach(sync) = source {
+        sync.date_consents(&mut application);
+    }
+    // A partner system is recorded by its key's name, a volunteer's sync by the volunteer;
+    // anyone else as the applicant.
+    let actor = match (caller, source) {
+        (_, Source::Outreach(sync)) => sync.record.sender(),
+        (Caller::Partner(partner), _) => Actor::Partner {
             api_key: partner.name.clone(),
         },
-        Caller::Client(_) => Actor::Applicant,
+        (Caller::Client(_) | Caller::Volunteer { .. }, _) => Actor::Applicant,
     };
     let store = || async {
         match source {
@@ -76,11 +91,17 @@ pub async fn submit(
                     .submit_draft_application(&application, key, &fingerprint, token)
                     .await
             }
+            Source::Outreach(sync) => {
+                state
+                    .store
+                    .submit_outreach_application(&application, &sync.record)
+                    .await
+            }
         }
     };
     if let Some(receipt) = state.store.earlier_submission(key, &fingerprint).await? {
         return match source {
-            Source::Request => Ok(Submitted::Replayed(receipt)),
+            Source::Request | Source::Outreach(_) => Ok(Submitted::Replayed(receipt)),
             Source::Draft(_) => Ok(store().await?),
         };
     }
@@ -104,6 +125,13 @@ pub async fn submit(
         .admit_submission(caller, &phone)
         .await
         .map_err(SubmitFailure::Limited)?;
+    if let Source::Outreach(sync) = source {
+        // Decoding photos is the costly part: only once the limits let the record through.
+        if let Err(failure) = keep_photos(state, sync).await {
+            admission.give_back().await;
+            return Err(failure.into());
+        }
+    }
     let stored = store().await;
     if !matches!(stored, Ok(Submitted::New(_))) {
         // A replay that raced its first request, or nothing stored.

@@ -15,6 +15,7 @@ mod file_deletions;
 pub mod one_time_codes;
 pub mod outbox;
 pub mod outreach;
+pub mod outreach_sync;
 pub mod policy_edits;
 pub mod rate_limits;
 pub mod sealed;

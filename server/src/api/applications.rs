@@ -64,6 +64,38 @@ pub(crate) async fn caller(
     }
 }
 
+/// What the document forbids in an application body, with the reader's problems first, as the
+/// 422 lists them; `None` when the body has the document's shape (the reader then still checks
+/// what no schema can say, in the submission).
+pub(crate) fn refused_by_contract(value: &Value) -> Option<Vec<FieldProblem>> {
+    let shape = contract().check("ApplicationRequest", value);
+    if shape.is_empty() {
+        return None;
+    }
+    Some(merge(
+        read_application(value).err().unwrap_or_default(),
+        shape,
+        |p| p.field.as_str(),
+        |s| FieldProblem {
+            field: s.field,
+            code: s.code,
+        },
+    ))
+}
+
+/// An application's field problems as the API's 422 lists them, each with its message in the
+/// caller's language.
+pub(crate) fn api_errors(lang: app::i18n::Lang, problems: Vec<FieldProblem>) -> Vec<ApiError> {
+    problems
+        .into_iter()
+        .map(|p| ApiError {
+            message: application_error_message(lang, &p.field, p.code),
+            field: p.field,
+            code: p.code,
+        })
+        .collect()
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     client: ClientKey,
@@ -96,52 +128,31 @@ pub async fn submit(
     };
     // What the document forbids is refused even where the reader (shared with the pages) would
     // make do: an unknown field, a number sent as text, a value over its maximum.
-    let shape = contract().check("ApplicationRequest", &value);
-    let outcome = if shape.is_empty() {
-        submit_application(&state, &caller, &value, &key, Source::Request).await
-    } else {
-        Err(SubmitFailure::Invalid(
-            read_application(&value).err().unwrap_or_default(),
-        ))
+    let outcome = match refused_by_contract(&value) {
+        None => submit_application(&state, &caller, &value, &key, Source::Request).await,
+        Some(problems) => Err(SubmitFailure::Invalid(problems)),
     };
     match outcome {
         Ok(Submitted::New(receipt)) => {
             let partner = match &caller {
                 Caller::Partner(partner) => Some(partner.id.as_str()),
-                Caller::Client(_) => None,
+                _ => None,
             };
             tracing::info!(reference = %receipt.reference, ?partner, "application submitted");
             (StatusCode::CREATED, Json(receipt)).into_response()
         }
         Ok(Submitted::Replayed(receipt)) => (StatusCode::CREATED, Json(receipt)).into_response(),
-        Err(SubmitFailure::Invalid(reader)) => {
-            let problems = merge(
-                reader,
-                shape,
-                |p| p.field.as_str(),
-                |s| FieldProblem {
-                    field: s.field,
-                    code: s.code,
-                },
-            );
-            let errors: Vec<ApiError> = problems
-                .into_iter()
-                .map(|p| ApiError {
-                    message: application_error_message(lang, &p.field, p.code),
-                    field: p.field,
-                    code: p.code,
-                })
-                .collect();
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(serde_json::json!({ "errors": errors })),
-            )
-                .into_response()
-        }
+        Err(SubmitFailure::Invalid(problems)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({ "errors": api_errors(lang, problems) })),
+        )
+            .into_response(),
         Err(SubmitFailure::KeyReused) => {
             problem(StatusCode::UNPROCESSABLE_ENTITY, KEY_FIELD, "key_reused")
         }
         Err(SubmitFailure::Limited(refused)) => refused.json(&headers),
+        // Only the outreach sync sends photos with an application.
+        Err(SubmitFailure::Photos(_)) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
         Err(SubmitFailure::Store(e)) => {
             tracing::error!(error = %e, "could not store an application");
             (
@@ -169,9 +180,10 @@ pub async fn status(
     client: ClientKey,
     headers: HeaderMap,
 ) -> Response {
-    let client = match caller(&state, &headers, client).await {
-        Ok(Caller::Client(client)) => client,
+    let client = match caller(&state, &headers, client.clone()).await {
         Ok(Caller::Partner(partner)) => ClientKey::of_partner(&partner.id),
+        // The API's callers are clients or partners, never a volunteer's sync.
+        Ok(Caller::Client(_) | Caller::Volunteer { .. }) => client,
         Err(response) => return response,
     };
     let lookup = match state.limits.begin_lookup(&client, &reference).await {

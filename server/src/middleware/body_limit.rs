@@ -1,5 +1,5 @@
 //! Request bodies are capped before they are read: a small cap everywhere, a larger one for the
-//! document upload, whose photos may be a few megabytes. A body announced as too large gets 413
+//! document upload, whose photos may be a few megabytes, and for a volunteer's outreach record. A body announced as too large gets 413
 //! at once; one that grows past the cap fails while it is read, and its handler answers 413.
 
 use axum::body::Body;
@@ -22,6 +22,8 @@ const DRAIN_TOO_LARGE_UPLOADS_UP_TO: u64 = 64 * 1024 * 1024;
 pub struct BodyLimits {
     pub default: u64,
     pub upload: u64,
+    /// A volunteer's sealed outreach record, photos inside.
+    pub outreach_sync: u64,
 }
 
 impl BodyLimits {
@@ -29,12 +31,15 @@ impl BodyLimits {
         BodyLimits {
             default: config.max_body_bytes,
             upload: config.max_upload_bytes + UPLOAD_FORM_OVERHEAD,
+            outreach_sync: crate::outreach_sync::SYNC_BODY_BYTES,
         }
     }
 
     fn for_path(self, path: &str) -> u64 {
         if is_upload(path) {
             self.upload
+        } else if path == crate::outreach_sync::OUTREACH_SYNC {
+            self.outreach_sync
         } else {
             self.default
         }

@@ -101,7 +101,12 @@ const RETRY_UNAVAILABLE_SECONDS: &str = "30";
 /// Replaces the bare 413 of the body limit with a page that says what to do.
 pub async fn explain_too_large(request: Request, next: Next) -> Response {
     let upload = super::body_limit::is_upload(request.uri().path());
+    let phone = request.uri().path() == crate::outreach_sync::OUTREACH_SYNC;
     let response = next.run(request).await;
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && phone {
+        // A volunteer's phone reads JSON.
+        return crate::outreach_sync::SyncError::TooLarge.response(app::i18n::Lang::default());
+    }
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
         let page = if upload {
             ErrorPage::UploadTooLarge

@@ -19,6 +19,7 @@ mod handbook_instances;
 mod limits;
 mod outbox_instances;
 mod outreach;
+mod outreach_sync;
 mod policy_editor;
 mod self_check;
 mod sms_webhook;

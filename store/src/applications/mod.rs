@@ -57,6 +57,16 @@ pub enum SubmitError {
     Store(#[from] StoreError),
 }
 
+/// What is stored with an application in its transaction, beside what every one gets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Linked<'a> {
+    Nothing,
+    /// A finished draft: its uploads are linked to the application.
+    Draft(&'a DraftToken),
+    /// A volunteer's synced record: its photos are linked, and the record is kept.
+    Outreach(&'a crate::outreach_sync::OutreachRecord),
+}
+
 /// The status every application starts in.
 const SUBMITTED: &str = "submitted";
 
@@ -82,7 +92,7 @@ impl Store {
         fingerprint: &str,
         actor: &Actor,
     ) -> Result<Submitted, SubmitError> {
-        self.submit(application, key, fingerprint, None, actor)
+        self.submit(application, key, fingerprint, Linked::Nothing, actor)
             .await
     }
 
@@ -101,7 +111,7 @@ impl Store {
                 application,
                 key,
                 fingerprint,
-                Some(draft),
+                Linked::Draft(draft),
                 &Actor::Applicant,
             )
             .await?;
@@ -113,19 +123,19 @@ impl Store {
         Ok(submitted)
     }
 
-    async fn submit(
+    pub(crate) async fn submit(
         &self,
         application: &NewApplication,
         key: &IdempotencyKey,
         fingerprint: &str,
-        draft: Option<&DraftToken>,
+        linked: Linked<'_>,
         actor: &Actor,
     ) -> Result<Submitted, SubmitError> {
         if let Some(earlier) = self.earlier_submission(key, fingerprint).await? {
             return Ok(Submitted::Replayed(earlier));
         }
         match self
-            .insert_application(application, key, fingerprint, draft, actor)
+            .insert_application(application, key, fingerprint, linked, actor)
             .await
         {
             Ok(receipt) => Ok(Submitted::New(receipt)),
@@ -171,7 +181,7 @@ impl Store {
         application: &NewApplication,
         key: &IdempotencyKey,
         fingerprint: &str,
-        draft: Option<&DraftToken>,
+        linked: Linked<'_>,
         actor: &Actor,
     ) -> Result<Receipt, StoreError> {
         let seal = |text: &str| self.data_key().seal(text);
@@ -267,14 +277,19 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(draft) = draft {
-            sqlx::query(
-                "UPDATE uploads SET application_reference = $1 WHERE draft_token_index = $2",
-            )
-            .bind(reference.as_str())
-            .bind(self.data_key().index(draft.as_str()))
-            .execute(&mut *tx)
-            .await?;
+        match linked {
+            Linked::Nothing => {}
+            Linked::Draft(draft) => {
+                sqlx::query(
+                    "UPDATE uploads SET application_reference = $1 WHERE draft_token_index = $2",
+                )
+                .bind(reference.as_str())
+                .bind(self.data_key().index(draft.as_str()))
+                .execute(&mut *tx)
+                .await?;
+            }
+            // After the application's own audit entry, below.
+            Linked::Outreach(_) => {}
         }
         for document in &application.missing_documents {
             sqlx::query(
@@ -316,6 +331,10 @@ impl Store {
             },
         )
         .await?;
+        if let Linked::Outreach(record) = linked {
+            self.keep_outreach_record(&mut tx, record, id, reference.as_str(), submitted_at)
+                .await?;
+        }
         tx.commit().await?;
         Ok(receipt)
     }
