@@ -20,6 +20,7 @@ export PORTAL_SITE_ROOT="$root/target/site"
 export PORTAL_CONTENT_DIR="$root/content"
 export PORTAL_ADDR="127.0.0.1:$port"
 export PORTAL_DATA_KEY_FILE="$data/data.key"
+export PORTAL_OUTREACH_KEY_FILE="$data/outreach.key"
 export PORTAL_UPLOAD_DIR="$data/uploads"
 export PORTAL_NEW_PASSWORD="e2e-password-2026"
 # Every browser test sends from 127.0.0.1 and several reuse one phone: lift the limits on

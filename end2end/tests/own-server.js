@@ -44,8 +44,11 @@ export class OwnServer {
 
   /** Starts serving and waits until it is ready. */
   async start() {
-    this.child = spawn(binary, ['serve'], { env: this.env, stdio: 'ignore' });
+    const child = spawn(binary, ['serve'], { env: this.env, stdio: 'ignore' });
+    this.child = child;
     for (let i = 0; i < 300; i++) {
+      // Another process on the port would answer for it: a server that exited did not start.
+      if (child.exitCode !== null) throw new Error(`the test server exited with ${child.exitCode}`);
       try {
         if ((await fetch(`${this.url}/readyz`)).ok) return;
       } catch {

@@ -157,10 +157,13 @@ async fn file_or_not_found(State(state): State<AppState>, request: Request) -> R
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             if parts.uri.path() == "/sw.js" {
-                // A worker's own fetches obey the CSP its script was served with.
+                // A worker's own fetches obey the CSP its script was served with; it loads the
+                // outreach desk's storage and sending code (`/outreach.js`) for Background Sync.
                 response.headers_mut().insert(
                     header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static("default-src 'none'; connect-src 'self'"),
+                    HeaderValue::from_static(
+                        "default-src 'none'; connect-src 'self'; script-src 'self'",
+                    ),
                 );
             }
             return response;

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::screens::{self, DraftLine, PinProblem, RefusedLine, SendNote, Start};
-use super::{OutreachVolunteer, OUTREACH_TOKEN, SCREEN_ID};
+use super::{OutreachVolunteer, INTRO_ID, OUTREACH_TOKEN, SCREEN_ID};
 use crate::apply::{
     apply_page, ApplicationDraft, ApplyFieldProblem, ApplyPageData, ApplyProblem, ApplyStep,
     UploadProblem, Who,
@@ -867,7 +867,12 @@ impl Desk {
         let mut shown = self.shown.borrow_mut();
         match shown.as_mut() {
             Some(previous) => previous.unmount(),
-            None => screen.set_inner_html(""),
+            None => {
+                screen.set_inner_html("");
+                if let Some(intro) = document.get_element_by_id(INTRO_ID) {
+                    let _ = intro.set_attribute("hidden", "");
+                }
+            }
         }
         let mut built = view.build();
         built.mount(&screen, None);

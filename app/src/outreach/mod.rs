@@ -33,6 +33,9 @@ pub const OUTREACH_PAGE: &str = "/outreach";
 /// The element the island builds each screen in.
 const SCREEN_ID: &str = "outreach-screen";
 
+/// The page's heading as the server renders it, hidden by the island behind its own screens.
+const INTRO_ID: &str = "outreach-intro";
+
 /// The token the application pages' links carry on the desk; the island opens them in place.
 pub const OUTREACH_TOKEN: &str = "outreach";
 
@@ -105,10 +108,11 @@ pub fn OutreachPage() -> impl IntoView {
                 .map(|h| crate::self_check::policy_links(lang, &h))
                 .unwrap_or_default();
             let line = tr::outreach_volunteer_line(lang, &volunteer.name, &volunteer.code);
-            // With JS the desk's screens bring their own heading; without, the page says why
-            // there is no desk.
+            // The desk's screens bring their own heading: the island hides this one once it
+            // shows the first. Without JS the page says why there is no desk.
             view! {
-                <noscript>{heading()}{no_script()}</noscript>
+                <div id=INTRO_ID>{heading()}</div>
+                <noscript>{no_script()}</noscript>
                 <p class="hint" data-volunteer=volunteer.code.clone()>{line}</p>
                 <OutreachDesk volunteer lang standards links>
                     <div id=SCREEN_ID>
