@@ -33,6 +33,9 @@ export class OwnServer {
       PORTAL_SUBMISSIONS_PER_HOUR_PER_CLIENT: '100000',
       PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE: '100000',
       PORTAL_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+      // A server killed mid-send leaves its claimed texts to the next start after this (the
+      // shortest the setting takes), not after the default five minutes.
+      PORTAL_SMS_LEASE_SECONDS: '30',
     };
     execFileSync(binary, ['migrate'], { env: this.env, stdio: 'ignore' });
     for (const [user, role] of [['volunteer', 'volunteer'], ['helper', 'volunteer'], ['supervisor', 'supervisor']]) {
