@@ -4,7 +4,7 @@
 //! work with no network afterwards, and nothing of any resident. The service worker keeps the page.
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
@@ -37,13 +37,9 @@ pub async fn show(State(state): State<AppState>, session: Session, request: Requ
     };
     let (mut parts, _) = request.into_parts();
     parts.uri = axum::http::Uri::from_static(OUTREACH_PAGE);
-    let mut response = render_page_with(&state, parts, data).await;
-    // Only the volunteer's own browser keeps it (its service worker, for the day offline).
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    response
+    // The router marks it `no-store` like every page the server prepares: the service worker
+    // keeps it for the day offline (the Cache API is the page's own), no HTTP cache does.
+    render_page_with(&state, parts, data).await
 }
 
 async fn desk(

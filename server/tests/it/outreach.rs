@@ -144,6 +144,40 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
     );
     let theirs = server.staff_page("/staff/events", &supervisor).await;
     assert!(theirs.contains("data-applications=\"1\""));
+
+    // The desk (`/outreach`) gives the volunteer their events and the bureau's public keys, all
+    // it needs offline, in its own bundle; no one else gets a desk.
+    let keys: serde_json::Value = server
+        .get("/outreach/keys")
+        .await
+        .json()
+        .await
+        .expect("the keys");
+    let seal_key = keys["seal_key"].as_str().expect("the seal key");
+    let desk = server.get_with_cookie("/outreach", &volunteer).await;
+    assert_eq!(desk.status(), 200);
+    assert_eq!(
+        desk.headers()["cache-control"],
+        "no-store",
+        "kept by the desk's service worker only"
+    );
+    let desk = desk.text().await.unwrap();
+    assert!(desk.contains(&format!("data-volunteer=\"{badge}\"")));
+    assert!(desk.contains(&code) && desk.contains(seal_key));
+    assert!(desk.contains("/pkg/portal-outreach.js"));
+    assert!(
+        desk.contains("data-outreach=\"no-js\""),
+        "says what it needs without JS"
+    );
+    let other = server.get_with_cookie("/outreach", &caseworker).await;
+    let other = other.text().await.unwrap();
+    assert!(other.contains("data-outreach=\"not-volunteer\"") && !other.contains(seal_key));
+    let nobody = server.get("/outreach").await.text().await.unwrap();
+    assert!(nobody.contains("href=\"/staff/login\"") && !nobody.contains(seal_key));
+    let posted = server
+        .post_form("/outreach", &[("pin", "123456")], Some(&volunteer))
+        .await;
+    assert_eq!(posted.status(), 405);
 }
 on_both_databases!(
     events_sqlite,
