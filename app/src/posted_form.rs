@@ -62,3 +62,19 @@ impl Fields {
 /// The fields of the form posted to the page being rendered, in the page's context.
 #[derive(Debug, Clone, Default)]
 pub struct PostedForm(pub Fields);
+
+/// The fields a form in the page would post, read in the browser (an island answering the form
+/// itself), in the form's order.
+#[cfg(feature = "hydrate")]
+pub fn form_pairs(form: &web_sys::HtmlFormElement) -> Option<Vec<(String, String)>> {
+    let data = web_sys::FormData::new_with_form(form).ok()?;
+    let entries = js_sys::try_iter(&data).ok()??;
+    let mut pairs = Vec::new();
+    for entry in entries {
+        let entry: js_sys::Array = entry.ok()?.into();
+        if let (Some(name), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+            pairs.push((name, value));
+        }
+    }
+    Some(pairs)
+}

@@ -181,31 +181,28 @@ build_release() {
     part_built portal "$started" target/release/server "${portal_outputs[@]}"
   fi
 
-  if part_up_to_date portal-forms "${tools[@]}" "${front_dirs[@]}"; then
-    say "The forms bundle is up to date"
+  build_bundle portal-forms site-forms "the forms bundle (the rules engine in the browser)"
+  build_bundle portal-outreach site-outreach "the outreach bundle (the volunteers' offline desk)"
+}
+
+# build_bundle PROJECT SITE WHAT: a second bundle of the frontend crate (its cargo-leptos PROJECT
+# with other features), unless its inputs did not change. cargo-leptos empties a project's site
+# root before building it, so each is built in its own (target/SITE) and its two files join the
+# site's. Expects build_release's `tools` and `front_dirs`.
+build_bundle() {
+  local project="$1" site="$2" what="$3" started
+  if part_up_to_date "$project" "${tools[@]}" "${front_dirs[@]}"; then
+    say "${what^} is up to date"
   else
-    started="$RELEASE_STAMPS/portal-forms.started"
+    started="$RELEASE_STAMPS/$project.started"
     touch "$started"
-    # cargo-leptos empties a project's site root before building it, so the forms bundle is built
-    # in its own and its two files join the site's.
-    say "Building the forms bundle (the rules engine in the browser)"
-    (cd "$ROOT" && cargo leptos build --release --project portal-forms --frontend-only)
-    strip_wasm "$ROOT/target/site-forms/pkg/portal-forms.wasm"
-    part_built portal-forms "$started" target/site-forms/pkg/portal-forms.{js,wasm}
-  fi
-  if part_up_to_date portal-outreach "${tools[@]}" "${front_dirs[@]}"; then
-    say "The outreach bundle is up to date"
-  else
-    started="$RELEASE_STAMPS/portal-outreach.started"
-    touch "$started"
-    say "Building the outreach bundle (the volunteers' offline desk)"
-    (cd "$ROOT" && cargo leptos build --release --project portal-outreach --frontend-only)
-    strip_wasm "$ROOT/target/site-outreach/pkg/portal-outreach.wasm"
-    part_built portal-outreach "$started" target/site-outreach/pkg/portal-outreach.{js,wasm}
+    say "Building $what"
+    (cd "$ROOT" && cargo leptos build --release --project "$project" --frontend-only)
+    strip_wasm "$ROOT/target/$site/pkg/$project.wasm"
+    part_built "$project" "$started" "target/$site/pkg/$project.js" "target/$site/pkg/$project.wasm"
   fi
   # Keeping the files' times keeps the server's compressed copies of them (made at start) fresh.
-  cp -p "$ROOT"/target/site-forms/pkg/portal-forms.{js,wasm} "$ROOT/target/site/pkg/"
-  cp -p "$ROOT"/target/site-outreach/pkg/portal-outreach.{js,wasm} "$ROOT/target/site/pkg/"
+  cp -p "$ROOT/target/$site/pkg/$project.js" "$ROOT/target/$site/pkg/$project.wasm" "$ROOT/target/site/pkg/"
 }
 
 # schemathesis (PyPI) for the contract fuzz of the public API; tests only, in its own venv.

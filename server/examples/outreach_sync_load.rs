@@ -17,18 +17,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aes_gcm::aead::{Aead, Payload};
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use clap::Parser;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::pkcs8::DecodePublicKey;
-use rand::{Rng, RngCore};
-use rsa::{Oaep, RsaPublicKey};
+use rand::Rng;
 use serde_json::{json, Value};
-use sha2::Sha256;
+use server::outreach_keys::SealedRecord;
 use sqlx::Row;
 
 #[derive(Debug, Parser)]
@@ -98,8 +95,7 @@ async fn run(args: &Args) -> Result<bool, String> {
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    let seal_key = RsaPublicKey::from_public_key_der(&decode(&keys["seal_key"])?)
-        .map_err(|e| e.to_string())?;
+    let seal_key = keys["seal_key"].as_str().ok_or("no seal key")?.to_owned();
     let receipt_key = VerifyingKey::from_public_key_der(&decode(&keys["receipt_key"])?)
         .map_err(|e| e.to_string())?;
     let photo = jpeg(args.photo_bytes)?;
@@ -285,30 +281,10 @@ fn record(code: &str, event: &str, i: usize, photo: &[u8]) -> (String, Vec<u8>) 
 }
 
 /// Seals as WebCrypto does: the client id and the body to send.
-fn seal(
-    key: &RsaPublicKey,
-    (client_id, plaintext): &(String, Vec<u8>),
-) -> Result<(String, String), String> {
-    let mut aes_key = [0u8; 32];
-    let mut iv = [0u8; 12];
-    rand::rngs::OsRng.fill_bytes(&mut aes_key);
-    rand::rngs::OsRng.fill_bytes(&mut iv);
-    let wrapped = key
-        .encrypt(&mut rand::rngs::OsRng, Oaep::new::<Sha256>(), &aes_key)
-        .map_err(|e| e.to_string())?;
-    let data = Aes256Gcm::new_from_slice(&aes_key)
-        .map_err(|e| e.to_string())?
-        .encrypt(
-            Nonce::from_slice(&iv),
-            Payload {
-                msg: plaintext,
-                aad: client_id.as_bytes(),
-            },
-        )
-        .map_err(|e| e.to_string())?;
-    let body = json!({"client_id": client_id, "key": BASE64.encode(wrapped),
-                      "iv": BASE64.encode(iv), "data": BASE64.encode(data)});
-    Ok((client_id.clone(), body.to_string()))
+fn seal(key: &str, (client_id, plaintext): &(String, Vec<u8>)) -> Result<(String, String), String> {
+    let sealed = SealedRecord::seal(key, client_id, plaintext)?;
+    let body = serde_json::to_string(&sealed).map_err(|e| e.to_string())?;
+    Ok((client_id.clone(), body))
 }
 
 /// Sends a phone's queue one record at a time; the latencies of those answered with a receipt

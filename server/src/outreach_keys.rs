@@ -41,7 +41,7 @@ const IV_BYTES: usize = 12;
 const TAG_BYTES: usize = 16;
 
 /// A record as the phone sends it: every binary value as standard base64.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SealedRecord {
     /// The phone's id of the record: a UUID v4, also the AES-GCM additional data.
@@ -52,6 +52,48 @@ pub struct SealedRecord {
     pub iv: String,
     /// AES-256-GCM ciphertext with its 16-byte tag appended.
     pub data: String,
+}
+
+impl SealedRecord {
+    /// Seals `plaintext` under `client_id` to the bureau's key (`seal_key_spki_base64`, as the
+    /// desk gets it) exactly as the phone's WebCrypto does (`public/outreach.js`): a fresh
+    /// AES-256-GCM key and nonce, the client id as additional data, the key wrapped with
+    /// RSA-OAEP-SHA256. The server never seals; its tests and the sync load tool do.
+    pub fn seal(
+        seal_key_spki_base64: &str,
+        client_id: &str,
+        plaintext: &[u8],
+    ) -> Result<SealedRecord, String> {
+        use rand::RngCore;
+        use rsa::pkcs8::DecodePublicKey;
+        let spki = BASE64
+            .decode(seal_key_spki_base64)
+            .map_err(|e| e.to_string())?;
+        let public = RsaPublicKey::from_public_key_der(&spki).map_err(|e| e.to_string())?;
+        let mut aes_key = [0u8; 32];
+        let mut iv = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut aes_key);
+        rand::rngs::OsRng.fill_bytes(&mut iv);
+        let wrapped = public
+            .encrypt(&mut rand::rngs::OsRng, Oaep::new::<Sha256>(), &aes_key)
+            .map_err(|e| e.to_string())?;
+        let data = Aes256Gcm::new_from_slice(&aes_key)
+            .map_err(|e| e.to_string())?
+            .encrypt(
+                Nonce::from_slice(&iv),
+                Payload {
+                    msg: plaintext,
+                    aad: client_id.as_bytes(),
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(SealedRecord {
+            client_id: client_id.to_owned(),
+            key: BASE64.encode(wrapped),
+            iv: BASE64.encode(iv),
+            data: BASE64.encode(data),
+        })
+    }
 }
 
 /// Why a sealed record cannot be opened. The phone sets such a record aside; the details are
@@ -317,33 +359,8 @@ mod tests {
             .expect("the test key")
     }
 
-    /// Seals as the phone's WebCrypto does.
     fn seal(keys: &OutreachKeys, client_id: &str, plaintext: &[u8]) -> SealedRecord {
-        let public = RsaPublicKey::from_public_key_der(
-            &BASE64.decode(keys.seal_key_spki_base64()).expect("base64"),
-        )
-        .expect("an RSA SPKI");
-        let aes_key = [7u8; 32];
-        let iv = [9u8; 12];
-        let wrapped = public
-            .encrypt(&mut rand::rngs::OsRng, Oaep::new::<Sha256>(), &aes_key)
-            .expect("wrapped");
-        let data = Aes256Gcm::new_from_slice(&aes_key)
-            .expect("a key")
-            .encrypt(
-                Nonce::from_slice(&iv),
-                Payload {
-                    msg: plaintext,
-                    aad: client_id.as_bytes(),
-                },
-            )
-            .expect("sealed");
-        SealedRecord {
-            client_id: client_id.to_owned(),
-            key: BASE64.encode(wrapped),
-            iv: BASE64.encode(iv),
-            data: BASE64.encode(data),
-        }
+        SealedRecord::seal(keys.seal_key_spki_base64(), client_id, plaintext).expect("sealed")
     }
 
     const ID: &str = "0b7d4c8e-2f1a-4e3b-9c5d-6a7b8c9d0e1f";

@@ -25,7 +25,7 @@ use crate::apply::{
     UploadProblem, Who,
 };
 use crate::i18n::Lang;
-use crate::posted_form::Fields;
+use crate::posted_form::{form_pairs, Fields};
 use crate::self_check::{self, Flow, PolicyLink, ANSWERS_FIELD, APPLY_START, GO_FIELD, STEP_FIELD};
 
 /// What the island was rendered with.
@@ -294,19 +294,6 @@ pub fn click(ev: leptos::ev::MouseEvent) {
 fn step_of(href: &str) -> Option<ApplyStep> {
     let rest = href.strip_prefix(&format!("/apply/{OUTREACH_TOKEN}/"))?;
     ApplyStep::parse(rest)
-}
-
-fn form_pairs(form: &web_sys::HtmlFormElement) -> Option<Vec<(String, String)>> {
-    let data = web_sys::FormData::new_with_form(form).ok()?;
-    let entries = js_sys::try_iter(&data).ok()??;
-    let mut pairs = Vec::new();
-    for entry in entries {
-        let entry: js_sys::Array = entry.ok()?.into();
-        if let (Some(name), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
-            pairs.push((name, value));
-        }
-    }
-    Some(pairs)
 }
 
 // --- the PIN ---------------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ mod live {
 
     use super::{page, page_title, Flow, PolicyLink, Step};
     use crate::i18n::Lang;
-    use crate::posted_form::Fields;
+    use crate::posted_form::{form_pairs, Fields};
 
     /// What the island needs to render any page.
     pub struct Context {
@@ -341,19 +341,5 @@ mod live {
                 window.scroll_to_with_x_and_y(0.0, 0.0);
             }
         }
-    }
-
-    fn form_pairs(form: &web_sys::HtmlFormElement) -> Option<Vec<(String, String)>> {
-        let data = web_sys::FormData::new_with_form(form).ok()?;
-        let entries = js_sys::try_iter(&data).ok()??;
-        let mut pairs = Vec::new();
-        for entry in entries {
-            let entry: js_sys::Array = entry.ok()?.into();
-            if let (Some(name), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string())
-            {
-                pairs.push((name, value));
-            }
-        }
-        Some(pairs)
     }
 }

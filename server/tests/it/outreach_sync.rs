@@ -4,18 +4,14 @@
 //! the applicant's SMS, and get a receipt that verifies with the served P-256 key; anything that
 //! does not open, or is not a volunteer's, or is invalid, stores nothing.
 
-use aes_gcm::aead::{Aead, Payload};
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use casework::County;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use p256::pkcs8::DecodePublicKey;
-use rand::RngCore;
-use rsa::{Oaep, RsaPublicKey};
 use serde_json::{json, Value};
-use sha2::Sha256;
+use server::outreach_keys::SealedRecord;
 use store::on_both_databases;
 use store::outreach::NewEvent;
 use store::staff::{NewStaffUser, Role};
@@ -126,29 +122,9 @@ impl Outreach {
 
     /// Seals `plaintext` under `client_id` as the phone does.
     fn seal(&self, client_id: &str, plaintext: &[u8]) -> Value {
-        let spki = BASE64
-            .decode(self.keys["seal_key"].as_str().expect("the seal key"))
-            .expect("base64");
-        let public = RsaPublicKey::from_public_key_der(&spki).expect("an RSA key");
-        let mut aes_key = [0u8; 32];
-        let mut iv = [0u8; 12];
-        rand::rngs::OsRng.fill_bytes(&mut aes_key);
-        rand::rngs::OsRng.fill_bytes(&mut iv);
-        let wrapped = public
-            .encrypt(&mut rand::rngs::OsRng, Oaep::new::<Sha256>(), &aes_key)
-            .expect("the key wrapped");
-        let data = Aes256Gcm::new_from_slice(&aes_key)
-            .expect("an AES key")
-            .encrypt(
-                Nonce::from_slice(&iv),
-                Payload {
-                    msg: plaintext,
-                    aad: client_id.as_bytes(),
-                },
-            )
-            .expect("sealed");
-        json!({"client_id": client_id, "key": BASE64.encode(wrapped),
-               "iv": BASE64.encode(iv), "data": BASE64.encode(data)})
+        let key = self.keys["seal_key"].as_str().expect("the seal key");
+        let sealed = SealedRecord::seal(key, client_id, plaintext).expect("sealed");
+        serde_json::to_value(sealed).expect("JSON")
     }
 
     async fn send(&self, sealed: &Value, cookie: Option<&str>) -> (u16, Value) {
