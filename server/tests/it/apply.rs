@@ -172,24 +172,19 @@ async fn upload(
         .await
 }
 
-fn png() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let image = image::RgbImage::from_pixel(40, 30, image::Rgb([200, 10, 10]));
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .expect("a PNG");
-    bytes
-}
-
 async fn photos_are_kept_and_bad_files_refused_with_a_reason(db: TestDatabase) {
     let server = TestServer::start(db).await;
     let who = location(&post(&server, "/apply/start", &[("answers", SELF_CHECK_ANSWERS)]).await)
         .expect("who");
     let token_path = who.trim_end_matches("/who").to_owned();
-    let stored = upload(&server, &token_path, "id_card", "id.png", png()).await;
+    let stored = upload(
+        &server,
+        &token_path,
+        "id_card",
+        "id.png",
+        crate::common::png(40, 30),
+    )
+    .await;
     assert_eq!(stored.status(), 303);
     let renamed = upload(
         &server,

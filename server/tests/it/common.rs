@@ -416,3 +416,22 @@ pub fn run_server(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
     );
     (output.status.success(), text)
 }
+
+/// A small photo with some structure, as a PNG.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 7 % 256) as u8,
+            (y * 13 % 256) as u8,
+            ((x ^ y) % 256) as u8,
+        ])
+    });
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("a PNG");
+    bytes
+}

@@ -197,27 +197,8 @@ impl Now for TestServer {
     }
 }
 
-/// A small photo with some structure, as a PNG (the phone sends JPEG; the cleaner takes both).
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([
-            (x * 7 % 256) as u8,
-            (y * 13 % 256) as u8,
-            ((x ^ y) % 256) as u8,
-        ])
-    });
-    let mut bytes = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .expect("a PNG");
-    bytes
-}
-
 fn photo(document: &str, width: u32) -> Value {
-    json!({"document": document, "data": BASE64.encode(png(width, 40))})
+    json!({"document": document, "data": BASE64.encode(common::png(width, 40))})
 }
 
 const ID: &str = "3b241101-e2bb-4255-8caf-4136c566a962";

@@ -141,25 +141,6 @@ async fn post_file(
         .expect("POST")
 }
 
-/// A small photo with some structure, as a PNG.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([
-            (x * 7 % 256) as u8,
-            (y * 13 % 256) as u8,
-            ((x ^ y) % 256) as u8,
-        ])
-    });
-    let mut bytes = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .expect("a PNG");
-    bytes
-}
-
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -241,7 +222,7 @@ async fn an_upload_that_finds_no_decoding_slot_is_told_the_system_is_busy(db: Te
     let held = server.post_form("/test/hold-decodes", &[], None).await;
     assert_eq!(held.status(), 200);
 
-    let busy = upload(&server, &draft, png(40, 30)).await;
+    let busy = upload(&server, &draft, crate::common::png(40, 30)).await;
 
     assert_eq!(busy.status(), 503);
     let page = busy.text().await.expect("page");
@@ -261,10 +242,15 @@ async fn the_21st_file_of_a_draft_is_refused_with_its_message(db: TestDatabase) 
     let server = start(db, &files, |_| {}).await;
     let draft = new_draft(&server).await;
     for _ in 0..20 {
-        assert_eq!(upload(&server, &draft, png(40, 30)).await.status(), 303);
+        assert_eq!(
+            upload(&server, &draft, crate::common::png(40, 30))
+                .await
+                .status(),
+            303
+        );
     }
 
-    let refused = upload(&server, &draft, png(40, 30)).await;
+    let refused = upload(&server, &draft, crate::common::png(40, 30)).await;
 
     assert_eq!(refused.status(), 422);
     assert!(refused
@@ -286,9 +272,14 @@ async fn a_file_over_the_drafts_quota_is_refused_and_not_kept(db: TestDatabase) 
     // The smallest quota there is; a tiny photo fits, one with 30,000 varied pixels does not.
     let server = start(db, &files, |config| config.upload_quota_bytes = 1024).await;
     let draft = new_draft(&server).await;
-    assert_eq!(upload(&server, &draft, png(4, 3)).await.status(), 303);
+    assert_eq!(
+        upload(&server, &draft, crate::common::png(4, 3))
+            .await
+            .status(),
+        303
+    );
 
-    let refused = upload(&server, &draft, png(200, 150)).await;
+    let refused = upload(&server, &draft, crate::common::png(200, 150)).await;
 
     assert_eq!(refused.status(), 422);
     assert!(refused
@@ -314,10 +305,20 @@ async fn a_client_gets_so_many_uploads_an_hour_across_drafts(db: TestDatabase) {
     let server = start(db, &files, |config| config.uploads_per_client_per_hour = 2).await;
     let first = new_draft(&server).await;
     let second = new_draft(&server).await;
-    assert_eq!(upload(&server, &first, png(20, 15)).await.status(), 303);
-    assert_eq!(upload(&server, &second, png(20, 15)).await.status(), 303);
+    assert_eq!(
+        upload(&server, &first, crate::common::png(20, 15))
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        upload(&server, &second, crate::common::png(20, 15))
+            .await
+            .status(),
+        303
+    );
 
-    let refused = upload(&server, &second, png(20, 15)).await;
+    let refused = upload(&server, &second, crate::common::png(20, 15)).await;
 
     assert_eq!(refused.status(), 429);
     assert!(refused
@@ -326,7 +327,12 @@ async fn a_client_gets_so_many_uploads_an_hour_across_drafts(db: TestDatabase) {
         .expect("page")
         .contains("data-problem=\"too_many_from_client\""));
     server.clock.advance(time::Duration::minutes(61));
-    assert_eq!(upload(&server, &second, png(20, 15)).await.status(), 303);
+    assert_eq!(
+        upload(&server, &second, crate::common::png(20, 15))
+            .await
+            .status(),
+        303
+    );
 }
 on_both_databases!(
     per_client_sqlite,
@@ -339,7 +345,7 @@ on_both_databases!(
 /// A draft with a photo and a PDF, sent; the case's reference and a caseworker's session.
 async fn sent_with_files(server: &TestServer) -> (String, String, Vec<u8>) {
     let draft = new_draft(server).await;
-    let photo = png(40, 30);
+    let photo = crate::common::png(40, 30);
     assert_eq!(upload(server, &draft, photo.clone()).await.status(), 303);
     assert_eq!(upload(server, &draft, PDF.to_vec()).await.status(), 303);
     let check = fill_in(server, &draft).await;
@@ -509,12 +515,22 @@ async fn a_stale_drafts_files_are_deleted_from_the_store(db: TestDatabase) {
     let files = Files::on_disk(&db);
     let server = start(db, &files, |_| {}).await;
     let stale = new_draft(&server).await;
-    assert_eq!(upload(&server, &stale, png(40, 30)).await.status(), 303);
+    assert_eq!(
+        upload(&server, &stale, crate::common::png(40, 30))
+            .await
+            .status(),
+        303
+    );
     assert_eq!(upload(&server, &stale, PDF.to_vec()).await.status(), 303);
     assert_eq!(files.on_disk_count(), 2);
     server.clock.advance(time::Duration::days(31));
     let fresh = new_draft(&server).await;
-    assert_eq!(upload(&server, &fresh, png(40, 30)).await.status(), 303);
+    assert_eq!(
+        upload(&server, &fresh, crate::common::png(40, 30))
+            .await
+            .status(),
+        303
+    );
 
     let removed =
         server::document_upload::remove_stale_drafts(&server.store, files.at_rest().as_ref())
@@ -567,7 +583,12 @@ async fn a_submission_whose_files_fail_to_attach_is_not_sent(db: TestDatabase) {
     let files = Files::on_disk(&db);
     let server = start(db, &files, |_| {}).await;
     let draft = new_draft(&server).await;
-    assert_eq!(upload(&server, &draft, png(40, 30)).await.status(), 303);
+    assert_eq!(
+        upload(&server, &draft, crate::common::png(40, 30))
+            .await
+            .status(),
+        303
+    );
     let check = fill_in(&server, &draft).await;
     break_upload_updates(&server.db).await;
 
