@@ -2,9 +2,10 @@
 // sealed on the phone, and sent exactly once when the network returns, even across a server
 // killed mid-sync. The desk's pages are the self-check's and the application's own, built in the
 // browser, so the steps are the application tests' (application.js).
-import { test, expect, expectAccessible, signIn, planOutreachEvent, smsTo, STAFF_PASSWORD } from './support.js';
+import { test, expect, expectAccessible, signIn, planOutreachEvent, STAFF_PASSWORD } from './support.js';
 import { RURAL_FAMILY, FIRE_TONIGHT, answerCheck } from './households.js';
 import { saveAndContinue, fillApplicant, agree, giveConsents, applicantConfirms } from './application.js';
+import { writeFileSync } from 'node:fs';
 import { OwnServer } from './own-server.js';
 
 const heading = (page) => page.getByRole('heading', { level: 1 });
@@ -288,8 +289,8 @@ test('three applications taken with no signal arrive once each, across a server 
     // server had claimed goes when its claim runs out); sent again, a record answers its first
     // receipt and stores nothing.
     for (const resident of [RESIDENTS.fire, RESIDENTS.rural, RESIDENTS.elderly]) {
-      await expect.poll(() => smsTo(resident.phone), { timeout: 60_000 }).toHaveLength(1);
-      expect((await smsTo(resident.phone))[0]).toMatch(/JSJ-\d{4}-\d{6}/);
+      await expect.poll(() => server.sms(resident.phone), { timeout: 60_000 }).toHaveLength(1);
+      expect((await server.sms(resident.phone))[0]).toMatch(/JSJ-\d{4}-\d{6}/);
     }
     const [first, second] = await page.evaluate(async (record) => {
       const send = () => fetch('/outreach/sync', {
@@ -301,7 +302,7 @@ test('three applications taken with no signal arrive once each, across a server 
     await page.goto('/staff/events');
     await expect(page.locator('table[data-sent]')).toHaveAttribute('data-sent', '3');
     await expect(page.locator(`[data-reference="${first.reference}"]`)).toHaveCount(1);
-    expect(await smsTo(RESIDENTS.rural.phone)).toHaveLength(1);
+    expect(await server.sms(RESIDENTS.rural.phone)).toHaveLength(1);
 
     // The photos arrived with the rural family's application.
     await signIn(supervisor.page, 'e2e.supervisor');
@@ -321,6 +322,7 @@ test('three applications taken with no signal arrive once each, across a server 
     await expectNothingReadable(page);
     expect(volunteer.errors).toEqual([]);
   } finally {
+    writeFileSync(test.info().outputPath('server.log'), server.log());
     await server.stop();
     await supervisor.context.close().catch(() => {});
     await context.close().catch(() => {});

@@ -1,9 +1,10 @@
 // A portal server of a test's own (the release build, a fresh SQLite database, one staff account
 // per role as start-server.sh makes them, and a second volunteer (e2e.helper)), for a test that kills the
-// server while a phone talks to it and starts it again on the same database. Its texts go to the
-// shared SMS sink, so smsTo() in support.js reads them.
+// server while a phone talks to it and starts it again on the same database. Its texts go to an
+// SMS sink of its own (sms-sink.js on the next port: the suite's sink drops a message id it has
+// seen, and this server's outbox counts from 1 too), read with `sms(phone)`.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ export class OwnServer {
     this.data = mkdtempSync(path.join(tmpdir(), 'portal-e2e-'));
     this.env = {
       ...process.env,
-      PORTAL_SMS_WEBHOOK_URL: `http://127.0.0.1:${basePort + 1}/sms`,
+      PORTAL_SMS_WEBHOOK_URL: `http://127.0.0.1:${this.port + 1}/sms`,
       DATABASE_URL: `sqlite://${this.data}/portal.db`,
       PORTAL_SITE_ROOT: path.join(root, 'target', 'site'),
       PORTAL_CONTENT_DIR: path.join(root, 'content'),
@@ -43,11 +44,21 @@ export class OwnServer {
         '--role', role, '--county', 'rencheng'], { env: this.env, stdio: 'ignore' });
     }
     this.child = null;
+    this.sink = spawn('node', [path.join(root, 'end2end', 'sms-sink.js'), String(this.port + 1)], { stdio: 'ignore' });
+  }
+
+  /** The texts this server sent to a phone so far, oldest first. */
+  async sms(phone) {
+    const response = await fetch(`http://127.0.0.1:${this.port + 1}/messages?to=${encodeURIComponent(phone)}`);
+    if (!response.ok) throw new Error(`the SMS sink answered ${response.status}`);
+    return (await response.json()).map((message) => message.text);
   }
 
   /** Starts serving and waits until it is ready. */
   async start() {
-    const child = spawn(binary, ['serve'], { env: this.env, stdio: 'ignore' });
+    const log = openSync(path.join(this.data, 'server.log'), 'a');
+    const child = spawn(binary, ['serve'], { env: this.env, stdio: ['ignore', log, log] });
+    closeSync(log);
     this.child = child;
     for (let i = 0; i < 300; i++) {
       // Another process on the port would answer for it: a server that exited did not start.
@@ -72,8 +83,18 @@ export class OwnServer {
     await exited;
   }
 
+  /** What the server logged, across its starts. */
+  log() {
+    try {
+      return readFileSync(path.join(this.data, 'server.log'), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
   async stop() {
     await this.kill();
+    this.sink.kill();
     rmSync(this.data, { recursive: true, force: true });
   }
 }
