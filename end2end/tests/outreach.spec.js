@@ -175,6 +175,8 @@ test('three applications taken with no signal arrive once each, across a server 
       .toBe(true);
     await unlock(page, { first: true });
     await expect(page.getByText(eventCode)).toBeVisible();
+    // The phone's space is shown, and the browser was asked to keep the records.
+    await expect(page.locator('[data-space]')).toContainText('MB');
     await expectAccessible(page);
 
     await context.setOffline(true);
@@ -320,6 +322,13 @@ test('three applications taken with no signal arrive once each, across a server 
     await expect(page.getByText(RESIDENTS.unfinished.name)).toHaveCount(0);
     await expect(page.getByRole('button', { name: '接着填' })).toHaveCount(0);
     await expectNothingReadable(page);
+    // Locked (by hand here; by itself after 5 idle minutes): the PIN is asked again.
+    await page.getByRole('button', { name: '锁上手机' }).click();
+    await expect(heading(page)).toHaveText('输入您的密码');
+    await page.getByLabel('密码（6 位数字）').fill('135790');
+    await page.getByRole('button', { name: '打开' }).click();
+    await expect(page.locator('[data-problem="pin_wrong"]')).toBeVisible();
+    await unlock(page);
     expect(volunteer.errors).toEqual([]);
   } finally {
     writeFileSync(test.info().outputPath('server.log'), server.log());
