@@ -181,8 +181,11 @@ test('three applications taken with no signal arrive once each, across a server 
 
     await context.setOffline(true);
 
-    // 1. A fire tonight: an emergency.
+    // 1. A fire tonight: an emergency. A wrong check digit is said as the box is left, as on /apply.
     await startResident(page, FIRE_TONIGHT);
+    await page.getByLabel('申请人身份证号').fill('110105194912310021');
+    await page.getByLabel('申请人身份证号').blur();
+    await expect(page.locator('#id_number-error')).toHaveText('身份证号最后一位校验不对，请核对。');
     await fillApplicant(page, RESIDENTS.fire.name, RESIDENTS.fire.phone);
     await expect(page.getByText(/提交后 2 小时内先给予救助/)).toBeVisible();
     await saveAndContinue(page);

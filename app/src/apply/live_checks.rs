@@ -18,6 +18,9 @@ pub fn ApplyLiveChecks(lang: Lang) -> impl IntoView {
     view! { <span class="live-checks" hidden></span> }
 }
 
+#[cfg(all(feature = "hydrate", feature = "outreach"))]
+pub(crate) use live::check_on_leaving;
+
 #[cfg(feature = "hydrate")]
 mod live {
     use leptos::prelude::*;
@@ -27,7 +30,30 @@ mod live {
     use crate::i18n::{tr, Lang};
 
     pub fn watch(lang: Lang) {
-        let left = window_event_listener(leptos::ev::focusout, move |ev| {
+        let left = check_on_leaving(lang);
+        let sent = window_event_listener(leptos::ev::submit, move |ev| {
+            let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+            if online {
+                return;
+            }
+            ev.prevent_default();
+            if let Some(status) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("offline-status"))
+            {
+                status.set_text_content(Some(tr::apply_offline(lang)));
+            }
+        });
+        on_cleanup(move || {
+            left.remove();
+            sent.remove();
+        });
+    }
+
+    /// Checks an ID or mobile number as the person leaves its box, on any page that has one
+    /// (also the outreach desk's, which builds the application pages itself).
+    pub fn check_on_leaving(lang: Lang) -> WindowListenerHandle {
+        window_event_listener(leptos::ev::focusout, move |ev| {
             let Some(input) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -53,24 +79,7 @@ mod live {
                 _ => return,
             };
             show(&input, problem);
-        });
-        let sent = window_event_listener(leptos::ev::submit, move |ev| {
-            let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
-            if online {
-                return;
-            }
-            ev.prevent_default();
-            if let Some(status) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("offline-status"))
-            {
-                status.set_text_content(Some(tr::apply_offline(lang)));
-            }
-        });
-        on_cleanup(move || {
-            left.remove();
-            sent.remove();
-        });
+        })
     }
 
     /// Fills in the message beside the field (GOV.UK style), or hides it. The page renders the

@@ -8,6 +8,9 @@
 
 mod draft;
 mod live_checks;
+
+#[cfg(all(feature = "hydrate", feature = "outreach"))]
+pub(crate) use live_checks::check_on_leaving;
 mod pages;
 
 use leptos::prelude::*;

@@ -161,6 +161,8 @@ pub fn start(setup: Setup) {
         shown: RefCell::new(None),
         state: RefCell::new(State::default()),
     });
+    // The application pages' as-you-leave checks of ID and mobile numbers, once for the desk.
+    std::mem::forget(crate::apply::check_on_leaving(desk.setup.lang));
     DESK.with(|d| *d.borrow_mut() = Some(desk));
     if api().is_some() {
         wasm_bindgen_futures::spawn_local(begin());
