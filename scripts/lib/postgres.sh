@@ -31,4 +31,9 @@ start_test_postgres() {
   fi
   export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
   export REQUIRE_POSTGRES=1
+  # Each test makes its own database (store::testing) and leaves it; a run leaves about 2 GB.
+  # Those of earlier runs go before this one starts.
+  "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atq -c \
+    "SELECT format('DROP DATABASE %I;', datname) FROM pg_database WHERE datname LIKE 'portal\_test\_%'" |
+    "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q >/dev/null
 }
