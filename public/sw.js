@@ -21,11 +21,11 @@ const PRECACHE = [
 // outreach desk, whose every step runs in the browser once its page and bundle are kept. Posted
 // forms, the staff area and every API are left alone: a stale answer there would be wrong.
 const KEPT_PAGE = /^\/(|help\/urgent|policies|policies\/[^/]+|check|outreach)$/;
-const STATIC_FILE = /^\/(pkg\/.+|favicon\.svg|manifest\.webmanifest|icon-[\w-]+\.png|robots\.txt|outreach\.js)$/;
+const STATIC_FILE = /^\/(pkg\/.+|favicon\.svg|manifest\.webmanifest|icon-[\w-]+\.png|robots\.txt|outreach\.js|outreach\.webmanifest)$/;
 
 // What the outreach desk needs with no network at all. Kept only for a phone that opened the desk
 // (it asks, below): residents' phones never download the volunteers' bundle.
-const OUTREACH = ['/outreach', '/outreach.js', '/pkg/portal-outreach.js', '/pkg/portal-outreach.wasm', '/pkg/portal.css'];
+const OUTREACH = ['/outreach', '/outreach.js', '/outreach.webmanifest', '/pkg/portal-outreach.js', '/pkg/portal-outreach.wasm', '/pkg/portal.css'];
 
 // The desk's sealed queue is sent from here too where the browser has Background Sync: it wakes
 // the worker when the network returns, even with the page closed.

@@ -33,16 +33,30 @@ pub fn bundle_for(path: &str) -> &'static str {
     }
 }
 
+/// The web app manifest a page names: the outreach desk installs as an app of its own that opens
+/// on the desk (a volunteer's home screen), every other page as the portal.
+#[cfg(feature = "ssr")]
+pub fn manifest_for(path: &str) -> &'static str {
+    if path == crate::outreach::OUTREACH_PAGE {
+        "/outreach.webmanifest"
+    } else {
+        "/manifest.webmanifest"
+    }
+}
+
 /// The document shell, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let options = {
+    let (options, manifest) = {
         let mut options = options;
-        if let Some(parts) = use_context::<http::request::Parts>() {
-            options.output_name = bundle_for(parts.uri.path()).into();
+        let path = use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned());
+        if let Some(path) = &path {
+            options.output_name = bundle_for(path).into();
         }
-        options
+        (options, manifest_for(path.as_deref().unwrap_or("/")))
     };
+    #[cfg(not(feature = "ssr"))]
+    let manifest = "/manifest.webmanifest";
     #[cfg(feature = "ssr")]
     let prefs = crate::preferences::ssr::request_prefs();
     #[cfg(not(feature = "ssr"))]
@@ -59,7 +73,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b5394"/>
                 <link rel="stylesheet" href="/pkg/portal.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="manifest" href=manifest/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>

@@ -166,6 +166,10 @@ async fn a_supervisor_plans_an_event_and_a_volunteer_applies_with_its_code(db: T
     assert!(desk.contains(&code) && desk.contains(seal_key));
     assert!(desk.contains("/pkg/portal-outreach.js"));
     assert!(
+        desk.contains("rel=\"manifest\" href=\"/outreach.webmanifest\""),
+        "installs as the desk"
+    );
+    assert!(
         desk.contains("data-outreach=\"no-js\""),
         "says what it needs without JS"
     );
