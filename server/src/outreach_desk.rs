@@ -46,16 +46,17 @@ async fn desk(
     state: &AppState,
     staff: &StaffUser,
 ) -> Result<Option<OutreachVolunteer>, store::StoreError> {
-    let Some(overview) = state.store.volunteer_overview(staff).await? else {
+    // The badge code and the events only: the desk does not list what was sent.
+    let Some(code) = state.store.volunteer_code(staff.id).await? else {
         return Ok(None);
     };
+    let events = state.store.outreach_events(staff).await?;
     let since =
         casework::beijing_date(state.store.clock().now()) - time::Duration::days(PAST_EVENT_DAYS);
     Ok(Some(OutreachVolunteer {
-        code: overview.code,
+        code,
         name: staff.display_name.clone(),
-        events: overview
-            .events
+        events: events
             .into_iter()
             .filter(|e| e.held_on >= since)
             .map(|e| OutreachEvent {

@@ -295,18 +295,23 @@ impl Store {
         Ok(events)
     }
 
+    /// The badge code of a volunteer account; `None` for any other account.
+    pub async fn volunteer_code(&self, staff_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT volunteer_code FROM staff_users WHERE id = $1 AND role = 'volunteer'",
+        )
+        .bind(staff_id)
+        .fetch_optional(self.pool())
+        .await?
+        .flatten())
+    }
+
     /// A volunteer's code, events and the applications they sent, newest first.
     pub async fn volunteer_overview(
         &self,
         volunteer: &StaffUser,
     ) -> Result<Option<VolunteerOverview>, StoreError> {
-        let Some(code) = sqlx::query_scalar::<_, Option<String>>(
-            "SELECT volunteer_code FROM staff_users WHERE id = $1 AND role = 'volunteer'",
-        )
-        .bind(volunteer.id)
-        .fetch_optional(self.pool())
-        .await?
-        .flatten() else {
+        let Some(code) = self.volunteer_code(volunteer.id).await? else {
             return Ok(None);
         };
         let sent = sqlx::query(

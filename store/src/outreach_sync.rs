@@ -75,17 +75,6 @@ pub struct SyncedRecord {
 }
 
 impl Store {
-    /// The badge code of a volunteer account; `None` for any other account.
-    pub async fn volunteer_code(&self, staff_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar::<_, Option<String>>(
-            "SELECT volunteer_code FROM staff_users WHERE id = $1 AND role = 'volunteer'",
-        )
-        .bind(staff_id)
-        .fetch_optional(self.pool())
-        .await?
-        .flatten())
-    }
-
     /// The first receipt of the record with this client id, when it was stored before with the
     /// same fingerprint; [`SubmitError::KeyReused`] when another record was stored under it.
     pub async fn outreach_receipt(
