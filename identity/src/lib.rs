@@ -85,6 +85,69 @@ impl FromStr for IdNumber {
     }
 }
 
+/// How a department's ID number was put right before it matched (see
+/// [`IdNumber::from_department`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdRepair {
+    /// A first-generation 15-digit number, upgraded as GB 11643-1999 says: `19` put before the
+    /// two-digit year and the check digit added.
+    Upgraded15,
+    /// 17 digits: the check digit (often an `X` a system could not hold) was lost and is put back.
+    CheckDigitRestored,
+}
+
+/// Why a department's ID number cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DepartmentIdError {
+    #[error("no ID number")]
+    Missing,
+    #[error("Excel turned the ID number into a number (such as 3.70802E+17) and its last digits are lost: format the column as text")]
+    MangledByExcel,
+    #[error(transparent)]
+    Number(#[from] NumberError),
+}
+
+fn check_char(first17: &[u32]) -> char {
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    CHECK_CHARS[(sum % 11) as usize]
+}
+
+impl IdNumber {
+    /// Reads an ID number as department files carry it: spaces and a lower-case `x` as people
+    /// type them, a first-generation 15-digit number, or 17 digits with the check digit lost.
+    /// A number in Excel's scientific form has lost digits for good and is refused; so is an 18
+    /// character number whose check digit is wrong (the mistake could be anywhere).
+    pub fn from_department(text: &str) -> Result<(IdNumber, Option<IdRepair>), DepartmentIdError> {
+        let id = compact(text.trim_matches(|c: char| c == '\'' || c == '"'));
+        if id.is_empty() {
+            return Err(DepartmentIdError::Missing);
+        }
+        if (id.contains('E') && id.contains('.')) || id.contains("E+") {
+            return Err(DepartmentIdError::MangledByExcel);
+        }
+        let digits: Option<Vec<u32>> = id.chars().map(|c| c.to_digit(10)).collect();
+        match (id.len(), digits) {
+            (15, Some(digits)) => {
+                let mut first17: Vec<u32> = digits[..6].to_vec();
+                first17.extend([1, 9]);
+                first17.extend_from_slice(&digits[6..15]);
+                let mut upgraded: String = first17
+                    .iter()
+                    .filter_map(|d| char::from_digit(*d, 10))
+                    .collect();
+                upgraded.push(check_char(&first17));
+                Ok((upgraded.parse()?, Some(IdRepair::Upgraded15)))
+            }
+            (17, Some(digits)) => {
+                let mut restored = id.clone();
+                restored.push(check_char(&digits));
+                Ok((restored.parse()?, Some(IdRepair::CheckDigitRestored)))
+            }
+            _ => Ok((id.parse()?, None)),
+        }
+    }
+}
+
 /// Never printed whole by accident.
 impl fmt::Debug for IdNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -212,5 +275,31 @@ mod tests {
     #[test]
     fn serde_refuses_invalid_numbers() {
         assert!(serde_json::from_str::<IdNumber>("\"110105194912310021\"").is_err());
+    }
+
+    #[test]
+    fn department_numbers_are_repaired_where_nothing_is_guessed() {
+        let (id, repair) = IdNumber::from_department(" 11010519491231002x ").unwrap();
+        assert_eq!((id.as_str(), repair), ("11010519491231002X", None));
+        let (id, repair) = IdNumber::from_department("11010519491231002").unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(repair, Some(IdRepair::CheckDigitRestored));
+        // 110105 49 1231 002 → 110105 1949 1231 002 + check digit.
+        let (id, repair) = IdNumber::from_department("110105491231002").unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        assert_eq!(repair, Some(IdRepair::Upgraded15));
+        assert_eq!(
+            IdNumber::from_department("3.70802E+17"),
+            Err(DepartmentIdError::MangledByExcel)
+        );
+        assert_eq!(
+            IdNumber::from_department("110105194912310021"),
+            Err(DepartmentIdError::Number(NumberError::IdChecksum))
+        );
+        assert_eq!(
+            IdNumber::from_department(""),
+            Err(DepartmentIdError::Missing)
+        );
+        assert!(IdNumber::from_department("1101051949").is_err());
     }
 }
