@@ -26,3 +26,9 @@ pub mod track;
 mod urgent_help;
 
 pub use shell::{shell, App};
+
+/// A programme's name as residents read it (for the server's text messages).
+#[cfg(feature = "ssr")]
+pub fn programme_name(lang: i18n::Lang, programme: rules::ProgrammeId) -> &'static str {
+    self_check::programme_name(lang, programme)
+}

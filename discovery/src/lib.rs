@@ -35,3 +35,30 @@ pub use spec::{Constraints, FieldSpec, FieldType, FileSpec, SpecError};
 
 #[cfg(test)]
 mod tests;
+
+rules::wire_enum! {
+    /// What a visit to a candidate household found.
+    VisitOutcome {
+        /// Visited, and the household applied (the assisted application opens prefilled).
+        Applied = "applied",
+        /// Visited: not eligible, with the reason.
+        NotEligible = "not_eligible",
+        /// Visited: the household did not want to apply.
+        Declined = "declined",
+        /// No one found at the address.
+        NotFound = "not_found",
+    }
+}
+
+impl VisitOutcome {
+    /// Whether the visit confirmed what the data said (the household is in the need the rules
+    /// saw), for the precision of each rule: applied or declined confirm, not eligible refutes,
+    /// not found says nothing.
+    pub fn confirms(self) -> Option<bool> {
+        match self {
+            VisitOutcome::Applied | VisitOutcome::Declined => Some(true),
+            VisitOutcome::NotEligible => Some(false),
+            VisitOutcome::NotFound => None,
+        }
+    }
+}

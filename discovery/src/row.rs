@@ -142,7 +142,7 @@ fn check(field: &FieldSpec, cell: &Cell) -> Result<Value, ProblemCode> {
                 }
             }
             if let Some(list) = &c.one_of {
-                if !list.iter().any(|v| *v == text) {
+                if !list.contains(&text) {
                     return Err(ProblemCode::NotInList);
                 }
             }

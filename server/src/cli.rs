@@ -59,6 +59,12 @@ pub enum Command {
         #[arg(long)]
         trail: bool,
     },
+    /// Proactive discovery: import department files, screen the register's households, purge
+    /// data past the retention limit.
+    Discover {
+        #[command(subcommand)]
+        action: DiscoverCommand,
+    },
     /// Move every sealed column and keyed look-up to a new data key: PORTAL_DATA_KEY is the key in
     /// use, PORTAL_NEW_DATA_KEY the new one. Stop the instances first; restart them with the new
     /// key. An interrupted run is finished by running it again with the same two keys.
@@ -81,6 +87,29 @@ pub enum Command {
         #[command(subcommand)]
         action: ApiKeyCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscoverCommand {
+    /// Import one department file (.csv or .xlsx) of a kind of discovery/files/: each row checked,
+    /// bad rows reported with their line and reason; a re-import changes nothing.
+    Import {
+        /// household_register, deaths, disability, serious_illness, medical_costs, unemployment,
+        /// pensions, wages, vehicles, real_estate, business, students or rural_monitoring.
+        kind: String,
+        file: std::path::PathBuf,
+        /// Print the report as one JSON object on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Match, assemble households and screen them; keep the candidates as visit tasks.
+    Run {
+        /// Print the summary as one JSON object on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete imported data past the retention limit (PORTAL_DISCOVERY_RETENTION_DAYS).
+    Purge,
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,6 +309,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::ApiKey { action } => api_key(&config, action).await,
+        Command::Discover { action } => discover(&config, action).await,
         Command::Screen {
             input,
             output,
@@ -367,6 +397,143 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
             role.as_str(),
             county.chinese_name()
         );
+    }
+    Ok(())
+}
+
+/// A progress bar on standard error.
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new(template: &str) -> Bar {
+        let bar = indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Bar(bar)
+    }
+}
+
+impl crate::discovery::import::Progress for Bar {
+    fn rows(&self, read: u64) {
+        self.0.set_position(read);
+    }
+}
+
+impl crate::discovery::run::RunProgress for Bar {
+    fn stage(&self, stage: &str, done: u64, total: u64) {
+        self.0.set_message(stage.to_owned());
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+}
+
+async fn discover(config: &Config, action: DiscoverCommand) -> Result<(), CliError> {
+    let store = application::open_store(config, Arc::new(SystemClock)).await?;
+    let by = Actor::system(Actor::CLI);
+    match action {
+        DiscoverCommand::Import { kind, file, json } => {
+            let kind = discovery::Kind::parse(kind.trim()).ok_or_else(|| CliError::Invalid {
+                field: "kind",
+                reason: format!(
+                    "one of {}",
+                    discovery::Kind::ALL
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bar = Bar::new("{spinner} {human_pos:>10} rows {per_sec} {elapsed}");
+            let started = std::time::Instant::now();
+            let (id, report) =
+                crate::discovery::import::import_file(&store, kind, &file, &name, by, &bar)
+                    .await
+                    .map_err(|e| CliError::Invalid {
+                        field: "file",
+                        reason: e.to_string(),
+                    })?;
+            bar.0.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "import": id, "kind": kind, "rows_read": report.rows_read, "accepted": report.accepted,
+                        "refused": report.refused, "unchanged": report.accepted.saturating_sub(report.changed),
+                        "changed": report.changed, "repaired": report.repaired,
+                        "id_match_rate": report.id_match_rate(), "refused_by_reason": report.refused_by_reason,
+                        "file_problem": report.file_problem, "seconds": seconds,
+                        "rows_per_second": report.rows_read as f64 / seconds.max(1e-9),
+                    })
+                );
+            } else {
+                eprintln!(
+                    "Import {id} of {kind}: {} rows read, {} accepted ({} new or changed, {} ID numbers repaired), {} refused; ID match rate {:.1}%; {:.1} s.",
+                    report.rows_read, report.accepted, report.changed, report.repaired, report.refused,
+                    report.id_match_rate() * 100.0, seconds
+                );
+                for (reason, n) in &report.refused_by_reason {
+                    eprintln!("  refused, {reason}: {n}");
+                }
+                for (line, field, code) in report.refused_lines.iter().take(20) {
+                    eprintln!("  line {line}: {field} {code}");
+                }
+            }
+            if let Some(problem) = report.file_problem {
+                return Err(CliError::Invalid {
+                    field: "file",
+                    reason: problem,
+                });
+            }
+        }
+        DiscoverCommand::Run { json } => {
+            let bar = Bar::new("{msg:>10} {bar:40} {human_pos}/{human_len} {elapsed}");
+            let started = std::time::Instant::now();
+            let (id, summary) =
+                crate::discovery::run::run(&store, &by, &config.discovery().notices, &bar)
+                    .await
+                    .map_err(|e| CliError::Invalid {
+                        field: "run",
+                        reason: e.to_string(),
+                    })?;
+            bar.0.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "run": id, "records": summary.records, "persons": summary.persons,
+                        "households": summary.households, "without_household": summary.without_household,
+                        "died": summary.died, "already_known": summary.already_known,
+                        "candidates": summary.likely, "saved": summary.saved, "stages": summary.seconds,
+                        "seconds": seconds,
+                    })
+                );
+            } else {
+                eprintln!(
+                    "Run {id}: {} records of {} people; {} households ({} people in no household, {} died); {} likely eligible ({} already known); {} new visit tasks, {} refreshed, {} not raised again, {} told by SMS; {:.1} s.",
+                    summary.records, summary.persons, summary.households, summary.without_household, summary.died,
+                    summary.likely, summary.already_known, summary.saved.new, summary.saved.refreshed,
+                    summary.saved.suppressed, summary.saved.notified, seconds
+                );
+            }
+        }
+        DiscoverCommand::Purge => {
+            let purged = store
+                .purge_discovery(config.discovery().retention_days)
+                .await?;
+            eprintln!(
+                "Deleted {} department records and erased {} candidates older than {} days.",
+                purged.records,
+                purged.candidates_erased,
+                config.discovery().retention_days
+            );
+        }
     }
     Ok(())
 }

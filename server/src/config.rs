@@ -70,6 +70,22 @@ pub struct Config {
     )]
     pub outreach_key_file: PathBuf,
 
+    /// 主动告知: tell each new discovery candidate household by SMS what help may exist, how to
+    /// apply and how to stop these messages (the bureau's choice; off unless `on`).
+    #[arg(long, env = "PORTAL_DISCOVERY_SMS", default_value = "off", value_parser = ["on", "off"])]
+    pub discovery_sms: String,
+
+    /// Working days within which a discovery candidate household is to be visited.
+    #[arg(long, env = "PORTAL_DISCOVERY_VISIT_WORKING_DAYS", default_value_t = 10,
+          value_parser = clap::value_parser!(i64).range(1..=60))]
+    pub discovery_visit_working_days: i64,
+
+    /// Days imported department data are kept (PIPL Art. 19, 47): records are deleted this long
+    /// after they last arrived, and visited candidates' personal details are erased.
+    #[arg(long, env = "PORTAL_DISCOVERY_RETENTION_DAYS", default_value_t = 180,
+          value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub discovery_retention_days: i64,
+
     /// Folder where uploaded document photos are kept (the local-disk file store).
     #[arg(long, env = "PORTAL_UPLOAD_DIR", default_value = "data/uploads")]
     pub upload_dir: PathBuf,
@@ -213,6 +229,17 @@ impl std::str::FromStr for Secret {
 }
 
 impl Config {
+    /// The bureau's discovery settings.
+    pub fn discovery(&self) -> crate::discovery::DiscoverySettings {
+        crate::discovery::DiscoverySettings {
+            notices: store::discovery::NoticeSettings {
+                sms: self.discovery_sms == "on",
+                visit_days: self.discovery_visit_working_days,
+            },
+            retention_days: self.discovery_retention_days,
+        }
+    }
+
     /// The data key from the environment, or from its file (created when missing) on SQLite.
     /// On PostgreSQL, where several instances share the database, the key must be configured:
     /// a key file would be made per machine and each instance would seal with its own.
@@ -330,6 +357,9 @@ impl Config {
             content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
             standards_file: None,
             workflow_file: None,
+            discovery_sms: "off".into(),
+            discovery_visit_working_days: 10,
+            discovery_retention_days: 180,
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
             outreach_key: None,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod content;
+pub mod discovery;
 pub mod document_upload;
 pub mod file_store;
 pub mod handbook_follower;

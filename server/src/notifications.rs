@@ -399,6 +399,10 @@ pub fn text_of(lang: Lang, message: &OutboxMessage) -> String {
         }
         OutboxMessage::CaseMessage { reference } => tr::sms_case_message_text(lang, reference),
         OutboxMessage::OneTimeCode { code } => tr::resident_sms_one_time_code(lang, code),
+        OutboxMessage::DiscoveryNotice {
+            programme,
+            stop_code,
+        } => tr::sms_discovery_notice(lang, app::programme_name(lang, *programme), stop_code),
     }
 }
 

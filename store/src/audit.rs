@@ -232,6 +232,29 @@ impl Store {
         Ok(())
     }
 
+    /// Records a staff read with what it showed (ids, never personal data).
+    pub async fn record_staff_read_detail(
+        &self,
+        staff: &crate::staff::StaffUser,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: Actor::Staff { id: staff.id },
+                action,
+                subject,
+                detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The (action, detail) of every entry about one subject, oldest first.
     pub async fn audit_entries_of(
         &self,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod data_keys;
 mod db;
+pub mod discovery;
 mod drafts;
 pub mod error;
 mod file_deletions;

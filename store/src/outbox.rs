@@ -27,6 +27,12 @@ pub enum OutboxMessage {
     CaseMessage { reference: String },
     /// A code for tracking by phone.
     OneTimeCode { code: String },
+    /// 主动告知: department data suggest the household may get a programme; how to check and
+    /// apply, and the code that stops these messages.
+    DiscoveryNotice {
+        programme: rules::ProgrammeId,
+        stop_code: String,
+    },
 }
 
 /// A message waiting to be sent, opened for the dispatcher.

@@ -1,0 +1,163 @@
+//! Importing one department file: read in batches on one thread, each batch's rows checked and
+//! sealed on every core, then written in one transaction. A bad row is reported with its line
+//! and reason and never stops the import; a record already held unchanged is not written again.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use casework::Actor;
+use discovery::{read_row, Header, Kind, Problem, ProblemCode};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use store::discovery::{ImportReport, NewImport, SealedRecord};
+use store::Store;
+
+use super::file::{read_rows, FileError};
+
+/// Rows read, checked, sealed and written together.
+const BATCH: usize = 20_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("the file cannot be read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How an import is going, for a progress bar or a page.
+pub trait Progress: Send + Sync {
+    fn rows(&self, read: u64);
+}
+
+impl Progress for () {
+    fn rows(&self, _: u64) {}
+}
+
+fn sha256_of(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+type Batch = (Vec<String>, Vec<(u64, Vec<discovery::Cell>)>);
+
+/// Imports `path` (named `file_name`, .csv or .xlsx) as a file of `kind`, by `by`. Answers the
+/// import's id and report; a file that cannot be read at all is a failed import with its reason.
+pub async fn import_file(
+    store: &Store,
+    kind: Kind,
+    path: &Path,
+    file_name: &str,
+    by: Actor,
+    progress: &dyn Progress,
+) -> Result<(i64, ImportReport), ImportError> {
+    let sha = {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || sha256_of(&path))
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))??
+    };
+    let id = store
+        .begin_discovery_import(&NewImport {
+            kind,
+            file_name: file_name.to_owned(),
+            file_sha256: sha,
+            by,
+        })
+        .await?;
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Batch>(2);
+    let reader = {
+        let path = path.to_owned();
+        let name = file_name.to_owned();
+        tokio::task::spawn_blocking(move || {
+            read_rows(&path, &name, BATCH, |header, rows| {
+                sender.blocking_send((header, rows)).is_ok()
+            })
+        })
+    };
+    let mut report = ImportReport::default();
+    let mut header: Option<Header> = None;
+    let mut seen: HashSet<String> = HashSet::new();
+    let seal = store.record_seal();
+    let file_date = super::today();
+    let mut failed = None;
+    while let Some((names, rows)) = batches.recv().await {
+        if header.is_none() {
+            match Header::read(kind, &names) {
+                Ok(read) => header = Some(read),
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let Some(header) = header.clone() else { break };
+        let seal = seal.clone();
+        let checked = tokio::task::spawn_blocking(move || {
+            rows.into_par_iter()
+                .filter(|(_, cells)| !cells.iter().all(discovery::Cell::is_empty))
+                .map(|(line, cells)| {
+                    let checked = read_row(&header, &cells, file_date).and_then(|row| {
+                        let sealed = seal.seal(kind, &row).map_err(|_| {
+                            vec![Problem {
+                                field: String::new(),
+                                code: ProblemCode::Format,
+                            }]
+                        })?;
+                        Ok((sealed, row.repair.is_some()))
+                    });
+                    (line, checked)
+                })
+                .collect::<Vec<(u64, Result<(SealedRecord, bool), Vec<Problem>>)>>()
+        });
+        let checked = match checked.await {
+            Ok(checked) => checked,
+            Err(e) => {
+                failed = Some(e.to_string());
+                break;
+            }
+        };
+        let mut accepted = Vec::with_capacity(checked.len());
+        for (line, outcome) in checked {
+            report.rows_read += 1;
+            match outcome {
+                Ok((sealed, repaired)) => {
+                    if !seen.insert(sealed.record_id.clone()) {
+                        report.refuse(
+                            line,
+                            &[Problem {
+                                field: "record_id".into(),
+                                code: ProblemCode::DuplicateRecord,
+                            }],
+                        );
+                        continue;
+                    }
+                    report.accepted += 1;
+                    report.repaired += u64::from(repaired);
+                    accepted.push(sealed);
+                }
+                Err(problems) => report.refuse(line, &problems),
+            }
+        }
+        let written = store
+            .write_discovery_records(id, &accepted, &report)
+            .await?;
+        report.changed += written.changed;
+        report.matched += written.matched;
+        progress.rows(report.rows_read);
+    }
+    drop(batches);
+    match reader.await {
+        Ok(Err(e)) => failed = failed.or(Some(e.to_string())),
+        Err(e) => failed = failed.or(Some(e.to_string())),
+        Ok(Ok(())) => {}
+    }
+    if header.is_none() && failed.is_none() {
+        failed = Some(FileError::Empty.to_string());
+    }
+    report.file_problem = failed;
+    store.finish_discovery_import(id, &report).await?;
+    Ok((id, report))
+}

@@ -1,0 +1,178 @@
+//! A screening run: every record read and opened (on every core), people grouped into the
+//! register's households as of today, each household built and screened with today's standards,
+//! and the candidates kept as visit tasks.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use casework::Actor;
+use discovery::{
+    assemble, build, screen, KindSet, NotCandidate, Person, PersonKey, Sourced, Window,
+};
+use rayon::prelude::*;
+use store::discovery::{NoticeSettings, RunSummary};
+use store::Store;
+
+/// Records read from the store at a time.
+const PAGE: i64 = 50_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("a run is already going on")]
+    AlreadyRunning,
+    #[error("the run stopped: {0}")]
+    Stopped(String),
+}
+
+/// How a run is going: its stage, and how far.
+pub trait RunProgress: Send + Sync {
+    fn stage(&self, stage: &str, done: u64, total: u64);
+}
+
+impl RunProgress for () {
+    fn stage(&self, _: &str, _: u64, _: u64) {}
+}
+
+/// Starts a run and carries it through; answers its id and summary.
+pub async fn run(
+    store: &Store,
+    by: &Actor,
+    settings: &NoticeSettings,
+    progress: &dyn RunProgress,
+) -> Result<(i64, RunSummary), RunError> {
+    let id = store
+        .begin_discovery_run(by)
+        .await?
+        .ok_or(RunError::AlreadyRunning)?;
+    match carry(store, id, settings, progress).await {
+        Ok(summary) => {
+            store.finish_discovery_run(id, &summary, false).await?;
+            Ok((id, summary))
+        }
+        Err(e) => {
+            store
+                .finish_discovery_run(id, &RunSummary::default(), true)
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+async fn carry(
+    store: &Store,
+    id: i64,
+    settings: &NoticeSettings,
+    progress: &dyn RunProgress,
+) -> Result<RunSummary, RunError> {
+    let day = super::today();
+    let mut summary = RunSummary {
+        screened_on: day.to_string(),
+        ..RunSummary::default()
+    };
+    let total: u64 = store
+        .discovery_record_counts()
+        .await?
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    // Read and open.
+    let started = Instant::now();
+    let seal = store.record_seal();
+    let mut by_person: HashMap<PersonKey, Vec<Sourced>> = HashMap::new();
+    let mut after = None;
+    loop {
+        let page = store.discovery_records_page(after.clone(), PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.kind.clone(), last.record_id.clone()));
+        let seal = seal.clone();
+        let opened = tokio::task::spawn_blocking(move || {
+            page.par_iter()
+                .map(|raw| seal.open(raw))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .map_err(|e| RunError::Stopped(e.to_string()))??;
+        summary.records += opened.len() as u64;
+        for (key, record) in opened {
+            by_person.entry(key).or_default().push(record);
+        }
+        progress.stage("read", summary.records, total);
+        store
+            .discovery_run_progress(id, "read", summary.records, total)
+            .await?;
+    }
+    summary
+        .seconds
+        .insert("read".into(), started.elapsed().as_secs_f64());
+
+    // Households.
+    let started = Instant::now();
+    let persons: Vec<Person> = by_person
+        .into_iter()
+        .map(|(key, records)| Person { key, records })
+        .collect();
+    let mut by_kind: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut coverage = KindSet::default();
+    for person in &persons {
+        let registered = person.registration().is_some();
+        for record in &person.records {
+            coverage.insert(record.kind);
+            let entry = by_kind.entry(record.kind.as_str().to_owned()).or_default();
+            entry.0 += 1;
+            entry.1 += u64::from(registered);
+        }
+    }
+    summary.records_by_kind = by_kind;
+    let known = store.discovery_known_persons().await?;
+    let standards = *store.standards().on(day);
+    let window = Window::before(day);
+    progress.stage("households", 0, persons.len() as u64);
+    store
+        .discovery_run_progress(id, "households", 0, persons.len() as u64)
+        .await?;
+    let (count, outcomes) = tokio::task::spawn_blocking(move || {
+        let (households, count) = assemble(&persons, day);
+        let outcomes: Vec<Result<discovery::Candidate, NotCandidate>> = households
+            .par_iter()
+            .map(|household| {
+                let built = build(household, &window, coverage);
+                screen(&standards, household, built, &window, &known)
+            })
+            .collect();
+        (count, outcomes)
+    })
+    .await
+    .map_err(|e| RunError::Stopped(e.to_string()))?;
+    summary.persons = count.persons;
+    summary.without_household = count.without_household;
+    summary.died = count.died;
+    summary.households = count.households;
+    let mut candidates = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(candidate) => candidates.push(candidate),
+            Err(NotCandidate::AlreadyKnown) => summary.already_known += 1,
+            Err(NotCandidate::NothingLikely) => {}
+        }
+    }
+    summary.likely = candidates.len() as u64;
+    summary
+        .seconds
+        .insert("screen".into(), started.elapsed().as_secs_f64());
+
+    // Keep.
+    let started = Instant::now();
+    progress.stage("write", 0, candidates.len() as u64);
+    store
+        .discovery_run_progress(id, "write", 0, candidates.len() as u64)
+        .await?;
+    summary.saved = store
+        .save_discovery_candidates(id, &candidates, settings)
+        .await?;
+    summary
+        .seconds
+        .insert("write".into(), started.elapsed().as_secs_f64());
+    Ok(summary)
+}
