@@ -1,4 +1,4 @@
-//! A department file read as rows of cells: CSV (UTF-8, with or without a byte-order mark, LF or
+//! A department file read as rows of cells, each numbered as a spreadsheet numbers its rows: CSV (UTF-8, with or without a byte-order mark, LF or
 //! CR/LF) or the first sheet of an Excel workbook (.xlsx). The first row is the header.
 
 use std::path::Path;
@@ -74,6 +74,7 @@ fn read_csv(
     }
     let mut rows = Vec::with_capacity(batch);
     let mut record = csv::StringRecord::new();
+    let mut row_number = 1_u64;
     loop {
         let more = reader
             .read_record(&mut record)
@@ -84,8 +85,10 @@ fn read_csv(
         if !more {
             break;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        rows.push((line, record.iter().map(Cell::text).collect()));
+        // The row as a spreadsheet numbers it (the header is row 1), which is what a department
+        // opening its file finds.
+        row_number += 1;
+        rows.push((row_number, record.iter().map(Cell::text).collect()));
         if rows.len() == batch && !each(header.clone(), std::mem::take(&mut rows)) {
             return Ok(());
         }

@@ -12,6 +12,7 @@ mod case_authority;
 mod case_console;
 mod dashboard;
 mod data_key_start;
+mod discovery;
 mod eligibility;
 mod foundation;
 mod handbook;
