@@ -217,19 +217,8 @@ impl Store {
         action: &str,
         subject: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        self.append_audit(
-            &mut tx,
-            AuditEntry {
-                actor: Actor::Staff { id: staff.id },
-                action,
-                subject,
-                detail: "{}",
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.record_staff_read_detail(staff, action, subject, "{}")
+            .await
     }
 
     /// Records a staff read with what it showed (ids, never personal data).
