@@ -13,8 +13,9 @@ use crate::not_found::NotFoundPage;
 use crate::outreach::OutreachPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{
-    DashboardPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffEventsPage,
-    StaffLoginPage, StaffWorkspacePage,
+    DashboardPage, DiscoveryCandidatePage, DiscoveryImportPage, DiscoveryPage,
+    DiscoveryTownshipPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffEventsPage,
+    StaffLoginPage, StaffWorkspacePage, StopMessagesPage,
 };
 use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
@@ -128,6 +129,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/cases/:reference") view=StaffCasePage/>
                     <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/events") view=StaffEventsPage/>
+                    <Route path=path!("/staff/discovery") view=DiscoveryPage/>
+                    <Route path=path!("/staff/discovery/imports/:id") view=DiscoveryImportPage/>
+                    <Route path=path!("/staff/discovery/township") view=DiscoveryTownshipPage/>
+                    <Route path=path!("/staff/discovery/candidates/:id") view=DiscoveryCandidatePage/>
+                    <Route path=path!("/stop") view=StopMessagesPage/>
                     <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>
                 </Routes>

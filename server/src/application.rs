@@ -152,9 +152,11 @@ impl Application {
 
         let mut background = BackgroundTasks::default();
         if options.housekeeping {
-            background
-                .0
-                .push(spawn_housekeeping(store.clone(), state.files.clone()));
+            background.0.push(spawn_housekeeping(
+                store.clone(),
+                state.files.clone(),
+                state.discovery.retention_days,
+            ));
         }
         background.0.push(crate::handbook_follower::spawn(
             config.clone(),
@@ -275,11 +277,12 @@ impl Running {
     }
 }
 
-/// Background upkeep: drop expired sessions; remove stale drafts with their files; forget the
-/// rate-limit windows that are over.
+/// Background upkeep: drop expired sessions; remove stale drafts with their files; delete
+/// discovery data past its retention limit; forget the rate-limit windows that are over.
 fn spawn_housekeeping(
     store: Store,
     files: Arc<dyn uploads::FileStore>,
+    discovery_retention_days: i64,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -296,6 +299,15 @@ fn spawn_housekeeping(
                     tracing::info!(drafts, files = deleted, "stale application drafts removed")
                 }
                 Err(e) => tracing::warn!(error = %e, "could not remove stale drafts"),
+            }
+            match store.purge_discovery(discovery_retention_days).await {
+                Ok(p) if p.records + p.candidates_erased > 0 => tracing::info!(
+                    records = p.records,
+                    candidates = p.candidates_erased,
+                    "discovery data past the retention limit removed"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove old discovery data"),
             }
             match store.sweep_rate_limits().await {
                 Ok(n) if n > 0 => tracing::debug!(removed = n, "old rate-limit counters removed"),

@@ -80,6 +80,12 @@ pub struct Config {
           value_parser = clap::value_parser!(i64).range(1..=60))]
     pub discovery_visit_working_days: i64,
 
+    /// Largest department file a member of staff may upload on /staff/discovery, in megabytes
+    /// (the command line has no limit).
+    #[arg(long, env = "PORTAL_DISCOVERY_MAX_UPLOAD_MB", default_value_t = 200,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub discovery_max_upload_mb: u64,
+
     /// Days imported department data are kept (PIPL Art. 19, 47): records are deleted this long
     /// after they last arrived, and visited candidates' personal details are erased.
     #[arg(long, env = "PORTAL_DISCOVERY_RETENTION_DAYS", default_value_t = 180,
@@ -360,6 +366,7 @@ impl Config {
             discovery_sms: "off".into(),
             discovery_visit_working_days: 10,
             discovery_retention_days: 180,
+            discovery_max_upload_mb: 200,
             data_key: None,
             data_key_file: PathBuf::from("data/data.key"),
             outreach_key: None,

@@ -38,6 +38,8 @@ pub fn prepared_by_the_server(path: &str) -> bool {
         || path.starts_with(TRACK_PAGES)
         || path == app::staff::EVENTS_PAGE
         || path == app::outreach::OUTREACH_PAGE
+        || path.starts_with(app::staff::DISCOVERY_PAGE)
+        || path == app::staff::STOP_PAGE
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
@@ -58,6 +60,39 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             app::outreach::OUTREACH_PAGE,
             get(crate::outreach_desk::show),
+        )
+        .route(
+            app::staff::DISCOVERY_PAGE,
+            get(crate::discovery::pages::show),
+        )
+        .route(
+            app::staff::DISCOVERY_IMPORTS,
+            // The body-limit middleware gives department files their own cap.
+            post(crate::discovery::pages::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/staff/discovery/imports/{id}",
+            get(crate::discovery::pages::report),
+        )
+        .route(
+            app::staff::DISCOVERY_RUNS,
+            post(crate::discovery::pages::start_run),
+        )
+        .route(
+            app::staff::DISCOVERY_TOWNSHIP,
+            get(crate::discovery::pages::township),
+        )
+        .route(
+            "/staff/discovery/candidates/{id}",
+            get(crate::discovery::pages::candidate).post(crate::discovery::pages::record_visit),
+        )
+        .route(
+            app::staff::DISCOVERY_FUNNEL_CSV,
+            get(crate::discovery::pages::funnel_csv),
+        )
+        .route(
+            app::staff::STOP_PAGE,
+            get(crate::discovery::pages::stop_form).post(crate::discovery::pages::stop),
         )
         .route(
             crate::outreach_sync::OUTREACH_KEYS,

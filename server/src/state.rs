@@ -38,6 +38,8 @@ pub struct AppState {
     pub upload_allowance: store::UploadAllowance,
     /// The keys volunteers' phones seal outreach records to and receipts are signed with.
     pub outreach_keys: Arc<crate::outreach_keys::OutreachKeys>,
+    /// The bureau's discovery settings (visit deadline, SMS notices, retention).
+    pub discovery: crate::discovery::DiscoverySettings,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -88,6 +90,7 @@ impl AppState {
             decode_wait: Duration::from_secs(config.upload_decode_wait_seconds),
             upload_allowance: config.upload_allowance(),
             outreach_keys,
+            discovery: config.discovery(),
         })
     }
 }

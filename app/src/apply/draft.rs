@@ -161,6 +161,34 @@ pub struct ApplicationDraft {
     pub submitted: Option<SubmittedReceipt>,
 }
 
+#[cfg(feature = "ssr")]
+impl ApplicationDraft {
+    /// An application a caseworker starts with the resident at a discovery visit: the household
+    /// as the department data describe it, the resident applying for themselves, their details
+    /// from the household register. Every page is still shown to be checked with the resident:
+    /// the data know no savings (financial assets start at 0) and no mobile number may be known.
+    pub fn from_department_data(
+        household: &rules::Household,
+        applicant: ApplicantAnswers,
+    ) -> ApplicationDraft {
+        use crate::self_check::{answers_assets, answers_expenses, answers_person};
+        let answers = Answers {
+            area: Some(household.area),
+            people: household.members.iter().map(answers_person).collect(),
+            incomes_answered: true,
+            assets: Some(answers_assets(household)),
+            expenses: Some(answers_expenses(household)),
+            emergency: Some(EmergencyAnswer::Nothing),
+        };
+        ApplicationDraft {
+            household: answers,
+            who: Some(Who::Applicant),
+            applicant: Some(applicant),
+            ..ApplicationDraft::default()
+        }
+    }
+}
+
 /// One bad answer: the field and what is wrong, said by the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ApplyProblem {

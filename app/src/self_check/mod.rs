@@ -20,6 +20,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rules::{ProgrammeId, Standards};
 
+#[cfg(feature = "ssr")]
+pub(crate) use self::answers::{answers_assets, answers_expenses, answers_person};
 pub(crate) use self::answers::{normalise_number, Answers, EmergencyAnswer, Step};
 pub(crate) use self::explain::{
     check_sentence, met_label, programme_name, status_label as programme_status_label,

@@ -2,6 +2,7 @@
 
 mod case_page;
 mod dashboard;
+mod discovery;
 mod events;
 mod login;
 mod policy_editor;
@@ -16,6 +17,14 @@ pub use case_page::{
     CaseProblem, Refused, StaffCasePage, Submitter,
 };
 pub use dashboard::DashboardPage;
+pub(crate) use discovery::funnel_view as discovery_funnel_view;
+pub use discovery::{
+    discovery_field, kind_label, outcome_label, CandidatePage, DiscoveryCandidatePage,
+    DiscoveryImportPage, DiscoveryOverview, DiscoveryPage, DiscoveryTownshipPage, FunnelLine,
+    FunnelView, ImportReportPage, ImportRow, MemberRow, PlaceRow, RunRow, StopMessagesPage,
+    StopPage, TownshipPage, VisitRow, DISCOVERY_CANDIDATES, DISCOVERY_FUNNEL_CSV,
+    DISCOVERY_IMPORTS, DISCOVERY_PAGE, DISCOVERY_RUNS, DISCOVERY_TOWNSHIP, OUTCOMES, STOP_PAGE,
+};
 pub use events::{
     event_field, EventLine, EventRefused, EventsPage, StaffEventsPage, VolunteerPart, EVENTS_PAGE,
 };

@@ -74,6 +74,9 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                             <p><a class="button" href=crate::outreach::OUTREACH_PAGE>{tr::outreach_workspace_link(lang)}</a></p>
                         })}
                         <p><a href=super::EVENTS_PAGE>{tr::events_workspace_link(lang)}</a></p>
+                        {(staff.role != "volunteer").then(|| view! {
+                            <p><a href=super::DISCOVERY_PAGE>{tr::discovery_workspace_link(lang)}</a></p>
+                        })}
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
                         })}

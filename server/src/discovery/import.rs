@@ -53,20 +53,44 @@ pub async fn import_file(
     by: Actor,
     progress: &dyn Progress,
 ) -> Result<(i64, ImportReport), ImportError> {
+    let id = start_import(store, kind, path, file_name, by).await?;
+    let report = carry_import(store, id, kind, path, file_name, progress).await?;
+    Ok((id, report))
+}
+
+/// Records the start of an import of `path` (its name and SHA-256), by `by`; answers its id.
+pub async fn start_import(
+    store: &Store,
+    kind: Kind,
+    path: &Path,
+    file_name: &str,
+    by: Actor,
+) -> Result<i64, ImportError> {
     let sha = {
         let path = path.to_owned();
         tokio::task::spawn_blocking(move || sha256_of(&path))
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))??
     };
-    let id = store
+    Ok(store
         .begin_discovery_import(&NewImport {
             kind,
             file_name: file_name.to_owned(),
             file_sha256: sha,
             by,
         })
-        .await?;
+        .await?)
+}
+
+/// Reads, checks and writes the rows of an import started with [`start_import`].
+pub async fn carry_import(
+    store: &Store,
+    id: i64,
+    kind: Kind,
+    path: &Path,
+    file_name: &str,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
     let (sender, mut batches) = tokio::sync::mpsc::channel::<Batch>(2);
     let reader = {
         let path = path.to_owned();
@@ -159,5 +183,5 @@ pub async fn import_file(
     }
     report.file_problem = failed;
     store.finish_discovery_import(id, &report).await?;
-    Ok((id, report))
+    Ok(report)
 }

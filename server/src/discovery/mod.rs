@@ -5,6 +5,7 @@
 
 pub mod file;
 pub mod import;
+pub mod pages;
 pub mod run;
 
 /// What the bureau set for discovery (from the config).

@@ -46,10 +46,20 @@ pub async fn run(
         .begin_discovery_run(by)
         .await?
         .ok_or(RunError::AlreadyRunning)?;
+    Ok((id, carry_run(store, id, settings, progress).await?))
+}
+
+/// Carries a run begun with [`Store::begin_discovery_run`] through, and records its end.
+pub async fn carry_run(
+    store: &Store,
+    id: i64,
+    settings: &NoticeSettings,
+    progress: &dyn RunProgress,
+) -> Result<RunSummary, RunError> {
     match carry(store, id, settings, progress).await {
         Ok(summary) => {
             store.finish_discovery_run(id, &summary, false).await?;
-            Ok((id, summary))
+            Ok(summary)
         }
         Err(e) => {
             store

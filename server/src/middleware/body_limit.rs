@@ -24,6 +24,8 @@ pub struct BodyLimits {
     pub upload: u64,
     /// A volunteer's sealed outreach record, photos inside.
     pub outreach_sync: u64,
+    /// A department file uploaded for discovery.
+    pub discovery_upload: u64,
 }
 
 impl BodyLimits {
@@ -32,6 +34,7 @@ impl BodyLimits {
             default: config.max_body_bytes,
             upload: config.max_upload_bytes + UPLOAD_FORM_OVERHEAD,
             outreach_sync: crate::outreach_sync::SYNC_BODY_BYTES,
+            discovery_upload: config.discovery_max_upload_mb * 1024 * 1024 + UPLOAD_FORM_OVERHEAD,
         }
     }
 
@@ -40,6 +43,8 @@ impl BodyLimits {
             self.upload
         } else if path == crate::outreach_sync::OUTREACH_SYNC {
             self.outreach_sync
+        } else if path == app::staff::DISCOVERY_IMPORTS {
+            self.discovery_upload
         } else {
             self.default
         }

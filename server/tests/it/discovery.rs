@@ -307,3 +307,271 @@ on_both_databases!(
     opt_out_postgres,
     an_opted_out_number_is_never_told_again
 );
+
+async fn upload(
+    server: &TestServer,
+    cookie: &str,
+    kind: &str,
+    name: &str,
+    text: &str,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("kind", kind.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name(name.to_owned()),
+        );
+    server
+        .client
+        .post(server.url("/staff/discovery/imports"))
+        .header("origin", server.origin())
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// Waits for background work the pages started (an import, a run) to finish.
+async fn until_done(server: &TestServer, path: &str, cookie: &str) -> String {
+    for _ in 0..200 {
+        let page = server.staff_page(path, cookie).await;
+        if !page.contains(r#"data-state="running""#) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{path} is still running");
+}
+
+async fn staff_upload_run_visit_and_see_the_funnel_move(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let caseworker = server
+        .staff_session("wang.li", Role::Caseworker, County::Rencheng)
+        .await;
+    let supervisor = server
+        .staff_session("zhao.sup", Role::Supervisor, County::Rencheng)
+        .await;
+    let volunteer = server
+        .staff_session("vol.a", Role::Volunteer, County::Rencheng)
+        .await;
+    // A refused upload comes back with its problem, changing nothing.
+    let refused = upload(&server, &caseworker, "", "register.csv", REGISTER).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused
+        .text()
+        .await
+        .expect("page")
+        .contains(r#"data-problem="choose_kind""#));
+    let refused = upload(&server, &caseworker, "wages", "wages.txt", WAGES).await;
+    assert_eq!(refused.status(), 422);
+    // A volunteer may not, and neither may anyone signed out.
+    assert_eq!(
+        upload(&server, &volunteer, "wages", "wages.csv", WAGES)
+            .await
+            .status(),
+        403
+    );
+    let signed_out = server.get("/staff/discovery").await;
+    assert_eq!(
+        crate::common::location(&signed_out).as_deref(),
+        Some("/staff/login")
+    );
+    let mut reports = Vec::new();
+    for (kind, name, text) in [
+        ("household_register", "register.csv", REGISTER),
+        ("wages", "wages.csv", WAGES),
+        ("real_estate", "houses.csv", HOUSES),
+        ("disability", "disability.csv", DISABILITY),
+        ("medical_costs", "medical.csv", MEDICAL),
+    ] {
+        let response = upload(&server, &caseworker, kind, name, text).await;
+        assert_eq!(response.status(), 303);
+        let report_path = crate::common::location(&response).unwrap_or_default();
+        assert!(
+            report_path.starts_with("/staff/discovery/imports/"),
+            "{report_path}"
+        );
+        reports.push(until_done(&server, &report_path, &caseworker).await);
+    }
+    assert!(reports[0].contains(r#"data-refused="2""#), "{}", reports[0]);
+    assert!(reports[0].contains(r#"data-row="6" data-reason="id_checksum""#));
+    // A run, in the background.
+    let started = server
+        .client
+        .post(server.url("/staff/discovery/runs"))
+        .header("origin", server.origin())
+        .header("cookie", &caseworker)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        crate::common::location(&started).as_deref(),
+        Some("/staff/discovery")
+    );
+    let overview = until_done(&server, "/staff/discovery", &caseworker).await;
+    assert!(
+        overview.contains(r#"data-township="李营街道""#),
+        "{overview}"
+    );
+    let list = server
+        .staff_page(
+            "/staff/discovery/township?name=%E6%9D%8E%E8%90%A5%E8%A1%97%E9%81%93",
+            &caseworker,
+        )
+        .await;
+    assert!(list.contains("张伟"));
+    let id = store_candidate_id(&server.store, "张伟").await;
+    let page = server
+        .staff_page(&format!("/staff/discovery/candidates/{id}"), &caseworker)
+        .await;
+    assert!(page.contains(r#"data-record="M1""#));
+    // Another county's caseworker gets nothing.
+    let other = server
+        .staff_session("liu.qf", Role::Caseworker, County::Qufu)
+        .await;
+    let theirs = server
+        .get_with_cookie(&format!("/staff/discovery/candidates/{id}"), &other)
+        .await;
+    assert_eq!(theirs.status(), 404);
+    // Not eligible without a reason is refused, field by field.
+    let post_visit = |form: &'static str| {
+        server
+            .client
+            .post(server.url(&format!("/staff/discovery/candidates/{id}")))
+            .header("origin", server.origin())
+            .header("cookie", &caseworker)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+    };
+    let refused = post_visit("outcome=not_eligible&note=")
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused
+        .text()
+        .await
+        .expect("page")
+        .contains(r#"data-problem="reason_needed""#));
+    // Applied: the assisted application opens at the applicant's page, prefilled.
+    let applied = post_visit("outcome=applied&note=").await.expect("POST");
+    let draft = crate::common::location(&applied).unwrap_or_default();
+    assert!(
+        draft.starts_with("/apply/") && draft.ends_with("/applicant"),
+        "{draft}"
+    );
+    let form = server.get(&draft).await.text().await.expect("page");
+    assert!(form.contains("11010519810101003X"));
+    assert!(form.contains("张伟"));
+    // The supervisor sees the funnel move, on the page, on the dashboard and in the CSV.
+    let overview = server.staff_page("/staff/discovery", &supervisor).await;
+    assert!(
+        overview.contains(r#"data-funnel-visited="1""#),
+        "{overview}"
+    );
+    let csv = server
+        .staff_page("/staff/discovery/funnel.csv", &supervisor)
+        .await;
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("rule,rigid_expense,") && l.contains(",1,1,1,0,")),
+        "{csv}"
+    );
+    assert_eq!(
+        server
+            .get_with_cookie("/staff/discovery/funnel.csv", &caseworker)
+            .await
+            .status(),
+        403
+    );
+    // Every look was audited.
+    let looks = server
+        .db
+        .raw_texts("SELECT action FROM audit_log WHERE action LIKE 'discovery.%'")
+        .await;
+    for action in [
+        "discovery.import",
+        "discovery.run",
+        "discovery.list",
+        "discovery.candidate.view",
+        "discovery.visit",
+    ] {
+        assert!(looks.iter().any(|a| a == action), "{action}: {looks:?}");
+    }
+}
+on_both_databases!(
+    pages_sqlite,
+    pages_postgres,
+    staff_upload_run_visit_and_see_the_funnel_move
+);
+
+async fn store_candidate_id(store: &Store, name: &str) -> i64 {
+    let staff = staff(store, "lookup.cw", Role::Caseworker, County::Rencheng).await;
+    store
+        .discovery_visit_list(&staff, "李营街道")
+        .await
+        .expect("list")
+        .into_iter()
+        .find(|l| l.name == name)
+        .expect("the candidate")
+        .id
+}
+
+async fn the_stop_page_stops_the_messages(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let dir = tempfile::tempdir().expect("a folder");
+    import_all(store, dir.path()).await;
+    server::discovery::run::run(store, &Actor::system(Actor::CLI), &settings(true), &())
+        .await
+        .expect("the run");
+    let code = store
+        .due_messages(10)
+        .await
+        .expect("outbox")
+        .iter()
+        .find_map(|m| match m.message() {
+            Ok(OutboxMessage::DiscoveryNotice { stop_code, .. }) => Some(stop_code),
+            _ => None,
+        })
+        .expect("the notice");
+    let form = server.get("/stop").await.text().await.expect("page");
+    assert!(form.contains(r#"name="code""#));
+    let post = |body: String| {
+        server
+            .client
+            .post(server.url("/stop"))
+            .header("origin", server.origin())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let wrong = post("code=ABCDEFGH".into()).await.expect("POST");
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong
+        .text()
+        .await
+        .expect("page")
+        .contains(r#"data-problem="unknown_code""#));
+    let done = post(format!("code={}", code.to_lowercase()))
+        .await
+        .expect("POST");
+    assert_eq!(done.status(), 200);
+    assert!(done
+        .text()
+        .await
+        .expect("page")
+        .contains(r#"data-notice="stopped""#));
+    assert_eq!(
+        server
+            .db
+            .raw_texts("SELECT phone_index FROM discovery_opt_outs")
+            .await
+            .len(),
+        1
+    );
+}
+on_both_databases!(stop_sqlite, stop_postgres, the_stop_page_stops_the_messages);

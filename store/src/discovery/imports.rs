@@ -22,6 +22,7 @@ pub struct NewImport {
 
 /// What an import found, for the department: no personal data, only counts, codes and lines.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ImportReport {
     pub rows_read: u64,
     pub accepted: u64,

@@ -15,6 +15,7 @@ use super::STALLED_AFTER_SECONDS;
 
 /// What a run found, kept as its summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunSummary {
     pub screened_on: String,
     pub records: u64,

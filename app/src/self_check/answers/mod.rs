@@ -14,6 +14,8 @@ mod step;
 #[cfg(test)]
 mod testing;
 
+#[cfg(feature = "ssr")]
+pub(crate) use model::{answers_assets, answers_expenses, answers_person};
 pub use model::{
     Answers, Assets, EmergencyAnswer, Expenses, FieldProblem, Person, Problem, ASKED_INCOMES,
     MAX_PEOPLE,

@@ -125,3 +125,49 @@ impl Answers {
         self.people.len()
     }
 }
+
+/// A member of the rules' household as the self-check would have recorded them (for an
+/// application prefilled from department data); exempt incomes are not asked, so not kept.
+#[cfg(feature = "ssr")]
+pub fn answers_person(member: &rules::Member) -> Person {
+    Person {
+        age: Some(member.age),
+        disability_grade: member.disability_grade,
+        disability_kind: member.disability_kind,
+        serious_illness: member.serious_illness,
+        student: member.student,
+        can_work: member.can_work,
+        employed: member.employed,
+        has_able_supporter: member.has_able_supporter,
+        self_care: Some(member.self_care),
+        incomes: member
+            .incomes
+            .iter()
+            .filter(|i| ASKED_INCOMES.contains(&i.kind))
+            .map(|i| (i.kind, i.monthly.as_yuan_f64()))
+            .collect(),
+    }
+}
+
+/// The household's assets as the self-check records them.
+#[cfg(feature = "ssr")]
+pub fn answers_assets(household: &rules::Household) -> Assets {
+    Assets {
+        financial: household.financial_assets.as_yuan_f64(),
+        vehicles_value: household.vehicles_value.as_yuan_f64(),
+        houses_owned: household.houses_owned,
+    }
+}
+
+/// The household's rigid expenses as the self-check records them (all of them as medical: the
+/// data's rehabilitation and medical costs are one sum).
+#[cfg(feature = "ssr")]
+pub fn answers_expenses(household: &rules::Household) -> Expenses {
+    Expenses {
+        medical: household.rigid_expenses_12m.as_yuan_f64(),
+        education: 0.0,
+        rehabilitation: 0.0,
+        housing_difficulty: household.housing_difficulty,
+        special_hardship: household.special_hardship,
+    }
+}

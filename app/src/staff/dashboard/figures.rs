@@ -44,7 +44,7 @@ impl FiguresRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DashboardData {
     pub period: String,
     pub as_of: i64,
@@ -53,6 +53,8 @@ pub struct DashboardData {
     /// (county id, figures), every county in the official order.
     pub counties: Vec<(String, FiguresRow)>,
     pub total: FiguresRow,
+    /// Proactive discovery's funnel in the viewer's county.
+    pub discovery: crate::staff::FunnelView,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

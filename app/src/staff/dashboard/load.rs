@@ -29,7 +29,11 @@ mod ssr {
         }
     }
 
-    pub fn data(dashboard: &Dashboard, own_county: casework::County) -> DashboardData {
+    pub fn data(
+        dashboard: &Dashboard,
+        own_county: casework::County,
+        funnel: &store::discovery::Funnel,
+    ) -> DashboardData {
         DashboardData {
             period: dashboard.period.as_str().to_owned(),
             as_of: dashboard.as_of.unix_timestamp(),
@@ -40,6 +44,7 @@ mod ssr {
                 .map(|(c, f)| (c.id().to_owned(), row(f)))
                 .collect(),
             total: row(&dashboard.total),
+            discovery: crate::staff::FunnelView::from_store(funnel),
         }
     }
 }
@@ -60,10 +65,17 @@ pub async fn load_dashboard(period: String) -> Result<DashboardAccess, PortalErr
     };
     let period = Period::parse(&period).unwrap_or_default();
     match store.dashboard(&staff, period).await {
-        Ok(dashboard) => Ok(DashboardAccess::Allowed(Box::new(ssr::data(
-            &dashboard,
-            staff.county,
-        )))),
+        Ok(dashboard) => {
+            let funnel = store
+                .discovery_funnel(Some(staff.county))
+                .await
+                .map_err(|e| fn_ssr::store_failed("could not read the discovery funnel", &e))?;
+            Ok(DashboardAccess::Allowed(Box::new(ssr::data(
+                &dashboard,
+                staff.county,
+                &funnel,
+            ))))
+        }
         Err(DashboardError::NotAllowed) => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(http::StatusCode::FORBIDDEN);

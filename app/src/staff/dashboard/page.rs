@@ -35,6 +35,9 @@ fn dashboard_view(lang: Lang, data: DashboardData) -> impl IntoView {
                 {compliance_table(lang, &data, m)}
             }).collect_view()}
         </section>
+        <section class="dash-section" aria-labelledby="funnel">
+            {crate::staff::discovery_funnel_view(lang, data.discovery.clone())}
+        </section>
         <p><a href="/staff">{tr::staff_home_title(lang)}</a></p>
     }
 }
