@@ -19,6 +19,7 @@
 # Usage: discovery.sh      BENCH_DISCOVERY_RESIDENTS changes 1,000,000 (then no budget applies).
 # Needs: cargo build --release -p server --bin server
 source "$(dirname "$0")/../scripts/lib/common.sh"
+source "$ROOT/scripts/lib/setup.sh"
 source "$ROOT/scripts/lib/postgres.sh"
 source "$ROOT/bench/budget.sh"
 cd "$ROOT"
@@ -28,7 +29,7 @@ residents="${BENCH_DISCOVERY_RESIDENTS:-1000000}"
 target="${CARGO_TARGET_DIR:-$ROOT/target}"
 server_bin="$target/release/server"
 [ -x "$server_bin" ] || die "$server_bin is missing: cargo build --release -p server --bin server"
-[ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package time)"
+[ -x /usr/bin/time ] || apt_install time
 
 # Python packages, each in its own venv under .tools: openpyxl for the .xlsx files, openfisca-core
 # for the comparison.
@@ -38,7 +39,8 @@ ensure_venv() {
   local venv="$1" package="$2" version="$3"
   if [ "$("$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$package'))" 2>/dev/null)" != "$version" ]; then
     say "Installing $package $version from PyPI into ${venv#"$ROOT"/}"
-    python3 -c 'import ensurepip, venv' 2>/dev/null || die "python3 cannot make a venv (Debian package python3-venv)"
+    have python3 || apt_install python3
+    python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version"
