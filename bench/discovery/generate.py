@@ -41,6 +41,7 @@ How the facts become a §3.5 request (the importer must read the files the same 
 """
 import argparse
 import bisect
+import gc
 import hashlib
 import itertools
 import json
@@ -884,7 +885,7 @@ class Generator:
         return hh >= 0 and self.hh_showcase[hh]
 
     def kind_rows(self, kind, stats):
-        """The kind's true rows: (person, [values in spec order without record_id])."""
+        """The kind's true rows, (person, [values in spec order without record_id]), and stats."""
         rng = self.rng
         out = []
         fd = self.fmt_date
@@ -984,7 +985,7 @@ class Generator:
                 out.append((p, [idt(p, stats, kind), cat, fen_str(fen), fd(*self.some_date(2021, 2026), stats)]))
         else:
             raise KeyError(kind)
-        return out
+        return out, stats
 
     def unmatched_sample(self, share):
         """Some of the people registered elsewhere (a share of them), for one kind's rows."""
@@ -1287,8 +1288,72 @@ def write_xlsx(path, spec, header, rows):
     wb.save(path)
 
 
+# Layout faults: some files reorder their columns, one has a column the spec does not name,
+# some start with a byte-order mark, some end lines with CR/LF.
+SHUFFLED = {"vehicles", "real_estate"}
+EXTRA_COLUMN = {"wages": ("employer", 2)}
+BOM = {"household_register", "pensions", "disability"}
+CRLF = {"household_register", "medical_costs", "business"}
+
+
+def new_stats():
+    return {"date_slash": 0, "date_compact": 0, "date_serial": 0, "month_slash": 0, "month_compact": 0,
+            "id_17_digits": 0, "id_15_digits": 0, "household_no_zeros_lost": 0, "refused": {},
+            "repeated_rows": 0}
+
+
+def write_kind(g, kind, rows_and_stats, out_dir, xlsx_kinds):
+    """Writes one kind's file(s) from its true rows; returns its manifest entry."""
+    rows, stats = rows_and_stats
+    spec = g.specs[kind]
+    fields = spec_fields(spec)
+    for _, v in rows:
+        assert len(v) == len(fields) - 1, (kind, v)
+    if kind == "household_register":
+        matched = len(rows) - sum(stats["refused"].values())
+    else:
+        refused_register = g.refused_register
+        pid_hh = g.pid_hh
+        matched = sum(1 for p, _ in rows if pid_hh[p] >= 0 and p not in refused_register)
+    final = g.finish_rows(kind, fields, rows, stats)
+    header = list(fields)
+    if kind in SHUFFLED:
+        perm = header[:]
+        while perm == header:
+            g.rng.shuffle(perm)
+        index = [header.index(h) for h in perm]
+        final = [[r[i] for i in index] for r in final]
+        header = perm
+    if kind in EXTRA_COLUMN:
+        name, at = EXTRA_COLUMN[kind]
+        header = header[:at] + [name] + header[at:]
+        pick = g.rng.choice
+        final = [r[:at] + [pick(EMPLOYERS)] + r[at:] for r in final]
+    write_csv(os.path.join(out_dir, kind + ".csv"), header, final, kind in BOM, kind in CRLF)
+    if kind in xlsx_kinds:
+        write_xlsx(os.path.join(out_dir, kind + ".xlsx"), spec, header, final)
+    refused = sum(stats["refused"].values())
+    repeated = stats.pop("repeated_rows")
+    entry = {
+        "rows": len(final),
+        "refused": refused,
+        "refused_by_fault": stats.pop("refused"),
+        "repeated_rows": repeated,
+        "accepted": len(final) - refused - repeated,
+        "accepted_in_register": matched,
+        "accepted_not_in_register": len(final) - refused - repeated - matched,
+        "columns": header,
+        "byte_order_mark": kind in BOM,
+        "crlf": kind in CRLF,
+    }
+    entry.update({k: v for k, v in stats.items() if v})
+    if kind in xlsx_kinds:
+        entry["xlsx"] = True
+    return entry
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--residents", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=2026)
@@ -1297,6 +1362,8 @@ def main():
     ap.add_argument("--summary", action="store_true", help="print the places with candidates as JSON")
     args = ap.parse_args()
     started = time.monotonic()
+    # Millions of small lists and no reference cycles: the cycle collector would only rescan them.
+    gc.disable()
     specs = load_specs()
     xlsx_kinds = [k for k in args.xlsx.split(",") if k]
     for k in xlsx_kinds:
@@ -1313,68 +1380,26 @@ def main():
 
     manifest = {"generator": hashlib.sha256(open(__file__, "rb").read()).hexdigest()[:16],
                 "residents": args.residents, "seed": args.seed, "as_of": AS_OF.isoformat(), "kinds": {}}
-    # Layout faults: some files reorder their columns, one has a column the spec does not name,
-    # some start with a byte-order mark, some end lines with CR/LF.
-    shuffled = {"vehicles", "real_estate"}
-    extra_column = {"wages": ("employer", 2)}
-    bom = {"household_register", "pensions", "disability"}
-    crlf = {"household_register", "medical_costs", "business"}
-
-    order = ["household_register"] + [k for k in KINDS if k != "household_register"]
-    for kind in order:
-        spec = specs[kind]
-        fields = spec_fields(spec)
-        stats = {"date_slash": 0, "date_compact": 0, "date_serial": 0, "month_slash": 0, "month_compact": 0,
-                 "id_17_digits": 0, "id_15_digits": 0, "household_no_zeros_lost": 0, "refused": {},
-                 "repeated_rows": 0}
-        rows = g.kind_rows(kind, stats)
-        for _, v in rows:
-            assert len(v) == len(fields) - 1, (kind, v)
-        if kind == "household_register":
-            g.register_refusals(rows, fields, stats)
-            g.truth()
-        registered_ok = lambda p: g.pid_hh[p] >= 0 and p not in g.refused_register  # noqa: E731
-        good_rows = len(rows) - (sum(stats["refused"].values()) if kind == "household_register" else 0)
-        if kind == "household_register":
-            matched = good_rows
-        else:
-            matched = sum(1 for p, _ in rows if registered_ok(p))
-        final = g.finish_rows(kind, fields, rows, stats)
-        header = list(fields)
-        if kind in shuffled:
-            perm = header[:]
-            while perm == header:
-                g.rng.shuffle(perm)
-            index = [header.index(h) for h in perm]
-            final = [[r[i] for i in index] for r in final]
-            header = perm
-        if kind in extra_column:
-            name, at = extra_column[kind]
-            header = header[:at] + [name] + header[at:]
-            pick = g.rng.choice
-            final = [r[:at] + [pick(EMPLOYERS)] + r[at:] for r in final]
-        write_csv(os.path.join(args.out, kind + ".csv"), header, final, kind in bom, kind in crlf)
-        if kind in xlsx_kinds:
-            write_xlsx(os.path.join(args.out, kind + ".xlsx"), spec, header, final)
-        refused = sum(stats["refused"].values())
-        repeated = stats.pop("repeated_rows")
-        entry = {
-            "rows": len(final),
-            "refused": refused,
-            "refused_by_fault": stats.pop("refused"),
-            "repeated_rows": repeated,
-            "accepted": len(final) - refused - repeated,
-            "accepted_in_register": matched,
-            "accepted_not_in_register": len(final) - refused - repeated - matched,
-            "columns": header,
-            "byte_order_mark": kind in bom,
-            "crlf": kind in crlf,
-        }
-        entry.update({k: v for k, v in stats.items() if v})
-        if kind in xlsx_kinds:
-            entry["xlsx"] = True
-        manifest["kinds"][kind] = entry
-
+    # The register first: which of its rows are refused decides the households.
+    register = g.kind_rows("household_register", new_stats())
+    register_stats = register[1]
+    g.register_refusals(register[0], spec_fields(specs["household_register"]), register_stats)
+    g.truth()
+    # The other 12 kinds are written by a second process (the machine's other core) while this one
+    # writes the register and screens; each process's draws are the same on every run.
+    others = [k for k in KINDS if k != "household_register"]
+    side = os.path.join(args.out, ".kinds.json")
+    child = os.fork() if hasattr(os, "fork") else None
+    if child == 0:
+        status = 1
+        try:
+            entries = {k: write_kind(g, k, g.kind_rows(k, new_stats()), args.out, xlsx_kinds) for k in others}
+            with open(side, "w", encoding="utf-8") as f:
+                json.dump(entries, f)
+            status = 0
+        finally:
+            os._exit(status)
+    entries = {"household_register": write_kind(g, "household_register", register, args.out, xlsx_kinds)}
     g.screen_all()
     alive_people = sum(len(m) for _, m, _, _ in g.alive_households)
     by_programme = {}
@@ -1405,6 +1430,16 @@ def main():
                     buf = []
             if buf:
                 f.write("\n".join(buf) + "\n")
+    if child is None:
+        entries.update({k: write_kind(g, k, g.kind_rows(k, new_stats()), args.out, xlsx_kinds) for k in others})
+    else:
+        _, status = os.waitpid(child, 0)
+        if status != 0:
+            sys.exit("writing the department files failed (above)")
+        with open(side, encoding="utf-8") as f:
+            entries.update(json.load(f))
+        os.remove(side)
+    manifest["kinds"] = {k: entries[k] for k in KINDS}
     with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, ensure_ascii=False, indent=2)
         f.write("\n")

@@ -84,6 +84,7 @@ ensure_bench_packages() {
   local missing=()
   have nginx || missing+=(nginx-light)
   have wrk || missing+=(wrk)
+  [ -x /usr/bin/time ] || missing+=(time)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
