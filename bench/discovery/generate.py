@@ -913,10 +913,12 @@ class Generator:
         elif kind == "disability":
             for p, g in enumerate(self.grade):
                 if g:
-                    out.append((p, [idt(p, stats, kind), str(g), self.dkind[p], fd(*self.some_date(1995, 2026), stats)]))
+                    # rehabilitation_12m is optional and left empty: the households' rigid expenses
+                    # are their medical costs alone.
+                    out.append((p, [idt(p, stats, kind), str(g), self.dkind[p], fd(*self.some_date(1995, 2026), stats), ""]))
             for p in self.unmatched_sample(0.03):
                 out.append((p, [idt(p, stats, kind), str(rng.randint(1, 4)), "physical",
-                                fd(*self.some_date(2000, 2026), stats)]))
+                                fd(*self.some_date(2000, 2026), stats), ""]))
         elif kind == "serious_illness":
             for p, s in enumerate(self.serious):
                 if s:
@@ -1397,6 +1399,10 @@ def main():
             with open(side, "w", encoding="utf-8") as f:
                 json.dump(entries, f)
             status = 0
+        except BaseException:
+            # os._exit below would leave without the traceback: print it first.
+            import traceback
+            traceback.print_exc()
         finally:
             os._exit(status)
     entries = {"household_register": write_kind(g, "household_register", register, args.out, xlsx_kinds)}

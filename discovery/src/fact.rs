@@ -106,7 +106,8 @@ pub struct Registration {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "fact", rename_all = "snake_case")]
 pub enum Fact {
-    Registration(Registration),
+    /// Boxed: the other facts are a few words each, and a run holds millions of them.
+    Registration(Box<Registration>),
     Death {
         died_on: Date,
     },

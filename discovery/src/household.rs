@@ -10,10 +10,14 @@
 //!   the run's month, an active business's declared income, a monitored rural household's
 //!   farming income; the central basic part of the residents' pension is exempt.
 //! - **Employed**: a wage above zero in those 12 months or an active business, unless an
-//!   unemployment registration is open. **Can work**: aged 16–59, no grade 1–2 disability and
-//!   no registered serious illness.
-//! - **Able supporter**: another member of the household aged 18–59 who can work (the register
-//!   shows no supporter living elsewhere).
+//!   unemployment registration is open. **Can work**: aged 16–59, not a student, no grade 1–2
+//!   disability and no registered serious illness.
+//! - **Student**: a students row of this school year or the one before (the education bureau's
+//!   file can be a year behind).
+//! - **Able supporter**: another member of the household, not related as `other` (no legal duty
+//!   to support), with no grade 1–2 disability or serious illness, who is aged 18–59 or has a
+//!   counted income of at least the area's dibao standard (the register shows no supporter
+//!   living elsewhere).
 //! - **Self-care**: grade 1 disability `none`, grade 2 `partial`, else `full`.
 //! - **Assets**: vehicles (disability vehicles left out) and residential properties over the
 //!   household; financial assets are never in department data and count as 0, which the score
@@ -29,7 +33,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 use crate::fact::{
-    BusinessStatus, Fact, MonitoringCategory, PensionKind, PropertyUse, Registration, VehicleKind,
+    BusinessStatus, Fact, MonitoringCategory, PensionKind, PropertyUse, Registration, Relation,
+    VehicleKind,
 };
 use crate::kind::{Kind, KindSet};
 
@@ -59,7 +64,7 @@ impl Person {
         self.records
             .iter()
             .filter_map(|r| match &r.fact {
-                Fact::Registration(reg) => Some((r.observed_on, reg)),
+                Fact::Registration(reg) => Some((r.observed_on, reg.as_ref())),
                 _ => None,
             })
             .max_by_key(|(on, _)| *on)
@@ -194,7 +199,12 @@ struct MemberFacts {
     special_hardship: bool,
 }
 
-fn member_facts(person: &Person, registration: &Registration, window: &Window) -> MemberFacts {
+fn member_facts(
+    person: &Person,
+    registration: &Registration,
+    window: &Window,
+    dibao_standard: Fen,
+) -> MemberFacts {
     let age = age_on(registration.birth_date, window.day);
     let mut member = Member::new(age);
     let mut vehicles = Fen::ZERO;
@@ -286,7 +296,7 @@ fn member_facts(person: &Person, registration: &Registration, window: &Window) -
                 active_business = true;
                 business_income += monthly_income.unwrap_or(0);
             }
-            Fact::Student { school_year, .. } if *school_year == window.school_year() => {
+            Fact::Student { school_year, .. } if *school_year >= window.school_year() - 1 => {
                 member.student = true;
             }
             Fact::RuralMonitoring {
@@ -332,9 +342,11 @@ fn member_facts(person: &Person, registration: &Registration, window: &Window) -
     member.incomes = incomes;
     member.employed = (wage.is_some_and(|(_, fen)| fen > 0) || active_business) && !unemployed;
     let severe = matches!(member.disability_grade, Some(1 | 2)) || member.serious_illness;
-    member.can_work = (16..=59).contains(&age) && !severe;
+    member.can_work = (16..=59).contains(&age) && !member.student && !severe;
     MemberFacts {
-        able: (18..=59).contains(&age) && !severe,
+        able: registration.relation != Relation::Other
+            && !severe
+            && ((18..=59).contains(&age) || member.counted_income() >= dibao_standard),
         member,
         vehicles,
         houses,
@@ -374,15 +386,22 @@ fn score(household: &Household, coverage: KindSet) -> u8 {
     ((known * 100 + total / 2) / total.max(1)) as u8
 }
 
-/// Builds the rules' household of a registered household on the window's day. `coverage` is the
-/// set of kinds of file imported for the run, for the score.
-pub fn build(household: &RegisteredHousehold, window: &Window, coverage: KindSet) -> Built {
+/// Builds the rules' household of a registered household on the window's day, with the
+/// standards in force then. `coverage` is the set of kinds of file imported for the run, for the
+/// score.
+pub fn build(
+    household: &RegisteredHousehold,
+    window: &Window,
+    standards: &rules::Standards,
+    coverage: KindSet,
+) -> Built {
+    let area = household.head().map(|r| r.area).unwrap_or(Area::Urban);
+    let dibao_standard = standards.area(area).dibao_standard;
     let facts: Vec<MemberFacts> = household
         .members
         .iter()
-        .map(|(person, registration)| member_facts(person, registration, window))
+        .map(|(person, registration)| member_facts(person, registration, window, dibao_standard))
         .collect();
-    let area = household.head().map(|r| r.area).unwrap_or(Area::Urban);
     let mut members: Vec<Member> = Vec::with_capacity(facts.len());
     for (i, f) in facts.iter().enumerate() {
         let mut member = f.member.clone();

@@ -314,7 +314,7 @@ fn fact_of(kind: Kind, v: &Values, id: &IdNumber) -> Result<Fact, Problem> {
                     field: "id_number".into(),
                     code: ProblemCode::IdFormat,
                 })?;
-            Fact::Registration(Registration {
+            Fact::Registration(Box::new(Registration {
                 id_number: id.as_str().to_owned(),
                 name: v.text("name"),
                 household_no: v.text("household_no"),
@@ -326,7 +326,7 @@ fn fact_of(kind: Kind, v: &Values, id: &IdNumber) -> Result<Fact, Problem> {
                 area: v.code("area", rules::Area::parse)?,
                 phone: Some(v.text("phone")).filter(|p| !p.is_empty()),
                 birth_date,
-            })
+            }))
         }
         Kind::Deaths => Fact::Death {
             died_on: required_date(v, "died_on")?,

@@ -38,6 +38,9 @@ pub struct EvidenceRecord {
 /// and the standards they used. Kept sealed; a caseworker reads it before the visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
+    /// The household register's number of the household.
+    #[serde(default)]
+    pub household_no: String,
     pub screened_on: Date,
     pub address: String,
     pub members: Vec<EvidenceMember>,
@@ -136,6 +139,7 @@ pub fn screen(
         sources: built.sources,
         standards_year: assessment.standards.year,
         evidence: Evidence {
+            household_no: registered.household_no.to_owned(),
             screened_on: window.day,
             address: head.map(|r| r.address.clone()).unwrap_or_default(),
             members,

@@ -47,7 +47,7 @@ pub struct FieldSpec {
     #[serde(rename = "x-pad", default)]
     pub pad: Option<usize>,
     #[serde(skip)]
-    pub pattern: Option<regex_lite::Regex>,
+    pub pattern: Option<regex::Regex>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -71,10 +71,7 @@ pub enum SpecError {
     #[error("the specification is not valid JSON of the expected shape: {0}")]
     Json(#[from] serde_json::Error),
     #[error("the pattern of {field} does not compile: {source}")]
-    Pattern {
-        field: String,
-        source: regex_lite::Error,
-    },
+    Pattern { field: String, source: regex::Error },
 }
 
 impl FileSpec {
@@ -84,7 +81,7 @@ impl FileSpec {
             if let Some(pattern) = &field.constraints.pattern {
                 field.pattern =
                     Some(
-                        regex_lite::Regex::new(pattern).map_err(|source| SpecError::Pattern {
+                        regex::Regex::new(pattern).map_err(|source| SpecError::Pattern {
                             field: field.name.clone(),
                             source,
                         })?,

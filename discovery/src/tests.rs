@@ -75,7 +75,7 @@ fn screen_all(persons: &[Person], known: &HashSet<PersonKey>) -> Vec<Candidate> 
     households
         .iter()
         .filter_map(|h| {
-            let built = build(h, &window, coverage);
+            let built = build(h, &window, &Standards::sample_2026(), coverage);
             screen(&Standards::sample_2026(), h, built, &window, known).ok()
         })
         .collect()

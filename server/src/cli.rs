@@ -508,9 +508,15 @@ async fn discover(config: &Config, action: DiscoverCommand) -> Result<(), CliErr
                     "{}",
                     serde_json::json!({
                         "run": id, "records": summary.records, "persons": summary.persons,
+                        "persons_in_households": summary.persons - summary.without_household - summary.died,
                         "households": summary.households, "without_household": summary.without_household,
                         "died": summary.died, "already_known": summary.already_known,
-                        "candidates": summary.likely, "saved": summary.saved, "stages": summary.seconds,
+                        "candidates": summary.likely, "saved": summary.saved,
+                        "stages": {
+                            "read": { "rows": summary.records, "seconds": summary.seconds.get("read") },
+                            "screen": { "rows": summary.households, "seconds": summary.seconds.get("screen") },
+                            "write": { "rows": summary.likely, "seconds": summary.seconds.get("write") },
+                        },
                         "seconds": seconds,
                     })
                 );

@@ -27,6 +27,9 @@ pub struct RotationReport {
     pub unreadable_outbox_messages: u64,
     pub drafts_discarded: u64,
     pub one_time_codes_removed: u64,
+    /// Discovery: department records removed (import them again), candidates, opt-outs and
+    /// stop codes moved.
+    pub discovery: crate::discovery::DiscoveryRotation,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -308,6 +311,8 @@ impl Store {
             tx.commit().await.map_err(StoreError::from)?;
         }
 
+        report.discovery = self.rotate_discovery(old, new).await?;
+
         // What cannot be carried over, and the record of the key, last.
         let mut tx = self.write_tx().await?;
         if discard_drafts {
@@ -338,6 +343,8 @@ impl Store {
             "outbox_messages": report.outbox_messages,
             "drafts_discarded": report.drafts_discarded,
             "one_time_codes_removed": report.one_time_codes_removed,
+            "discovery_records_removed": report.discovery.records_removed,
+            "discovery_candidates": report.discovery.candidates,
         })
         .to_string();
         self.append_audit(

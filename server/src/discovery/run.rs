@@ -91,19 +91,20 @@ async fn carry(
     let started = Instant::now();
     let seal = store.record_seal();
     let mut by_person: HashMap<PersonKey, Vec<Sourced>> = HashMap::new();
-    let mut after = None;
-    loop {
-        let page = store.discovery_records_page(after.clone(), PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.kind.clone(), last.record_id.clone()));
+    // The next page is read while this one is opened (on every core).
+    let mut page = store.discovery_records_page(None, PAGE).await?;
+    while let Some(last) = page.last() {
+        let after = Some((last.kind.clone(), last.record_id.clone()));
         let seal = seal.clone();
-        let opened = tokio::task::spawn_blocking(move || {
+        let opening = tokio::task::spawn_blocking(move || {
             page.par_iter()
                 .map(|raw| seal.open(raw))
                 .collect::<Result<Vec<_>, _>>()
-        })
-        .await
-        .map_err(|e| RunError::Stopped(e.to_string()))??;
+        });
+        let next = store.discovery_records_page(after, PAGE).await?;
+        let opened = opening
+            .await
+            .map_err(|e| RunError::Stopped(e.to_string()))??;
         summary.records += opened.len() as u64;
         for (key, record) in opened {
             by_person.entry(key).or_default().push(record);
@@ -112,6 +113,7 @@ async fn carry(
         store
             .discovery_run_progress(id, "read", summary.records, total)
             .await?;
+        page = next;
     }
     summary
         .seconds
@@ -142,16 +144,25 @@ async fn carry(
     store
         .discovery_run_progress(id, "households", 0, persons.len() as u64)
         .await?;
-    let (count, outcomes) = tokio::task::spawn_blocking(move || {
+    let (count, candidates, already_known) = tokio::task::spawn_blocking(move || {
         let (households, count) = assemble(&persons, day);
-        let outcomes: Vec<Result<discovery::Candidate, NotCandidate>> = households
+        let already_known = std::sync::atomic::AtomicU64::new(0);
+        // Only the candidates are kept: a household the rules find nothing for is dropped at once.
+        let candidates: Vec<discovery::Candidate> = households
             .par_iter()
-            .map(|household| {
-                let built = build(household, &window, coverage);
-                screen(&standards, household, built, &window, &known)
+            .filter_map(|household| {
+                let built = build(household, &window, &standards, coverage);
+                match screen(&standards, household, built, &window, &known) {
+                    Ok(candidate) => Some(candidate),
+                    Err(NotCandidate::AlreadyKnown) => {
+                        already_known.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        None
+                    }
+                    Err(NotCandidate::NothingLikely) => None,
+                }
             })
             .collect();
-        (count, outcomes)
+        (count, candidates, already_known.into_inner())
     })
     .await
     .map_err(|e| RunError::Stopped(e.to_string()))?;
@@ -159,14 +170,7 @@ async fn carry(
     summary.without_household = count.without_household;
     summary.died = count.died;
     summary.households = count.households;
-    let mut candidates = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Ok(candidate) => candidates.push(candidate),
-            Err(NotCandidate::AlreadyKnown) => summary.already_known += 1,
-            Err(NotCandidate::NothingLikely) => {}
-        }
-    }
+    summary.already_known = already_known;
     summary.likely = candidates.len() as u64;
     summary
         .seconds

@@ -39,7 +39,6 @@ CREATE TABLE discovery_records (
     PRIMARY KEY (kind, record_id)
 );
 CREATE INDEX discovery_records_by_person ON discovery_records (person_index);
-CREATE INDEX discovery_records_by_arrival ON discovery_records (arrived_at);
 
 -- A screening run: its stage and progress, and its summary (JSON counts).
 CREATE TABLE discovery_runs (
@@ -97,14 +96,18 @@ CREATE TABLE discovery_candidate_members (
 );
 CREATE INDEX discovery_candidate_members_by_person ON discovery_candidate_members (person_index);
 
--- 主动告知 by SMS: the numbers that asked for no more (a keyed hash), and the links that say so
--- (a keyed hash of the code in the link, and the number it stops).
+-- 主动告知 by SMS: the numbers that asked for no more, and the codes sent that say so, each found
+-- by a keyed hash and kept sealed too (so that a key rotation can move the hashes).
 CREATE TABLE discovery_opt_outs (
     phone_index TEXT PRIMARY KEY,
+    phone_sealed TEXT NOT NULL,
     opted_out_at BIGINT NOT NULL
 );
 CREATE TABLE discovery_stop_codes (
     code_index TEXT PRIMARY KEY,
+    code_sealed TEXT NOT NULL,
     phone_index TEXT NOT NULL,
+    phone_sealed TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+CREATE INDEX discovery_stop_codes_by_phone ON discovery_stop_codes (phone_index);

@@ -8,6 +8,7 @@ mod funnel;
 mod imports;
 mod notices;
 mod retention;
+mod rotation;
 mod runs;
 mod visits;
 
@@ -19,6 +20,7 @@ pub use imports::{
 pub use notices::normalise_stop_code;
 pub use notices::NoticeSettings;
 pub use retention::Purged;
+pub use rotation::DiscoveryRotation;
 pub use runs::RunLine;
 pub use runs::{RunSummary, SaveCount};
 pub use visits::{CandidateView, PlaceCount, VisitError, VisitLine};

@@ -34,6 +34,11 @@ pub fn normalise_stop_code(text: &str) -> Option<String> {
     (code.len() == 8 && code.bytes().all(|b| STOP_CODE_CHARS.contains(&b))).then_some(code)
 }
 
+/// The keyed hash a stop code is found by.
+pub(crate) fn stop_code_index(key: &crate::sealed::DataKey, code: &str) -> String {
+    key.index(&format!("stop code\u{1f}{code}"))
+}
+
 impl Store {
     /// Queues the notice for a new candidate when the settings, the head's number and the
     /// number's history allow; answers whether it did.
@@ -76,10 +81,12 @@ impl Store {
                 .collect()
         };
         sqlx::query(
-            "INSERT INTO discovery_stop_codes (code_index, phone_index, created_at) VALUES ($1, $2, $3)",
+            "INSERT INTO discovery_stop_codes (code_index, code_sealed, phone_index, phone_sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(self.data_key().index(&format!("stop code\u{1f}{code}")))
+        .bind(stop_code_index(self.data_key(), &code))
+        .bind(self.data_key().seal(&code)?)
         .bind(phone_index.as_str())
+        .bind(self.data_key().seal(phone.as_str())?)
         .bind(now)
         .execute(&mut **tx)
         .await?;
@@ -106,19 +113,20 @@ impl Store {
             return Ok(false);
         };
         let mut tx = self.write_tx().await?;
-        let phone_index: Option<String> = sqlx::query_scalar(
-            "SELECT phone_index FROM discovery_stop_codes WHERE code_index = $1",
+        let phone: Option<(String, String)> = sqlx::query_as(
+            "SELECT phone_index, phone_sealed FROM discovery_stop_codes WHERE code_index = $1",
         )
-        .bind(self.data_key().index(&format!("stop code\u{1f}{code}")))
+        .bind(stop_code_index(self.data_key(), &code))
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(phone_index) = phone_index else {
+        let Some((phone_index, phone_sealed)) = phone else {
             return Ok(false);
         };
         sqlx::query(
-            "INSERT INTO discovery_opt_outs (phone_index, opted_out_at) VALUES ($1, $2) ON CONFLICT (phone_index) DO NOTHING",
+            "INSERT INTO discovery_opt_outs (phone_index, phone_sealed, opted_out_at) VALUES ($1, $2, $3) ON CONFLICT (phone_index) DO NOTHING",
         )
         .bind(&phone_index)
+        .bind(&phone_sealed)
         .bind(self.now_unix())
         .execute(&mut *tx)
         .await?;

@@ -61,7 +61,8 @@ pub struct RunLine {
 
 /// A household not raised again for this long after a visit found it not eligible or it declined.
 const SUPPRESSED_FOR_SECONDS: i64 = 365 * 24 * 3600;
-const CANDIDATES_PER_STATEMENT: usize = 200;
+/// Candidates per INSERT statement (12 values each; see `imports::ROWS_PER_STATEMENT`).
+const CANDIDATES_PER_STATEMENT: usize = 32;
 
 impl Store {
     /// Starts a run, unless one is running (answers `None` then).
@@ -234,7 +235,7 @@ impl Store {
         let mut fresh = Vec::new();
         let mut refreshes = Vec::new();
         for candidate in candidates {
-            let household_index = key.index(&format!("household\u{1f}{}", candidate.household_no));
+            let household_index = household_index(key, &candidate.household_no);
             if suppressed.contains(&household_index) {
                 count.suppressed += 1;
                 continue;
@@ -339,7 +340,7 @@ impl Store {
                     count.notified += 1;
                 }
             }
-            for part in members.chunks(500) {
+            for part in members.chunks(128) {
                 let mut sql = String::from(
                     "INSERT INTO discovery_candidate_members (candidate_id, person_index) VALUES ",
                 );
@@ -360,6 +361,11 @@ impl Store {
         tx.commit().await?;
         Ok(count)
     }
+}
+
+/// The keyed hash a household is found again by, across runs.
+pub(crate) fn household_index(key: &crate::sealed::DataKey, household_no: &str) -> String {
+    key.index(&format!("household\u{1f}{household_no}"))
 }
 
 fn eligible_text(candidate: &Candidate) -> String {
