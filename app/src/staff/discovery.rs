@@ -535,14 +535,19 @@ fn runs_table(lang: Lang, runs: Vec<RunRow>) -> impl IntoView {
     })
 }
 
-/// A bar as wide as its share of the first step, drawn with CSS only.
+/// A bar as wide as its share of the first step: an SVG rectangle, whose width is an attribute
+/// (the content security policy allows no inline style).
 fn bar(value: u64, of: u64) -> impl IntoView {
     let width = if of == 0 {
         0.0
     } else {
         (value as f64 / of as f64 * 100.0).min(100.0)
     };
-    view! { <span class="funnel-bar" style=format!("width:{width:.1}%") aria-hidden="true"></span> }
+    view! {
+        <svg class="funnel-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+            <rect width=format!("{width:.1}") height="10"></rect>
+        </svg>
+    }
 }
 
 pub(crate) fn funnel_view(lang: Lang, funnel: FunnelView) -> impl IntoView {
