@@ -333,6 +333,41 @@ fn refresh_while(busy: bool) -> impl IntoView {
     busy.then(|| view! { <Meta http_equiv="refresh" content="3"/> })
 }
 
+/// A refused form's one problem: its field, its words and its code, for the error summary
+/// and beside the field.
+struct OneProblem(Option<(&'static str, &'static str, String)>);
+
+impl OneProblem {
+    fn new(code: Option<&str>, words: impl Fn(&str) -> (&'static str, &'static str)) -> Self {
+        OneProblem(code.map(|code| {
+            let (field, text) = words(code);
+            (field, text, code.to_owned())
+        }))
+    }
+
+    fn summary(&self) -> Vec<(SummaryLine, String)> {
+        self.0
+            .iter()
+            .map(|(field, text, code)| {
+                (
+                    SummaryLine {
+                        field: (*field).to_owned(),
+                        text: (*text).to_owned(),
+                    },
+                    code.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn at(&self, field: &str) -> Option<&'static str> {
+        self.0
+            .as_ref()
+            .filter(|(f, _, _)| *f == field)
+            .map(|(_, text, _)| *text)
+    }
+}
+
 #[component]
 pub fn DiscoveryPage() -> impl IntoView {
     let lang = use_prefs().lang;
@@ -360,30 +395,12 @@ fn upload_problem_text(lang: Lang, code: &str) -> (&'static str, &'static str) {
 fn overview(lang: Lang, page: DiscoveryOverview) -> impl IntoView {
     let busy = page.imports.iter().any(|i| i.state == "running")
         || page.runs.iter().any(|r| r.state == "running");
-    let problem = page
-        .upload_problem
-        .as_deref()
-        .map(|code| (upload_problem_text(lang, code), code.to_owned()));
-    let summary = problem
-        .iter()
-        .map(|((field, text), code)| {
-            (
-                SummaryLine {
-                    field: (*field).to_owned(),
-                    text: (*text).to_owned(),
-                },
-                code.clone(),
-            )
-        })
-        .collect::<Vec<_>>();
-    let problem_at = |field: &str| {
-        problem
-            .as_ref()
-            .filter(|((f, _), _)| *f == field)
-            .map(|((_, text), _)| *text)
-    };
-    let kind_problem = problem_at(discovery_field::KIND);
-    let file_problem = problem_at(discovery_field::FILE);
+    let problem = OneProblem::new(page.upload_problem.as_deref(), |code| {
+        upload_problem_text(lang, code)
+    });
+    let summary = problem.summary();
+    let kind_problem = problem.at(discovery_field::KIND);
+    let file_problem = problem.at(discovery_field::FILE);
     let (kind_notes, kind_described) =
         hint_and_problem(lang, discovery_field::KIND, None, kind_problem);
     let (file_notes, file_described) = hint_and_problem(
@@ -763,30 +780,12 @@ fn visit_problem_text(lang: Lang, code: &str) -> (&'static str, &'static str) {
 }
 
 fn candidate(lang: Lang, page: CandidatePage) -> impl IntoView {
-    let problem = page
-        .problem
-        .as_deref()
-        .map(|code| (visit_problem_text(lang, code), code.to_owned()));
-    let summary = problem
-        .iter()
-        .map(|((field, text), code)| {
-            (
-                SummaryLine {
-                    field: (*field).to_owned(),
-                    text: (*text).to_owned(),
-                },
-                code.clone(),
-            )
-        })
-        .collect::<Vec<_>>();
-    let problem_at = |field: &str| {
-        problem
-            .as_ref()
-            .filter(|((f, _), _)| *f == field)
-            .map(|((_, text), _)| *text)
-    };
-    let outcome_problem = problem_at(discovery_field::OUTCOME);
-    let note_problem = problem_at(discovery_field::NOTE);
+    let problem = OneProblem::new(page.problem.as_deref(), |code| {
+        visit_problem_text(lang, code)
+    });
+    let summary = problem.summary();
+    let outcome_problem = problem.at(discovery_field::OUTCOME);
+    let note_problem = problem.at(discovery_field::NOTE);
     let (outcome_notes, outcome_described) = hint_and_problem(
         lang,
         discovery_field::OUTCOME,

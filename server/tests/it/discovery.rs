@@ -88,6 +88,20 @@ async fn staff(
         .expect("a staff account")
 }
 
+/// The stop code of the 主动告知 message waiting in the outbox.
+async fn sent_stop_code(store: &Store) -> String {
+    store
+        .due_messages(10)
+        .await
+        .expect("the outbox")
+        .iter()
+        .find_map(|m| match m.message() {
+            Ok(OutboxMessage::DiscoveryNotice { stop_code, .. }) => Some(stop_code),
+            _ => None,
+        })
+        .expect("the notice")
+}
+
 fn settings(sms: bool) -> NoticeSettings {
     NoticeSettings {
         sms,
@@ -460,7 +474,7 @@ async fn staff_upload_run_visit_and_see_the_funnel_move(db: TestDatabase) {
     let applied = post_visit("outcome=applied&note=").await.expect("POST");
     let draft = crate::common::location(&applied).unwrap_or_default();
     assert!(
-        draft.starts_with("/apply/") && draft.ends_with("/applicant"),
+        draft.starts_with("/apply/") & draft.ends_with("/applicant"),
         "{draft}"
     );
     let form = server.get(&draft).await.text().await.expect("page");
@@ -477,7 +491,7 @@ async fn staff_upload_run_visit_and_see_the_funnel_move(db: TestDatabase) {
         .await;
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("rule,rigid_expense,") && l.contains(",1,1,1,0,")),
+            .any(|l| l.starts_with("rule,rigid_expense,") & l.contains(",1,1,1,0,")),
         "{csv}"
     );
     assert_eq!(
@@ -528,16 +542,7 @@ async fn the_stop_page_stops_the_messages(db: TestDatabase) {
     server::discovery::run::run(store, &Actor::system(Actor::CLI), &settings(true), &())
         .await
         .expect("the run");
-    let code = store
-        .due_messages(10)
-        .await
-        .expect("outbox")
-        .iter()
-        .find_map(|m| match m.message() {
-            Ok(OutboxMessage::DiscoveryNotice { stop_code, .. }) => Some(stop_code),
-            _ => None,
-        })
-        .expect("the notice");
+    let code = sent_stop_code(store).await;
     let form = server.get("/stop").await.text().await.expect("page");
     assert!(form.contains(r#"name="code""#));
     let post = |body: String| {
@@ -583,16 +588,7 @@ async fn a_key_rotation_moves_candidates_and_opt_outs_and_drops_the_records(db: 
     server::discovery::run::run(&old, &Actor::system(Actor::CLI), &settings(true), &())
         .await
         .expect("the run");
-    let code = old
-        .due_messages(10)
-        .await
-        .expect("outbox")
-        .iter()
-        .find_map(|m| match m.message() {
-            Ok(OutboxMessage::DiscoveryNotice { stop_code, .. }) => Some(stop_code),
-            _ => None,
-        })
-        .expect("the notice");
+    let code = sent_stop_code(&old).await;
     let new_key = store::DataKey::from_bytes([9; 32]);
     let report = old
         .rotate_data_key(&new_key, true, &Actor::system(Actor::CLI))
