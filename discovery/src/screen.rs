@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use rules::{Assessment, ProgrammeId, Standards, Status};
+use rules::{Check, ProgrammeId, Standards, Status};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -34,8 +34,10 @@ pub struct EvidenceRecord {
     pub observed_on: Date,
 }
 
-/// Why a household is a candidate: who, which records and their dates, the rules' check trail
-/// and the standards they used. Kept sealed; a caseworker reads it before the visit.
+/// Why a household is a candidate: who, which records and their dates, what the rules were
+/// given, and their check trail for the programme proposed. Kept sealed; a caseworker reads it
+/// before the visit. (Not the whole assessment: with every programme's checks and a copy of the
+/// standards it was seven times larger, and writing it was most of a run's last stage.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// The household register's number of the household.
@@ -46,7 +48,9 @@ pub struct Evidence {
     pub members: Vec<EvidenceMember>,
     pub records: Vec<EvidenceRecord>,
     pub household: rules::Household,
-    pub assessment: Assessment,
+    /// The rules' checks of the programme proposed, as they stood on `screened_on`.
+    #[serde(default)]
+    pub checks: Vec<Check>,
 }
 
 /// A household to visit.
@@ -97,6 +101,7 @@ pub fn screen(
     };
     let result = assessment.programme(programme);
     let concerned: Vec<usize> = result.map(|r| r.members.clone()).unwrap_or_default();
+    let checks = result.map(|r| r.checks.clone()).unwrap_or_default();
     let head = registered.head();
     let members = registered
         .members
@@ -145,7 +150,7 @@ pub fn screen(
             members,
             records,
             household: built.household,
-            assessment,
+            checks,
         },
     })
 }

@@ -24,7 +24,7 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 /// Each connection's page cache, in KiB. SQLite's default (2 MiB) makes a large import, whose
 /// keyed-hash index takes rows in random order, read the same pages from the file again and again
 /// (measured: a third of an import's time in `pread`).
-const SQLITE_CACHE_KIB: u32 = 32 * 1024;
+pub(crate) const SQLITE_CACHE_KIB: u32 = 32 * 1024;
 /// Pages are read through a memory map of up to this much of the file rather than copied.
 const SQLITE_MMAP_BYTES: u64 = 0;
 

@@ -470,11 +470,7 @@ fn candidate_page(view: CandidateView, problem: Option<&str>, note: String) -> C
         .unwrap_or_default();
     let checks = evidence
         .as_ref()
-        .and_then(|e| {
-            e.assessment
-                .programme(view.programme)
-                .map(|p| p.checks.clone())
-        })
+        .map(|e| e.checks.clone())
         .unwrap_or_default();
     CandidatePage {
         id: view.id,

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use casework::Actor;
 use discovery::{
-    assemble, build, screen, KindSet, NotCandidate, Person, PersonKey, Sourced, Window,
+    assemble, build, screen, Kind, KindSet, NotCandidate, Person, PersonKey, Sourced, Window,
 };
 use rayon::prelude::*;
 use store::discovery::{NoticeSettings, RunSummary};
@@ -33,6 +33,57 @@ pub trait RunProgress: Send + Sync {
 
 impl RunProgress for () {
     fn stage(&self, _: &str, _: u64, _: u64) {}
+}
+
+/// Shares the kinds out among `readers`, each kind whole, the largest first to the reader with the
+/// fewest records so far.
+fn share_out(mut counts: Vec<(Kind, u64)>, readers: usize) -> Vec<Vec<Kind>> {
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut shares: Vec<(u64, Vec<Kind>)> = vec![(0, Vec::new()); readers.max(1)];
+    for (kind, n) in counts {
+        if let Some(share) = shares.iter_mut().min_by_key(|(records, _)| *records) {
+            share.0 += n;
+            share.1.push(kind);
+        }
+    }
+    shares
+        .into_iter()
+        .map(|(_, kinds)| kinds)
+        .filter(|kinds| !kinds.is_empty())
+        .collect()
+}
+
+/// Reads every record of `kinds`, page by page, and sends each page opened.
+async fn read_kinds(
+    store: &Store,
+    kinds: &[Kind],
+    pages: &tokio::sync::mpsc::Sender<Result<Vec<(PersonKey, Sourced)>, RunError>>,
+) -> Result<(), RunError> {
+    let seal = store.record_seal();
+    for &kind in kinds {
+        let mut page = store.discovery_records_page(kind, None, PAGE).await?;
+        while let Some(last) = page.last() {
+            let after = last.record_id.clone();
+            let seal = seal.clone();
+            // The next page is read while this one is opened.
+            let opening = tokio::task::spawn_blocking(move || {
+                page.par_iter()
+                    .map(|raw| seal.open(raw))
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            let next = store
+                .discovery_records_page(kind, Some(&after), PAGE)
+                .await?;
+            let opened = opening
+                .await
+                .map_err(|e| RunError::Stopped(e.to_string()))??;
+            if pages.send(Ok(opened)).await.is_err() {
+                return Ok(());
+            }
+            page = next;
+        }
+    }
+    Ok(())
 }
 
 /// Starts a run and carries it through; answers its id and summary.
@@ -81,30 +132,30 @@ async fn carry(
         screened_on: day.to_string(),
         ..RunSummary::default()
     };
-    let total: u64 = store
-        .discovery_record_counts()
-        .await?
-        .iter()
-        .map(|(_, n)| n)
-        .sum();
-    // Read and open.
+    let counts = store.discovery_record_counts().await?;
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    // Read and open: several readers at once (each a database connection, and on PostgreSQL a
+    // server process), each over its own kinds, opening every page on every core while it reads
+    // the next one.
     let started = Instant::now();
-    let seal = store.record_seal();
+    let (pages, mut opened_pages) =
+        tokio::sync::mpsc::channel::<Result<Vec<(PersonKey, Sourced)>, RunError>>(2);
+    let readers: Vec<_> = share_out(counts, store.bulk_readers())
+        .into_iter()
+        .map(|kinds| {
+            let store = store.clone();
+            let pages = pages.clone();
+            tokio::spawn(async move {
+                if let Err(e) = read_kinds(&store, &kinds, &pages).await {
+                    let _ = pages.send(Err(e)).await;
+                }
+            })
+        })
+        .collect();
+    drop(pages);
     let mut by_person: HashMap<PersonKey, Vec<Sourced>> = HashMap::new();
-    // The next page is read while this one is opened (on every core).
-    let mut page = store.discovery_records_page(None, PAGE).await?;
-    while let Some(last) = page.last() {
-        let after = Some((last.kind.clone(), last.record_id.clone()));
-        let seal = seal.clone();
-        let opening = tokio::task::spawn_blocking(move || {
-            page.par_iter()
-                .map(|raw| seal.open(raw))
-                .collect::<Result<Vec<_>, _>>()
-        });
-        let next = store.discovery_records_page(after, PAGE).await?;
-        let opened = opening
-            .await
-            .map_err(|e| RunError::Stopped(e.to_string()))??;
+    while let Some(opened) = opened_pages.recv().await {
+        let opened = opened?;
         summary.records += opened.len() as u64;
         for (key, record) in opened {
             by_person.entry(key).or_default().push(record);
@@ -113,7 +164,9 @@ async fn carry(
         store
             .discovery_run_progress(id, "read", summary.records, total)
             .await?;
-        page = next;
+    }
+    for reader in readers {
+        reader.await.map_err(|e| RunError::Stopped(e.to_string()))?;
     }
     summary
         .seconds
@@ -121,9 +174,15 @@ async fn carry(
 
     // Households.
     let started = Instant::now();
+    // Each person's records in one order, whichever reader brought them first.
     let persons: Vec<Person> = by_person
-        .into_iter()
-        .map(|(key, records)| Person { key, records })
+        .into_par_iter()
+        .map(|(key, mut records)| {
+            records.sort_unstable_by(|a, b| {
+                (a.kind.as_str(), &a.record_id).cmp(&(b.kind.as_str(), &b.record_id))
+            });
+            Person { key, records }
+        })
         .collect();
     let mut by_kind: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut coverage = KindSet::default();
@@ -189,4 +248,35 @@ async fn carry(
         .seconds
         .insert("write".into(), started.elapsed().as_secs_f64());
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_shared_out_whole_and_evenly() {
+        let counts = vec![
+            (Kind::Deaths, 8_000),
+            (Kind::HouseholdRegister, 1_000_000),
+            (Kind::RealEstate, 410_000),
+            (Kind::MedicalCosts, 290_000),
+            (Kind::Pensions, 270_000),
+            (Kind::Wages, 200_000),
+        ];
+        let shares = share_out(counts.clone(), 2);
+        assert_eq!(shares.len(), 2);
+        // The register alone is nearly half; the small files go to whoever has fewer.
+        assert_eq!(shares[0], vec![Kind::HouseholdRegister, Kind::Deaths]);
+        assert_eq!(shares[1].len(), 4);
+        let mut all: Vec<Kind> = shares.concat();
+        all.sort_by_key(|k| k.index());
+        let mut expected: Vec<Kind> = counts.iter().map(|(k, _)| *k).collect();
+        expected.sort_by_key(|k| k.index());
+        assert_eq!(all, expected, "every kind is read once");
+        // One reader, or more readers than kinds, still reads every kind once.
+        assert_eq!(share_out(counts.clone(), 1).concat().len(), 6);
+        assert_eq!(share_out(counts, 10).len(), 6);
+        assert!(share_out(Vec::new(), 2).is_empty());
+    }
 }
