@@ -15,6 +15,7 @@ pub mod cell;
 mod fact;
 mod household;
 mod kind;
+mod reverify;
 mod row;
 mod screen;
 mod spec;
@@ -29,6 +30,7 @@ pub use household::{
     Window,
 };
 pub use kind::{Kind, KindSet};
+pub use reverify::{reverify, Change, Recipient, Reverified, ReverifyCount};
 pub use row::{read_row, Header, HeaderError, Problem, ProblemCode, Row};
 pub use screen::{screen, Candidate, Evidence, EvidenceMember, EvidenceRecord, NotCandidate};
 pub use spec::{Constraints, FieldSpec, FieldType, FileSpec, SpecError};

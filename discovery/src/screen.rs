@@ -103,6 +103,36 @@ pub fn screen(
     let concerned: Vec<usize> = result.map(|r| r.members.clone()).unwrap_or_default();
     let checks = result.map(|r| r.checks.clone()).unwrap_or_default();
     let head = registered.head();
+    Ok(Candidate {
+        household_no: registered.household_no.to_owned(),
+        county: head.map(|r| r.county.clone()).unwrap_or_default(),
+        township: head.map(|r| r.township.clone()).unwrap_or_default(),
+        village: head.map(|r| r.village.clone()).unwrap_or_default(),
+        programme,
+        eligible: assessment
+            .programmes
+            .iter()
+            .filter(|p| p.status == Status::Eligible)
+            .map(|p| p.programme)
+            .collect(),
+        monthly_amount: result.and_then(|r| r.monthly_amount),
+        members: registered.members.iter().map(|(p, _)| p.key).collect(),
+        score: built.score,
+        sources: built.sources,
+        standards_year: assessment.standards.year,
+        evidence: evidence_of(registered, &built, window, checks, &concerned),
+    })
+}
+
+/// The evidence of a household's screening: who, which records, what the rules were given, and
+/// `checks`; `concerned` are the members the programme covers.
+pub(crate) fn evidence_of(
+    registered: &RegisteredHousehold,
+    built: &Built,
+    window: &Window,
+    checks: Vec<Check>,
+    concerned: &[usize],
+) -> Evidence {
     let members = registered
         .members
         .iter()
@@ -126,31 +156,16 @@ pub fn screen(
             observed_on: *observed_on,
         })
         .collect();
-    Ok(Candidate {
+    Evidence {
         household_no: registered.household_no.to_owned(),
-        county: head.map(|r| r.county.clone()).unwrap_or_default(),
-        township: head.map(|r| r.township.clone()).unwrap_or_default(),
-        village: head.map(|r| r.village.clone()).unwrap_or_default(),
-        programme,
-        eligible: assessment
-            .programmes
-            .iter()
-            .filter(|p| p.status == Status::Eligible)
-            .map(|p| p.programme)
-            .collect(),
-        monthly_amount: result.and_then(|r| r.monthly_amount),
-        members: registered.members.iter().map(|(p, _)| p.key).collect(),
-        score: built.score,
-        sources: built.sources,
-        standards_year: assessment.standards.year,
-        evidence: Evidence {
-            household_no: registered.household_no.to_owned(),
-            screened_on: window.day,
-            address: head.map(|r| r.address.clone()).unwrap_or_default(),
-            members,
-            records,
-            household: built.household,
-            checks,
-        },
-    })
+        screened_on: window.day,
+        address: registered
+            .head()
+            .map(|r| r.address.clone())
+            .unwrap_or_default(),
+        members,
+        records,
+        household: built.household.clone(),
+        checks,
+    }
 }

@@ -244,3 +244,116 @@ fn the_published_code_lists_are_the_ones_the_importer_knows() {
         names(MonitoringCategory::ALL)
     );
 }
+
+/// One person living alone in 任城区, born on `id`'s date, with `extra` files.
+fn alone(id: &str, extra: &[(Kind, Vec<String>)]) -> Vec<Person> {
+    let register = [
+        "record_id,id_number,name,household_no,relation,county,township,village,address,area"
+            .to_owned(),
+        format!("R1,{id},赵秀英,900,head,任城区,李营街道,王庄村,王庄村1号,urban"),
+    ];
+    let mut owned: Vec<(Kind, Vec<String>)> = vec![(Kind::HouseholdRegister, register.to_vec())];
+    owned.extend_from_slice(extra);
+    let lines: Vec<(Kind, Vec<&str>)> = owned
+        .iter()
+        .map(|(kind, lines)| (*kind, lines.iter().map(String::as_str).collect()))
+        .collect();
+    let files: Vec<(Kind, &[&str])> = lines.iter().map(|(k, l)| (*k, l.as_slice())).collect();
+    people(&files)
+}
+
+fn reverify_alone(persons: &[Person], programme: ProgrammeId, amount_fen: i64) -> Reverified {
+    let window = Window::before(DAY);
+    let (households, _) = assemble(persons, DAY);
+    let recipient = Recipient {
+        person: persons[0].key,
+        programme,
+        monthly_amount_fen: amount_fen,
+        since: date!(2026 - 01 - 01),
+    };
+    reverify(
+        &recipient,
+        persons.iter().find(|p| p.key == recipient.person),
+        households.first(),
+        &window,
+        &Standards::sample_2026(),
+        KindSet(u32::MAX),
+        &|county| county == "任城区",
+    )
+}
+
+const BORN_1976: &str = "370811197605050034";
+const TURNED_60: &str = "370811196611010026";
+
+#[test]
+fn a_recipient_whose_data_did_not_change_is_renewed_from_data_alone() {
+    let found = reverify_alone(&alone(BORN_1976, &[]), ProgrammeId::Dibao, 98_000);
+    assert!(found.renewed(), "{:?}", found.changes);
+    assert_eq!(found.amount_now_fen, Some(98_000));
+    assert_eq!(found.offer, None);
+}
+
+#[test]
+fn income_above_the_line_raises_a_warning_with_its_evidence() {
+    let wages = vec![
+        "record_id,id_number,period_end,monthly_average".to_owned(),
+        format!("W1,{BORN_1976},2026-10,3000"),
+    ];
+    let found = reverify_alone(
+        &alone(BORN_1976, &[(Kind::Wages, wages)]),
+        ProgrammeId::Dibao,
+        98_000,
+    );
+    assert_eq!(found.changes, vec![Change::IncomeAboveLine, Change::Job]);
+    assert_eq!(found.amount_now_fen, None);
+    let evidence = found.evidence.expect("evidence");
+    assert!(evidence.records.iter().any(|r| r.record_id == "W1"));
+    assert!(evidence.checks.iter().any(|c| !c.passed));
+}
+
+#[test]
+fn a_dibao_recipient_turned_60_with_no_supporter_is_offered_tekun() {
+    let found = reverify_alone(&alone(TURNED_60, &[]), ProgrammeId::Dibao, 98_000);
+    assert!(found.renewed());
+    assert_eq!(found.offer, Some(ProgrammeId::Tekun));
+}
+
+#[test]
+fn a_death_or_a_move_is_a_warning_never_a_renewal() {
+    let deaths = vec![
+        "record_id,id_number,died_on".to_owned(),
+        format!("X1,{BORN_1976},2026-11-20"),
+    ];
+    let persons = alone(BORN_1976, &[(Kind::Deaths, deaths)]);
+    let window = Window::before(DAY);
+    let recipient = Recipient {
+        person: persons[0].key,
+        programme: ProgrammeId::Dibao,
+        monthly_amount_fen: 98_000,
+        since: date!(2026 - 01 - 01),
+    };
+    let found = reverify(
+        &recipient,
+        Some(&persons[0]),
+        None,
+        &window,
+        &Standards::sample_2026(),
+        KindSet(u32::MAX),
+        &|_| true,
+    );
+    assert_eq!(found.changes, vec![Change::Died]);
+    let moved = reverify_alone(&alone(BORN_1976, &[]), ProgrammeId::Dibao, 98_000);
+    assert!(moved.renewed());
+    let persons = alone(BORN_1976, &[]);
+    let (households, _) = assemble(&persons, DAY);
+    let found = reverify(
+        &recipient,
+        Some(&persons[0]),
+        households.first(),
+        &window,
+        &Standards::sample_2026(),
+        KindSet(u32::MAX),
+        &|county| county == "兖州区",
+    );
+    assert_eq!(found.changes, vec![Change::Moved]);
+}
