@@ -1,6 +1,7 @@
 //! The casework domain of the 济时救 portal: what an application is and how it is read
 //! (POLICY.md §4 and §6), the case workflow, its deadlines in working days, receipts and
-//! references, counties, documents and consents, and who acts on a case.
+//! references, counties, documents and consents, who acts on a case, and the price-linkage
+//! subsidy (价格临时补贴).
 //!
 //! Pure: no IO, no database, no clock, no UI. The store keeps cases with these types, the pages
 //! and the API read requests with them, and the browser bundles use the same rules, so a limit,
@@ -12,6 +13,7 @@ pub mod county;
 pub mod deadline;
 pub mod in_force;
 pub mod limits;
+pub mod prices;
 pub mod receipt;
 pub mod request;
 pub mod texts;
@@ -28,6 +30,11 @@ pub use in_force::{
     beijing_date, read_standards, sample_standards, InForce, InForceError, StandardsFileError,
 };
 pub use limits::{LimitsError, WorkflowLimits};
+pub use prices::{
+    read_linkage_rules, read_price_index, sample_linkage_rules, subsidy_fen, triggered,
+    InvalidYearMonth, LinkageFileError, LinkageRules, PriceFileError, PriceIndex, PriceIndexMonth,
+    SubsidyBasis, Trigger, TriggerBy, ValueProblem, YearMonth,
+};
 pub use receipt::{
     random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,
 };
