@@ -15,6 +15,7 @@ pub mod in_force;
 pub mod limits;
 pub mod prices;
 pub mod receipt;
+pub mod recipient;
 pub mod request;
 pub mod texts;
 pub mod workflow;
@@ -38,6 +39,7 @@ pub use prices::{
 pub use receipt::{
     random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,
 };
+pub use recipient::{months_after, Decision, PaymentKind, RecipientState, REVIEW_MONTHS};
 pub use request::{fingerprint, read_application, FieldProblem};
 pub use texts::{text_problems, ApplicantTexts, FamilyTexts, TextProblem, VolunteerCodes};
 pub use workflow::{next_state, CaseAction, CaseState, NotAllowed};

@@ -65,6 +65,12 @@ pub enum Command {
         #[command(subcommand)]
         action: DiscoverCommand,
     },
+    /// Recipients after the decision: the month's re-verification against the department data,
+    /// and the month's report.
+    Recipients {
+        #[command(subcommand)]
+        action: RecipientsCommand,
+    },
     /// Move every sealed column and keyed look-up to a new data key: PORTAL_DATA_KEY is the key in
     /// use, PORTAL_NEW_DATA_KEY the new one. Stop the instances first; restart them with the new
     /// key. An interrupted run is finished by running it again with the same two keys.
@@ -110,6 +116,25 @@ pub enum DiscoverCommand {
     },
     /// Delete imported data past the retention limit (PORTAL_DISCOVERY_RETENTION_DAYS).
     Purge,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecipientsCommand {
+    /// Re-check every recipient household against the latest department data: renewed from data
+    /// when nothing changed, a warning for a caseworker when something did; pays the month.
+    Reverify {
+        /// The month, e.g. 2026-12.
+        #[arg(long)]
+        month: String,
+        /// Print the report as one JSON object on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The month's report: renewed, warned, decided, paid.
+    Report {
+        #[arg(long)]
+        month: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -310,6 +335,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::ApiKey { action } => api_key(&config, action).await,
         Command::Discover { action } => discover(&config, action).await,
+        Command::Recipients { action } => recipients(&config, action).await,
         Command::Screen {
             input,
             output,
@@ -538,6 +564,67 @@ async fn discover(config: &Config, action: DiscoverCommand) -> Result<(), CliErr
                 purged.records,
                 purged.candidates_erased,
                 config.discovery().retention_days
+            );
+        }
+    }
+    Ok(())
+}
+
+fn month_arg(text: &str) -> Result<casework::YearMonth, CliError> {
+    text.trim().parse().map_err(|_| CliError::Invalid {
+        field: "month",
+        reason: "a month as 2026-12".into(),
+    })
+}
+
+async fn recipients(config: &Config, action: RecipientsCommand) -> Result<(), CliError> {
+    let store = application::open_store(config, Arc::new(SystemClock)).await?;
+    let by = Actor::system(Actor::CLI);
+    match action {
+        RecipientsCommand::Reverify { month, json } => {
+            let month = month_arg(&month)?;
+            let bar = Bar::new("{msg:>10} {bar:40} {human_pos}/{human_len} {elapsed}");
+            let started = std::time::Instant::now();
+            let summary = crate::recipients::reverify_month(&store, &by, month, &bar)
+                .await
+                .map_err(|e| CliError::Invalid {
+                    field: "run",
+                    reason: e.to_string(),
+                })?;
+            bar.0.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            let count = &summary.count;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "run": summary.run, "month": month.to_string(), "records": summary.records,
+                        "recipients": count.recipients, "renewed": count.renewed, "warned": count.warned,
+                        "offered": count.offered, "by_change": count.by_change,
+                        "renewal_rate": count.renewal_rate(),
+                        "stages": { "read": summary.seconds[0], "check": summary.seconds[1], "write": summary.seconds[2] },
+                        "seconds": seconds,
+                    })
+                );
+            } else {
+                eprintln!(
+                    "Re-verification of {month}: {} recipient households; {} renewed from data alone ({:.1}%), {} warnings for a caseworker, {} transfers offered; {:.1} s.",
+                    count.recipients, count.renewed, count.renewal_rate() * 100.0, count.warned, count.offered, seconds
+                );
+                for (change, n) in &count.by_change {
+                    eprintln!("  {change}: {n}");
+                }
+            }
+        }
+        RecipientsCommand::Report { month } => {
+            let month = month_arg(&month)?;
+            let report = store.month_report(&month.to_string()).await?;
+            println!(
+                "{}",
+                serde_json::to_string(&report).map_err(|e| CliError::Invalid {
+                    field: "report",
+                    reason: e.to_string(),
+                })?
             );
         }
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use app::i18n::{tr, Lang};
 use axum::http::HeaderValue;
+use casework::Decision;
 use futures::stream::{self, StreamExt};
 use store::outbox::{InstanceId, OutboxMessage, PendingMessage};
 use store::Store;
@@ -403,6 +404,20 @@ pub fn text_of(lang: Lang, message: &OutboxMessage) -> String {
             programme,
             stop_code,
         } => tr::sms_discovery_notice(lang, app::programme_name(lang, *programme), stop_code),
+        OutboxMessage::RecipientDecision {
+            reference,
+            decision,
+            amount_fen,
+        } => match decision {
+            Decision::Continue => tr::sms_recipient_continue(lang, reference),
+            Decision::Adjust => tr::sms_recipient_adjust(
+                lang,
+                reference,
+                app::i18n::format_yuan(amount_fen.unwrap_or(0) as f64 / 100.0),
+            ),
+            Decision::Suspend => tr::sms_recipient_suspend(lang, reference),
+            Decision::Stop => tr::sms_recipient_stop(lang, reference),
+        },
     }
 }
 

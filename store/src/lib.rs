@@ -19,6 +19,7 @@ pub mod outreach;
 pub mod outreach_sync;
 pub mod policy_edits;
 pub mod rate_limits;
+pub mod recipients;
 pub mod sealed;
 pub mod sessions;
 pub mod staff;

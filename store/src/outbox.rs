@@ -33,6 +33,14 @@ pub enum OutboxMessage {
         programme: rules::ProgrammeId,
         stop_code: String,
     },
+    /// A person decided on the month's re-check of the household's assistance: what, and (for
+    /// an adjustment) the new monthly amount in fen; the text gives the way to object.
+    RecipientDecision {
+        reference: String,
+        decision: casework::Decision,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_fen: Option<i64>,
+    },
 }
 
 /// A message waiting to be sent, opened for the dispatcher.

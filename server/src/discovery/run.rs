@@ -3,6 +3,8 @@
 //! and the candidates kept as visit tasks.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
 use std::time::Instant;
 
 use casework::Actor;
@@ -33,6 +35,60 @@ pub trait RunProgress: Send + Sync {
 
 impl RunProgress for () {
     fn stage(&self, _: &str, _: u64, _: u64) {}
+}
+
+/// Reads and opens every stored department record, grouped by person: several readers at once
+/// (each a database connection, and on PostgreSQL a server process), each over its own kinds,
+/// opening every page on every core while it reads the next one. Answers the people and how
+/// many records there were; `progress` hears (records read, records in all).
+pub async fn read_people(
+    store: &Store,
+    progress: &(dyn Fn(u64, u64) + Send + Sync),
+) -> Result<(HashMap<PersonKey, Vec<Sourced>>, u64), RunError> {
+    let counts = store.discovery_record_counts().await?;
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    let (pages, mut opened_pages) =
+        tokio::sync::mpsc::channel::<Result<Vec<(PersonKey, Sourced)>, RunError>>(2);
+    let readers: Vec<_> = share_out(counts, store.bulk_readers())
+        .into_iter()
+        .map(|kinds| {
+            let store = store.clone();
+            let pages = pages.clone();
+            tokio::spawn(async move {
+                if let Err(e) = read_kinds(&store, &kinds, &pages).await {
+                    let _ = pages.send(Err(e)).await;
+                }
+            })
+        })
+        .collect();
+    drop(pages);
+    let mut by_person: HashMap<PersonKey, Vec<Sourced>> = HashMap::new();
+    let mut records = 0;
+    while let Some(opened) = opened_pages.recv().await {
+        let opened = opened?;
+        records += opened.len() as u64;
+        for (key, record) in opened {
+            by_person.entry(key).or_default().push(record);
+        }
+        progress(records, total);
+    }
+    for reader in readers {
+        reader.await.map_err(|e| RunError::Stopped(e.to_string()))?;
+    }
+    Ok((by_person, records))
+}
+
+/// The people read, each with their records in one order (whichever reader brought them first).
+pub fn people_of(by_person: HashMap<PersonKey, Vec<Sourced>>) -> Vec<Person> {
+    by_person
+        .into_par_iter()
+        .map(|(key, mut records)| {
+            records.sort_unstable_by(|a, b| {
+                (a.kind.as_str(), &a.record_id).cmp(&(b.kind.as_str(), &b.record_id))
+            });
+            Person { key, records }
+        })
+        .collect()
 }
 
 /// Shares the kinds out among `readers`, each kind whole, the largest first to the reader with the
@@ -132,58 +188,35 @@ async fn carry(
         screened_on: day.to_string(),
         ..RunSummary::default()
     };
-    let counts = store.discovery_record_counts().await?;
-    let total: u64 = counts.iter().map(|(_, n)| n).sum();
-    // Read and open: several readers at once (each a database connection, and on PostgreSQL a
-    // server process), each over its own kinds, opening every page on every core while it reads
-    // the next one.
     let started = Instant::now();
-    let (pages, mut opened_pages) =
-        tokio::sync::mpsc::channel::<Result<Vec<(PersonKey, Sourced)>, RunError>>(2);
-    let readers: Vec<_> = share_out(counts, store.bulk_readers())
-        .into_iter()
-        .map(|kinds| {
-            let store = store.clone();
-            let pages = pages.clone();
-            tokio::spawn(async move {
-                if let Err(e) = read_kinds(&store, &kinds, &pages).await {
-                    let _ = pages.send(Err(e)).await;
-                }
-            })
+    // The page's progress (and the run's heartbeat) is written every second while reading.
+    let read = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+    let ticker = {
+        let (store, read) = (store.clone(), read.clone());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                let (done, total) = (read.0.load(Relaxed), read.1.load(Relaxed));
+                let _ = store.discovery_run_progress(id, "read", done, total).await;
+            }
         })
-        .collect();
-    drop(pages);
-    let mut by_person: HashMap<PersonKey, Vec<Sourced>> = HashMap::new();
-    while let Some(opened) = opened_pages.recv().await {
-        let opened = opened?;
-        summary.records += opened.len() as u64;
-        for (key, record) in opened {
-            by_person.entry(key).or_default().push(record);
-        }
-        progress.stage("read", summary.records, total);
-        store
-            .discovery_run_progress(id, "read", summary.records, total)
-            .await?;
-    }
-    for reader in readers {
-        reader.await.map_err(|e| RunError::Stopped(e.to_string()))?;
-    }
+    };
+    let people = read_people(store, &|done, total| {
+        read.0.store(done, Relaxed);
+        read.1.store(total, Relaxed);
+        progress.stage("read", done, total);
+    })
+    .await;
+    ticker.abort();
+    let (by_person, records) = people?;
+    summary.records = records;
     summary
         .seconds
         .insert("read".into(), started.elapsed().as_secs_f64());
 
     // Households.
     let started = Instant::now();
-    // Each person's records in one order, whichever reader brought them first.
-    let persons: Vec<Person> = by_person
-        .into_par_iter()
-        .map(|(key, mut records)| {
-            records.sort_unstable_by(|a, b| {
-                (a.kind.as_str(), &a.record_id).cmp(&(b.kind.as_str(), &b.record_id))
-            });
-            Person { key, records }
-        })
-        .collect();
+    let persons = people_of(by_person);
     let mut by_kind: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut coverage = KindSet::default();
     for person in &persons {

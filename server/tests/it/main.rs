@@ -22,6 +22,7 @@ mod outbox_instances;
 mod outreach;
 mod outreach_sync;
 mod policy_editor;
+mod recipients;
 mod self_check;
 mod sms_webhook;
 mod staff_sign_in;

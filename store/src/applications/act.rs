@@ -343,6 +343,9 @@ impl Store {
             now,
         )
         .await?;
+        if action == CaseAction::Approve {
+            self.enrol_recipient(&mut tx, id, &row).await?;
+        }
         let phone = self
             .data_key()
             .open(&row.try_get::<String, _>("phone_sealed")?)?;

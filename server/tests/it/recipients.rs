@@ -1,0 +1,274 @@
+//! Recipients after the decision: an approved case enrolled and paid, the month's
+//! re-verification renewing from data alone or raising a warning (never stopping a payment), and
+//! a person's decision with its reason and SMS; the month's report counted independently.
+
+use std::path::Path;
+
+use casework::{Actor, CaseAction, County, Decision, PaymentKind, RecipientState};
+use discovery::{Change, Kind};
+use store::applications::CaseStep;
+use store::on_both_databases;
+use store::outbox::OutboxMessage;
+use store::recipients::DecideError;
+use store::staff::{NewStaffUser, Role, StaffUser};
+use store::testing::{example_application, TestDatabase};
+use store::Store;
+
+use crate::common::TestServer;
+
+/// 张三 (11010519491231002X), 76, alone in 任城区: the example application's applicant.
+const REGISTER: &str =
+    "record_id,id_number,name,household_no,relation,county,township,village,address,area\n\
+R4,11010519491231002X,张三,000000000099,head,任城区,李营街道,东村,东村1号,urban\n";
+const WAGES: &str =
+    "record_id,id_number,period_end,monthly_average\nW9,11010519491231002X,2026-10,3000\n";
+
+async fn import(store: &Store, dir: &Path, kind: Kind, text: &str) {
+    let path = dir.join(format!("{kind}.csv"));
+    std::fs::write(&path, text).expect("the file is written");
+    server::discovery::import::import_file(
+        store,
+        kind,
+        &path,
+        &format!("{kind}.csv"),
+        Actor::system(Actor::CLI),
+        &(),
+    )
+    .await
+    .expect("the import runs");
+}
+
+async fn staff(store: &Store, username: &str, role: Role) -> StaffUser {
+    store
+        .create_staff_user(NewStaffUser {
+            username: username.parse().expect("a username"),
+            display_name: format!("测试{username}"),
+            role,
+            county: County::Rencheng,
+            password: crate::common::PASSWORD.parse().expect("a password"),
+        })
+        .await
+        .expect("a staff account")
+}
+
+async fn decisions_sent(store: &Store) -> Vec<Decision> {
+    store
+        .due_messages(50)
+        .await
+        .expect("the outbox")
+        .iter()
+        .filter_map(|m| match m.message() {
+            Ok(OutboxMessage::RecipientDecision { decision, .. }) => Some(decision),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn reverify(store: &Store, month: &str) -> server::recipients::ReverifySummary {
+    server::recipients::reverify_month(
+        store,
+        &Actor::system(Actor::CLI),
+        month.parse().expect("a month"),
+        &(),
+    )
+    .await
+    .expect("the re-verification")
+}
+
+async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let (status, receipt) = server
+        .post_application(
+            Some("c0ffee00-0000-4000-8000-000000000016"),
+            &example_application("13800138000", serde_json::Value::Null),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let reference = receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    for (step, note) in [
+        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
+        (CaseStep::Plain(CaseAction::Approve), "同意"),
+    ] {
+        store
+            .act_on_case(&supervisor, &reference, &step, note)
+            .await
+            .expect("the step");
+    }
+    // Approved: 张三 (76, alone, a 300 yuan pension) receives 特困.
+    let enrolled = store
+        .recipient_of_case(&reference)
+        .await
+        .expect("the recipient")
+        .expect("enrolled");
+    assert_eq!(enrolled.programme, rules::ProgrammeId::Tekun);
+    assert_eq!(enrolled.state, RecipientState::Active);
+    assert!(enrolled.monthly_amount_fen > 0);
+
+    // November: the register alone says nothing new: renewed from data, and paid.
+    let dir = tempfile::tempdir().expect("a folder");
+    import(store, dir.path(), Kind::HouseholdRegister, REGISTER).await;
+    let november = reverify(store, "2026-11").await;
+    assert_eq!(
+        (november.count.recipients, november.count.renewed),
+        (1, 1),
+        "{:?}",
+        november.count
+    );
+
+    // December: wages of 3,000 a month appear: a warning, and the month is still paid.
+    import(store, dir.path(), Kind::Wages, WAGES).await;
+    let december = reverify(store, "2026-12").await;
+    assert_eq!((december.count.warned, december.count.renewed), (1, 0));
+    let view = store
+        .recipient_of_case(&reference)
+        .await
+        .expect("the recipient")
+        .expect("enrolled");
+    assert_eq!(view.state, RecipientState::Active);
+    let months: Vec<(&str, PaymentKind)> = view
+        .payments
+        .iter()
+        .map(|(m, k, _)| (m.as_str(), *k))
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            ("2026-12", PaymentKind::Regular),
+            ("2026-11", PaymentKind::Regular)
+        ]
+    );
+    // Running the month again pays nothing twice.
+    reverify(store, "2026-12").await;
+    assert_eq!(
+        store
+            .recipient_of_case(&reference)
+            .await
+            .expect("the recipient")
+            .expect("enrolled")
+            .payments
+            .len(),
+        2
+    );
+
+    let warnings = store
+        .recipient_warnings(&supervisor, "2026-12")
+        .await
+        .expect("the queue");
+    assert_eq!(warnings.len(), 1);
+    let warning = &warnings[0];
+    assert!(warning.changes.contains(&Change::IncomeAboveLine));
+    assert!(warning
+        .evidence
+        .as_ref()
+        .expect("evidence")
+        .records
+        .iter()
+        .any(|r| r.record_id == "W9"));
+
+    // A suspension needs a person of the county, and a reason; then the resident is told.
+    let volunteer = staff(store, "li.vol", Role::Volunteer).await;
+    assert!(matches!(
+        store
+            .decide_warning(
+                &volunteer,
+                warning.finding_id,
+                Decision::Suspend,
+                "收入超标",
+                None
+            )
+            .await,
+        Err(DecideError::Volunteer)
+    ));
+    assert!(matches!(
+        store
+            .decide_warning(
+                &supervisor,
+                warning.finding_id,
+                Decision::Suspend,
+                "  ",
+                None
+            )
+            .await,
+        Err(DecideError::ReasonRequired)
+    ));
+    assert!(matches!(
+        store
+            .decide_warning(
+                &supervisor,
+                warning.finding_id,
+                Decision::Adjust,
+                "调整",
+                None
+            )
+            .await,
+        Err(DecideError::AmountRequired)
+    ));
+    assert!(decisions_sent(store).await.is_empty());
+    assert_eq!(
+        store
+            .recipient_of_case(&reference)
+            .await
+            .expect("the recipient")
+            .expect("enrolled")
+            .state,
+        RecipientState::Active
+    );
+    store
+        .decide_warning(
+            &supervisor,
+            warning.finding_id,
+            Decision::Suspend,
+            "工资收入每月3000元，超过特困标准，入户核实前暂停",
+            None,
+        )
+        .await
+        .expect("the decision");
+    assert!(matches!(
+        store
+            .decide_warning(
+                &supervisor,
+                warning.finding_id,
+                Decision::Stop,
+                "再决定",
+                None
+            )
+            .await,
+        Err(DecideError::Decided)
+    ));
+    assert_eq!(decisions_sent(store).await, vec![Decision::Suspend]);
+    assert_eq!(
+        store
+            .recipient_of_case(&reference)
+            .await
+            .expect("the recipient")
+            .expect("enrolled")
+            .state,
+        RecipientState::Suspended
+    );
+
+    // The report, against the counts above.
+    let report = store.month_report("2026-12").await.expect("the report");
+    assert_eq!(
+        (
+            report.checked.recipients,
+            report.checked.renewed,
+            report.checked.warned,
+            report.suspended,
+            report.waiting,
+            report.payments
+        ),
+        (1, 0, 1, 1, 0, 1)
+    );
+    assert_eq!(report.paid_fen, enrolled.monthly_amount_fen);
+}
+
+on_both_databases!(
+    warning_sqlite,
+    warning_postgres,
+    a_warning_waits_for_a_person_and_a_suspension_needs_a_reason
+);

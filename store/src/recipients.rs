@@ -1,0 +1,611 @@
+//! Recipients after the decision (POLICY.md §1, 在保必核): an approved case's household enrolled
+//! with its programme and monthly amount; the payments ledger (insert-only); the month's
+//! re-verification with its findings; and a person's decision on each warning, told to the
+//! resident with the way to object. Nothing happens to a payment without a person's decision.
+
+use casework::{months_after, Actor, Decision, PaymentKind, RecipientState, REVIEW_MONTHS};
+use discovery::{Change, Evidence, Reverified, ReverifyCount};
+use rules::ProgrammeId;
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Row as _, Transaction};
+
+use crate::audit::AuditEntry;
+use crate::db::Store;
+use crate::discovery::{day_number, from_day_number, STALLED_AFTER_SECONDS};
+use crate::error::StoreError;
+use crate::outbox::OutboxMessage;
+use crate::staff::{Role, StaffUser};
+
+/// A recipient as the month's re-check takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientToCheck {
+    pub id: i64,
+    pub county: String,
+    /// The applicant's keyed ID hash (hex).
+    pub person_index: String,
+    pub programme: ProgrammeId,
+    pub monthly_amount_fen: i64,
+    pub renewed_on: time::Date,
+}
+
+/// What a resident sees of their assistance on the tracking page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientView {
+    pub programme: ProgrammeId,
+    pub monthly_amount_fen: i64,
+    pub persons: i64,
+    pub started_on: time::Date,
+    pub next_review_on: time::Date,
+    pub state: RecipientState,
+    /// Newest first: (month, kind, fen).
+    pub payments: Vec<(String, PaymentKind, i64)>,
+}
+
+/// A warning waiting for a person, on the month's queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WarningLine {
+    pub finding_id: i64,
+    pub reference: String,
+    pub programme: ProgrammeId,
+    pub monthly_amount_fen: i64,
+    pub amount_now_fen: Option<i64>,
+    pub changes: Vec<Change>,
+    pub offer: Option<ProgrammeId>,
+    pub decision: Option<Decision>,
+    pub evidence: Option<Evidence>,
+}
+
+/// A month's report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonthReport {
+    pub month: String,
+    pub checked: ReverifyCount,
+    pub continued: u64,
+    pub adjusted: u64,
+    pub suspended: u64,
+    pub stopped: u64,
+    /// Warnings no one has decided yet.
+    pub waiting: u64,
+    pub payments: u64,
+    pub paid_fen: i64,
+    pub subsidies: u64,
+    pub subsidies_fen: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("no warning has this number")]
+    NotFound,
+    #[error("the recipient belongs to another county")]
+    OtherCounty,
+    #[error("volunteers do not decide on assistance")]
+    Volunteer,
+    #[error("write the reason: the resident is told it")]
+    ReasonRequired,
+    #[error("give the new monthly amount, more than zero")]
+    AmountRequired,
+    #[error("a person has decided on this warning already")]
+    Decided,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for DecideError {
+    fn from(e: sqlx::Error) -> Self {
+        DecideError::Store(StoreError::from(e))
+    }
+}
+
+/// The longest reason, in characters.
+pub const REASON_MAX_CHARS: usize = 500;
+
+/// Findings written per transaction.
+const FINDINGS_PER_TRANSACTION: usize = 5_000;
+
+/// `2026-12` of a day.
+pub fn month_of(day: time::Date) -> String {
+    format!("{:04}-{:02}", day.year(), u8::from(day.month()))
+}
+
+fn programme_of(text: &str) -> Result<ProgrammeId, StoreError> {
+    ProgrammeId::parse(text).ok_or_else(|| StoreError::Corrupt(format!("a programme {text}")))
+}
+
+fn day_of(days: i64) -> Result<time::Date, StoreError> {
+    from_day_number(days).ok_or_else(|| StoreError::Corrupt("a day out of range".into()))
+}
+
+fn changes_text(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn changes_of(text: &str) -> Vec<Change> {
+    text.split(',').filter_map(Change::parse).collect()
+}
+
+impl Store {
+    /// Enrols the household of an approved case as a recipient of the programme the rules find
+    /// for it with today's standards (特困, 低保 or 低保边缘); other decisions (a one-off
+    /// payment, a referral) leave nobody to pay monthly. Called in the approval's transaction.
+    pub(crate) async fn enrol_recipient(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        application_id: i64,
+        row: &sqlx::any::AnyRow,
+    ) -> Result<(), StoreError> {
+        let household: rules::HouseholdRequest = serde_json::from_str(
+            &self
+                .data_key()
+                .open(&row.try_get::<String, _>("household_sealed")?)?,
+        )
+        .map_err(|e| StoreError::Corrupt(format!("a stored household: {e}")))?;
+        let today = casework::beijing_date(self.clock().now());
+        let Some(assessment) =
+            crate::applications::case_assessment(self.standards().on(today), &household, None)
+        else {
+            return Ok(());
+        };
+        let Some(programme) = assessment.recommended.filter(|p| {
+            matches!(
+                p,
+                ProgrammeId::Tekun | ProgrammeId::Dibao | ProgrammeId::Marginal
+            )
+        }) else {
+            return Ok(());
+        };
+        let Some(result) = assessment.programme(programme) else {
+            return Ok(());
+        };
+        let persons = if programme == ProgrammeId::Tekun {
+            result.members.len()
+        } else {
+            household.members.as_ref().map_or(1, Vec::len)
+        };
+        let area = household.area.clone().unwrap_or_else(|| "urban".into());
+        sqlx::query(
+            "INSERT INTO recipients (application_id, county, person_index, programme, monthly_amount_fen, persons, area, \
+             started_on, renewed_on, next_review_on, state, updated_at) \
+             SELECT id, county, id_number_index, $1, $2, $3, $4, $5, $5, $6, 'active', $7 FROM applications WHERE id = $8 \
+             ON CONFLICT (application_id) DO NOTHING",
+        )
+        .bind(programme.as_str())
+        .bind(result.monthly_amount.unwrap_or(0).saturating_mul(100))
+        .bind(persons as i64)
+        .bind(area)
+        .bind(day_number(today))
+        .bind(day_number(months_after(today, REVIEW_MONTHS)))
+        .bind(self.now_unix())
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The recipients being paid, for the month's re-check.
+    pub async fn recipients_to_check(&self) -> Result<Vec<RecipientToCheck>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, county, person_index, programme, monthly_amount_fen, renewed_on FROM recipients \
+             WHERE state = 'active' ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(RecipientToCheck {
+                    id: row.try_get("id")?,
+                    county: row.try_get("county")?,
+                    person_index: row.try_get("person_index")?,
+                    programme: programme_of(&row.try_get::<String, _>("programme")?)?,
+                    monthly_amount_fen: row.try_get("monthly_amount_fen")?,
+                    renewed_on: day_of(row.try_get("renewed_on")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Starts the month's re-check; `None` while one is running.
+    pub async fn begin_reverify_run(
+        &self,
+        by: &Actor,
+        month: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        let now = self.now_unix();
+        let mut tx = self.write_tx().await?;
+        let running: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM reverify_runs WHERE state = 'running' AND heartbeat_at > $1",
+        )
+        .bind(now - STALLED_AFTER_SECONDS)
+        .fetch_one(&mut *tx)
+        .await?;
+        if running > 0 {
+            return Ok(None);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reverify_runs (month, started_by, started_at, heartbeat_at, state) VALUES ($1, $2, $3, $3, 'running') RETURNING id",
+        )
+        .bind(month)
+        .bind(by.to_string())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: by.clone(),
+                action: "recipients.reverify",
+                subject: &format!("reverify_run:{id}"),
+                detail: &serde_json::json!({ "month": month }).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    /// Records the end of a run with its counts.
+    pub async fn finish_reverify_run(
+        &self,
+        id: i64,
+        count: &ReverifyCount,
+        failed: bool,
+    ) -> Result<(), StoreError> {
+        let summary = serde_json::to_string(count)
+            .map_err(|e| StoreError::Corrupt(format!("a run's counts: {e}")))?;
+        let now = self.now_unix();
+        sqlx::query(
+            "UPDATE reverify_runs SET state = $1, finished_at = $2, heartbeat_at = $2, summary = $3 WHERE id = $4",
+        )
+        .bind(if failed { "failed" } else { "done" })
+        .bind(now)
+        .bind(summary)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps the month's findings and pays the month: a renewal moves the recipient's review
+    /// on; a warning waits for a person (a finding already decided is never replaced); every
+    /// recipient still active is paid the month's amount once, warned or not.
+    pub async fn save_reverify_findings(
+        &self,
+        run_id: i64,
+        month: &str,
+        findings: &[(i64, Reverified)],
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        let now = self.now_unix();
+        let today = casework::beijing_date(self.clock().now());
+        let next_review = day_number(months_after(today, REVIEW_MONTHS));
+        for part in findings.chunks(FINDINGS_PER_TRANSACTION) {
+            let mut tx = self.write_tx().await?;
+            for (recipient_id, found) in part {
+                let evidence = match &found.evidence {
+                    Some(evidence) if !found.renewed() || found.offer.is_some() => {
+                        let json = serde_json::to_string(evidence)
+                            .map_err(|e| StoreError::Corrupt(format!("evidence: {e}")))?;
+                        Some(self.data_key().seal(&json)?)
+                    }
+                    _ => None,
+                };
+                sqlx::query(
+                    "INSERT INTO recipient_findings (recipient_id, month, renewed, changes, amount_now_fen, offer, evidence_sealed, found_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (recipient_id, month) DO UPDATE SET renewed = excluded.renewed, changes = excluded.changes, \
+                     amount_now_fen = excluded.amount_now_fen, offer = excluded.offer, evidence_sealed = excluded.evidence_sealed, \
+                     found_at = excluded.found_at WHERE recipient_findings.decision IS NULL",
+                )
+                .bind(recipient_id)
+                .bind(month)
+                .bind(i64::from(found.renewed()))
+                .bind(changes_text(&found.changes))
+                .bind(found.amount_now_fen)
+                .bind(found.offer.map(|p| p.as_str()))
+                .bind(evidence)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if found.renewed() {
+                    sqlx::query(
+                        "UPDATE recipients SET renewed_on = $1, next_review_on = $2, updated_at = $3 WHERE id = $4",
+                    )
+                    .bind(day_number(today))
+                    .bind(next_review)
+                    .bind(now)
+                    .bind(recipient_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                self.pay_month(&mut tx, *recipient_id, month, by).await?;
+            }
+            sqlx::query("UPDATE reverify_runs SET heartbeat_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(run_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// The month's regular payment of an active recipient, once.
+    async fn pay_month(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        recipient_id: i64,
+        month: &str,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO recipient_payments (recipient_id, month, kind, amount_fen, recorded_at, recorded_by) \
+             SELECT id, $1, $2, monthly_amount_fen, $3, $4 FROM recipients WHERE id = $5 AND state = 'active' AND monthly_amount_fen > 0 \
+             ON CONFLICT (recipient_id, month, kind) DO NOTHING",
+        )
+        .bind(month)
+        .bind(PaymentKind::Regular.as_str())
+        .bind(self.now_unix())
+        .bind(by.to_string())
+        .bind(recipient_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The month's warnings of the staff member's county, undecided first.
+    pub async fn recipient_warnings(
+        &self,
+        staff: &StaffUser,
+        month: &str,
+    ) -> Result<Vec<WarningLine>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT f.id, a.reference, r.programme, r.monthly_amount_fen, f.amount_now_fen, f.changes, f.offer, f.decision, f.evidence_sealed \
+             FROM recipient_findings f JOIN recipients r ON r.id = f.recipient_id JOIN applications a ON a.id = r.application_id \
+             WHERE f.month = $1 AND f.renewed = 0 AND r.county = $2 \
+             ORDER BY CASE WHEN f.decision IS NULL THEN 0 ELSE 1 END, f.id",
+        )
+        .bind(month)
+        .bind(staff.county.id())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| self.warning_line(row)).collect()
+    }
+
+    fn warning_line(&self, row: &sqlx::any::AnyRow) -> Result<WarningLine, StoreError> {
+        let evidence = match row.try_get::<Option<String>, _>("evidence_sealed")? {
+            Some(sealed) => Some(
+                serde_json::from_str(&self.data_key().open(&sealed)?)
+                    .map_err(|e| StoreError::Corrupt(format!("evidence: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(WarningLine {
+            finding_id: row.try_get("id")?,
+            reference: row.try_get("reference")?,
+            programme: programme_of(&row.try_get::<String, _>("programme")?)?,
+            monthly_amount_fen: row.try_get("monthly_amount_fen")?,
+            amount_now_fen: row.try_get("amount_now_fen")?,
+            changes: changes_of(&row.try_get::<String, _>("changes")?),
+            offer: row
+                .try_get::<Option<String>, _>("offer")?
+                .and_then(|p| ProgrammeId::parse(&p)),
+            decision: row
+                .try_get::<Option<String>, _>("decision")?
+                .and_then(|d| Decision::parse(&d)),
+            evidence,
+        })
+    }
+
+    /// A person's decision on a warning, with its written reason: the recipient's amount or
+    /// state changes, the resident gets an SMS with the decision and the way to object, and the
+    /// audit log names who decided.
+    pub async fn decide_warning(
+        &self,
+        staff: &StaffUser,
+        finding_id: i64,
+        decision: Decision,
+        reason: &str,
+        amount_fen: Option<i64>,
+    ) -> Result<(), DecideError> {
+        let reason = reason.trim();
+        if staff.role == Role::Volunteer {
+            return Err(DecideError::Volunteer);
+        }
+        if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
+            return Err(DecideError::ReasonRequired);
+        }
+        let amount_fen = match decision {
+            Decision::Adjust => match amount_fen {
+                Some(fen) if fen > 0 => Some(fen),
+                _ => return Err(DecideError::AmountRequired),
+            },
+            _ => None,
+        };
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT f.recipient_id, f.decision, r.county, a.reference, a.phone_sealed FROM recipient_findings f \
+             JOIN recipients r ON r.id = f.recipient_id JOIN applications a ON a.id = r.application_id WHERE f.id = $1 AND f.renewed = 0",
+        )
+        .bind(finding_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(DecideError::NotFound)?;
+        if row.try_get::<String, _>("county")? != staff.county.id() {
+            return Err(DecideError::OtherCounty);
+        }
+        if row.try_get::<Option<String>, _>("decision")?.is_some() {
+            return Err(DecideError::Decided);
+        }
+        let recipient_id: i64 = row.try_get("recipient_id")?;
+        let reference: String = row.try_get("reference")?;
+        let now = self.now_unix();
+        let decided = sqlx::query(
+            "UPDATE recipient_findings SET decision = $1, decided_amount_fen = $2, decision_reason_sealed = $3, decided_by = $4, decided_at = $5 \
+             WHERE id = $6 AND decision IS NULL",
+        )
+        .bind(decision.as_str())
+        .bind(amount_fen)
+        .bind(self.data_key().seal(reason)?)
+        .bind(Actor::Staff { id: staff.id }.to_string())
+        .bind(now)
+        .bind(finding_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if decided == 0 {
+            return Err(DecideError::Decided);
+        }
+        let today = casework::beijing_date(self.clock().now());
+        sqlx::query(
+            "UPDATE recipients SET state = $1, monthly_amount_fen = COALESCE($2, monthly_amount_fen), renewed_on = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(decision.state_after().as_str())
+        .bind(amount_fen)
+        .bind(day_number(today))
+        .bind(now)
+        .bind(recipient_id)
+        .execute(&mut *tx)
+        .await?;
+        let phone = self
+            .data_key()
+            .open(&row.try_get::<String, _>("phone_sealed")?)?;
+        self.queue_message(
+            &mut tx,
+            &phone,
+            &OutboxMessage::RecipientDecision {
+                reference: reference.clone(),
+                decision,
+                amount_fen,
+            },
+        )
+        .await?;
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: Actor::Staff { id: staff.id },
+                action: "recipients.decide",
+                subject: &reference,
+                detail: &serde_json::json!({
+                    "finding": finding_id,
+                    "decision": decision.as_str(),
+                    "amount_fen": amount_fen,
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The assistance of a case's household, for the resident's tracking page.
+    pub async fn recipient_of_case(
+        &self,
+        reference: &str,
+    ) -> Result<Option<RecipientView>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT r.id, r.programme, r.monthly_amount_fen, r.persons, r.started_on, r.next_review_on, r.state \
+             FROM recipients r JOIN applications a ON a.id = r.application_id WHERE a.reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let payments = sqlx::query(
+            "SELECT month, kind, amount_fen FROM recipient_payments WHERE recipient_id = $1 ORDER BY month DESC, kind LIMIT 24",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|p| {
+            let kind: String = p.try_get("kind")?;
+            Ok((
+                p.try_get("month")?,
+                PaymentKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))?,
+                p.try_get("amount_fen")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let state: String = row.try_get("state")?;
+        Ok(Some(RecipientView {
+            programme: programme_of(&row.try_get::<String, _>("programme")?)?,
+            monthly_amount_fen: row.try_get("monthly_amount_fen")?,
+            persons: row.try_get("persons")?,
+            started_on: day_of(row.try_get("started_on")?)?,
+            next_review_on: day_of(row.try_get("next_review_on")?)?,
+            state: RecipientState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("a recipient state {state}")))?,
+            payments,
+        }))
+    }
+
+    /// The month's report: what the re-check found, what people decided, what was paid.
+    pub async fn month_report(&self, month: &str) -> Result<MonthReport, StoreError> {
+        let mut report = MonthReport {
+            month: month.to_owned(),
+            ..MonthReport::default()
+        };
+        let rows = sqlx::query(
+            "SELECT renewed, changes, offer, decision FROM recipient_findings WHERE month = $1",
+        )
+        .bind(month)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            let renewed = row.try_get::<i64, _>("renewed")? != 0;
+            let changes = changes_of(&row.try_get::<String, _>("changes")?);
+            let offer = row
+                .try_get::<Option<String>, _>("offer")?
+                .and_then(|p| ProgrammeId::parse(&p));
+            debug_assert_eq!(renewed, changes.is_empty());
+            report.checked.add(&Reverified {
+                changes,
+                amount_now_fen: None,
+                offer,
+                evidence: None,
+            });
+            match row
+                .try_get::<Option<String>, _>("decision")?
+                .and_then(|d| Decision::parse(&d))
+            {
+                Some(Decision::Continue) => report.continued += 1,
+                Some(Decision::Adjust) => report.adjusted += 1,
+                Some(Decision::Suspend) => report.suspended += 1,
+                Some(Decision::Stop) => report.stopped += 1,
+                None if !renewed => report.waiting += 1,
+                None => {}
+            }
+        }
+        for row in sqlx::query(
+            "SELECT kind, COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS fen FROM recipient_payments WHERE month = $1 GROUP BY kind",
+        )
+        .bind(month)
+        .fetch_all(self.pool())
+        .await?
+        {
+            let n: i64 = row.try_get("n")?;
+            let fen: i64 = row.try_get("fen")?;
+            match PaymentKind::parse(&row.try_get::<String, _>("kind")?) {
+                Some(PaymentKind::PriceSubsidy) => {
+                    report.subsidies += n as u64;
+                    report.subsidies_fen += fen;
+                }
+                Some(_) => {
+                    report.payments += n as u64;
+                    report.paid_fen += fen;
+                }
+                None => {}
+            }
+        }
+        Ok(report)
+    }
+}
