@@ -64,6 +64,14 @@ async fn decisions_sent(store: &Store) -> Vec<Decision> {
         .collect()
 }
 
+async fn recipient(store: &Store, reference: &str) -> store::recipients::RecipientView {
+    store
+        .recipient_of_case(reference)
+        .await
+        .expect("the recipient")
+        .expect("enrolled")
+}
+
 async fn reverify(store: &Store, month: &str) -> server::recipients::ReverifySummary {
     server::recipients::reverify_month(
         store,
@@ -100,11 +108,7 @@ async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDa
             .expect("the step");
     }
     // Approved: 张三 (76, alone, a 300 yuan pension) receives 特困.
-    let enrolled = store
-        .recipient_of_case(&reference)
-        .await
-        .expect("the recipient")
-        .expect("enrolled");
+    let enrolled = recipient(store, &reference).await;
     assert_eq!(enrolled.programme, rules::ProgrammeId::Tekun);
     assert_eq!(enrolled.state, RecipientState::Active);
     assert!(enrolled.monthly_amount_fen > 0);
@@ -124,11 +128,7 @@ async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDa
     import(store, dir.path(), Kind::Wages, WAGES).await;
     let december = reverify(store, "2026-12").await;
     assert_eq!((december.count.warned, december.count.renewed), (1, 0));
-    let view = store
-        .recipient_of_case(&reference)
-        .await
-        .expect("the recipient")
-        .expect("enrolled");
+    let view = recipient(store, &reference).await;
     assert_eq!(view.state, RecipientState::Active);
     let months: Vec<(&str, PaymentKind)> = view
         .payments
@@ -144,16 +144,7 @@ async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDa
     );
     // Running the month again pays nothing twice.
     reverify(store, "2026-12").await;
-    assert_eq!(
-        store
-            .recipient_of_case(&reference)
-            .await
-            .expect("the recipient")
-            .expect("enrolled")
-            .payments
-            .len(),
-        2
-    );
+    assert_eq!(recipient(store, &reference).await.payments.len(), 2);
 
     let warnings = store
         .recipient_warnings(&supervisor, "2026-12")
@@ -210,12 +201,7 @@ async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDa
     ));
     assert!(decisions_sent(store).await.is_empty());
     assert_eq!(
-        store
-            .recipient_of_case(&reference)
-            .await
-            .expect("the recipient")
-            .expect("enrolled")
-            .state,
+        recipient(store, &reference).await.state,
         RecipientState::Active
     );
     store
@@ -242,12 +228,7 @@ async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDa
     ));
     assert_eq!(decisions_sent(store).await, vec![Decision::Suspend]);
     assert_eq!(
-        store
-            .recipient_of_case(&reference)
-            .await
-            .expect("the recipient")
-            .expect("enrolled")
-            .state,
+        recipient(store, &reference).await.state,
         RecipientState::Suspended
     );
 
