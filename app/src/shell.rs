@@ -15,7 +15,7 @@ use crate::self_check::SelfCheckPage;
 use crate::staff::{
     DashboardPage, DiscoveryCandidatePage, DiscoveryImportPage, DiscoveryPage,
     DiscoveryTownshipPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffEventsPage,
-    StaffLoginPage, StaffWorkspacePage, StopMessagesPage,
+    StaffLoginPage, StaffRecipientsPage, StaffWorkspacePage, StopMessagesPage,
 };
 use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
@@ -133,6 +133,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/discovery/imports/:id") view=DiscoveryImportPage/>
                     <Route path=path!("/staff/discovery/township") view=DiscoveryTownshipPage/>
                     <Route path=path!("/staff/discovery/candidates/:id") view=DiscoveryCandidatePage/>
+                    <Route path=path!("/staff/recipients") view=StaffRecipientsPage/>
                     <Route path=path!("/stop") view=StopMessagesPage/>
                     <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>

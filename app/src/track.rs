@@ -12,6 +12,7 @@ use crate::i18n::{format_date_time, tr, Lang};
 use crate::preferences::use_prefs;
 use crate::self_check::programme_name;
 
+pub mod assistance;
 pub mod phone;
 pub mod todo;
 pub mod withdraw;
@@ -37,6 +38,9 @@ pub struct TrackedCase {
     pub uploaded_documents: Vec<String>,
     /// Whether the applicant may still withdraw it (open and undecided).
     pub may_withdraw: bool,
+    /// What the household receives, once the case is approved.
+    #[serde(default)]
+    pub assistance: Option<assistance::Assistance>,
 }
 
 /// What the server found for a posted form.
@@ -139,6 +143,7 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         {deadline.map(|d| view! { <p class="notice">{d}</p> })}
         {case.overdue.then(|| view! { <p class="notice notice-late"><strong>{tr::track_step_overdue(lang)}</strong></p> })}
         {case.next_actor.as_deref().map(|actor| view! { <p>{crate::staff::actor_text(lang, actor)}</p> })}
+        {assistance::assistance_section(lang, case)}
         {messages_section(lang, &case.messages)}
         <dl class="summary-list">
             <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>

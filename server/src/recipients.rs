@@ -11,6 +11,17 @@ use rayon::prelude::*;
 use store::Store;
 
 use crate::discovery::run::{people_of, read_people, RunError, RunProgress};
+use crate::middleware::errors::error_page_response;
+use crate::posted_pages::{read_form, render_page_with};
+use crate::state::AppState;
+use app::error_pages::ErrorPage;
+use app::staff::{recipients_field, RecipientsPage, WarningRow, RECIPIENTS_PAGE};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use casework::Decision;
+use store::recipients::DecideError;
+use tower_sessions::Session;
 
 /// What a month's re-check did, with its time per stage.
 #[derive(Debug, Clone, Default)]
@@ -139,4 +150,250 @@ async fn carry(
         .await?;
     summary.seconds[2] = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// `GET /staff/recipients?month=2026-12` (this month without one): the month's report and the
+/// county's warnings. Volunteers get 403; every look is audited as the discovery pages are.
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    let staff = match crate::discovery::pages::staff_member(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    let month = query
+        .get("month")
+        .and_then(|m| m.trim().parse::<YearMonth>().ok())
+        .unwrap_or_else(this_month);
+    match page(&state, &staff, month, None).await {
+        Ok(page) => render_page_with(&state, request.into_parts().0, page).await,
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// `POST /staff/recipients/warnings/{id}`: a person's decision. A refused one comes back on the
+/// page with its problem beside the field and what was typed; nothing changes.
+pub async fn decide(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let staff = match crate::discovery::pages::staff_member(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return error_page_response(StatusCode::NOT_FOUND, ErrorPage::BadRequest);
+    };
+    let (mut parts, body) = request.into_parts();
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let typed = [
+        fields.text(recipients_field::DECISION),
+        fields.text(recipients_field::AMOUNT),
+        fields.text(recipients_field::REASON),
+    ];
+    let month = match state.store.finding_month(id).await {
+        Ok(Some(month)) => month,
+        Ok(None) => return error_page_response(StatusCode::NOT_FOUND, ErrorPage::BadRequest),
+        Err(e) => return unavailable(&e),
+    };
+    let back = format!("{RECIPIENTS_PAGE}?month={month}#warning-{id}");
+    let outcome = match Decision::parse(typed[0].trim()) {
+        None => Err(("choose", StatusCode::UNPROCESSABLE_ENTITY)),
+        Some(decision) => {
+            let amount = yuan_to_fen(&typed[1]);
+            match (decision, amount) {
+                (Decision::Adjust, None) => {
+                    Err(("amount_required", StatusCode::UNPROCESSABLE_ENTITY))
+                }
+                _ => match state
+                    .store
+                    .decide_warning(&staff, id, decision, &typed[2], amount)
+                    .await
+                {
+                    Ok(()) => Ok(()),
+                    Err(DecideError::ReasonRequired) => {
+                        Err(("reason_required", StatusCode::UNPROCESSABLE_ENTITY))
+                    }
+                    Err(DecideError::AmountRequired) => {
+                        Err(("amount_required", StatusCode::UNPROCESSABLE_ENTITY))
+                    }
+                    Err(DecideError::Decided) => Err(("decided", StatusCode::CONFLICT)),
+                    Err(DecideError::NotFound | DecideError::OtherCounty) => {
+                        return error_page_response(StatusCode::NOT_FOUND, ErrorPage::BadRequest)
+                    }
+                    Err(DecideError::Volunteer) => {
+                        return error_page_response(StatusCode::FORBIDDEN, ErrorPage::Forbidden)
+                    }
+                    Err(DecideError::Store(e)) => return unavailable(&e),
+                },
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => Redirect::to(&back).into_response(),
+        Err((problem, status)) => {
+            let Ok(month) = month.parse::<YearMonth>() else {
+                return Redirect::to(&back).into_response();
+            };
+            match page(&state, &staff, month, Some((id, problem.to_owned(), typed))).await {
+                Ok(page) => {
+                    // Rendered at the page's own address, whose route draws it.
+                    parts.method = axum::http::Method::GET;
+                    if let Ok(uri) = format!("{RECIPIENTS_PAGE}?month={month}").parse() {
+                        parts.uri = uri;
+                    }
+                    let mut response = render_page_with(&state, parts, page).await;
+                    *response.status_mut() = status;
+                    response
+                }
+                Err(e) => unavailable(&e),
+            }
+        }
+    }
+}
+
+/// Whole yuan or yuan and fen (`1274`, `1274.5`), more than zero, as fen.
+fn yuan_to_fen(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, part) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty()
+        || part.len() > 2
+        || !whole
+            .chars()
+            .chain(part.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let fen =
+        whole.parse::<i64>().ok()?.checked_mul(100)? + format!("{part:0<2}").parse::<i64>().ok()?;
+    (fen > 0).then_some(fen)
+}
+
+fn this_month() -> YearMonth {
+    let today = crate::discovery::today();
+    YearMonth::new(today.year(), today.month())
+}
+
+fn unavailable(e: &store::StoreError) -> Response {
+    tracing::error!(error = %e, "a recipients page could not be prepared");
+    error_page_response(StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Unavailable)
+}
+
+async fn page(
+    state: &AppState,
+    staff: &store::staff::StaffUser,
+    month: YearMonth,
+    refused: Option<(i64, String, [String; 3])>,
+) -> Result<RecipientsPage, store::StoreError> {
+    let month_text = month.to_string();
+    let report = state.store.month_report(&month_text).await?;
+    let warnings = state.store.recipient_warnings(staff, &month_text).await?;
+    state
+        .store
+        .record_staff_read_detail(
+            staff,
+            "recipients.warnings",
+            &format!("recipients:{month_text}"),
+            &serde_json::json!({ "warnings": warnings.len() }).to_string(),
+        )
+        .await?;
+    let yuan = |fen: i64| app::i18n::format_yuan(fen as f64 / 100.0);
+    let checked = &report.checked;
+    let figures = vec![
+        ("recipients", checked.recipients.to_string()),
+        ("renewed", checked.renewed.to_string()),
+        (
+            "renewal_rate",
+            format!("{:.1}%", checked.renewal_rate() * 100.0),
+        ),
+        ("warned", checked.warned.to_string()),
+        ("waiting", report.waiting.to_string()),
+        ("adjusted", report.adjusted.to_string()),
+        ("suspended", report.suspended.to_string()),
+        ("stopped", report.stopped.to_string()),
+        ("offered", checked.offered.to_string()),
+        (
+            "paid",
+            format!("{} · {}", report.payments, yuan(report.paid_fen)),
+        ),
+        (
+            "subsidies",
+            format!("{} · {}", report.subsidies, yuan(report.subsidies_fen)),
+        ),
+    ];
+    Ok(RecipientsPage {
+        month: month_text,
+        figures,
+        warnings: warnings.into_iter().map(warning_row).collect(),
+        refused,
+    })
+}
+
+fn warning_row(w: store::recipients::WarningLine) -> WarningRow {
+    let members: Vec<(String, String, u8)> = w
+        .evidence
+        .as_ref()
+        .map(|e| {
+            e.members
+                .iter()
+                .map(|m| (m.name.clone(), m.relation.as_str().to_owned(), m.age))
+                .collect()
+        })
+        .unwrap_or_default();
+    let records = w
+        .evidence
+        .as_ref()
+        .map(|e| {
+            e.records
+                .iter()
+                .map(|r| {
+                    (
+                        members
+                            .get(r.member)
+                            .map(|m| m.0.clone())
+                            .unwrap_or_default(),
+                        r.kind.as_str().to_owned(),
+                        r.record_id.clone(),
+                        r.observed_on.to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    WarningRow {
+        id: w.finding_id,
+        reference: w.reference,
+        programme: w.programme,
+        monthly_amount_fen: w.monthly_amount_fen,
+        amount_now_fen: w.amount_now_fen,
+        changes: w.changes.iter().map(|c| c.as_str().to_owned()).collect(),
+        offer: w.offer,
+        decision: w.decision.map(|d| d.as_str().to_owned()),
+        checks: w.evidence.map(|e| e.checks).unwrap_or_default(),
+        members,
+        records,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yuan_to_fen;
+
+    #[test]
+    fn amounts_are_read_as_yuan_and_fen() {
+        assert_eq!(yuan_to_fen("1274"), Some(127_400));
+        assert_eq!(yuan_to_fen(" 1274.5 "), Some(127_450));
+        assert_eq!(yuan_to_fen("0.05"), Some(5));
+        for bad in ["", "0", "-3", "1.234", "1,274", "abc", ".5"] {
+            assert_eq!(yuan_to_fen(bad), None, "{bad}");
+        }
+    }
 }

@@ -40,6 +40,7 @@ pub fn prepared_by_the_server(path: &str) -> bool {
         || path == app::outreach::OUTREACH_PAGE
         || path.starts_with(app::staff::DISCOVERY_PAGE)
         || path == app::staff::STOP_PAGE
+        || path.starts_with(app::staff::RECIPIENTS_PAGE)
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
@@ -85,6 +86,11 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/staff/discovery/candidates/{id}",
             get(crate::discovery::pages::candidate).post(crate::discovery::pages::record_visit),
+        )
+        .route(app::staff::RECIPIENTS_PAGE, get(crate::recipients::show))
+        .route(
+            "/staff/recipients/warnings/{id}",
+            post(crate::recipients::decide),
         )
         .route(
             app::staff::DISCOVERY_FUNNEL_CSV,

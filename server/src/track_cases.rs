@@ -264,13 +264,31 @@ pub(crate) async fn render_case(
     uploads: TodoUploads,
     withdraw: WithdrawForm,
 ) -> Response {
-    let lookup = TrackLookup::Found(Box::new(tracked(case)));
+    let mut tracked = tracked(case);
+    // What the household receives, once approved; a failure to read it leaves the rest of the
+    // page as it is.
+    match state.store.recipient_of_case(&tracked.reference).await {
+        Ok(view) => tracked.assistance = view.map(assistance),
+        Err(e) => tracing::error!(error = %e, "could not read a recipient"),
+    }
+    let lookup = TrackLookup::Found(Box::new(tracked));
     render_with(state, parts, move || {
         provide_context(lookup.clone());
         provide_context(uploads.clone());
         provide_context(withdraw.clone());
     })
     .await
+}
+
+fn assistance(view: store::recipients::RecipientView) -> app::track::assistance::Assistance {
+    app::track::assistance::Assistance {
+        programme: view.programme,
+        monthly_amount_fen: view.monthly_amount_fen,
+        next_review: view.next_review_on,
+        state: view.state,
+        payments: view.payments,
+        decision: view.decision.map(|(_, at, reason)| (at, reason)),
+    }
 }
 
 /// The request as a GET of the case page, so the page renders at its own address.

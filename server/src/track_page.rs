@@ -91,5 +91,6 @@ pub(crate) fn tracked(case: CaseView) -> TrackedCase {
             .iter()
             .map(|d| d.as_str().to_owned())
             .collect(),
+        assistance: None,
     }
 }

@@ -39,6 +39,8 @@ pub struct RecipientView {
     pub state: RecipientState,
     /// Newest first: (month, kind, fen).
     pub payments: Vec<(String, PaymentKind, i64)>,
+    /// The latest decision on a re-check: (what, unix seconds, the reason).
+    pub decision: Option<(Decision, i64, String)>,
 }
 
 /// A warning waiting for a person, on the month's queue.
@@ -502,6 +504,16 @@ impl Store {
         Ok(())
     }
 
+    /// The month of a finding, if there is one.
+    pub async fn finding_month(&self, finding_id: i64) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT month FROM recipient_findings WHERE id = $1")
+                .bind(finding_id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
     /// The assistance of a case's household, for the resident's tracking page.
     pub async fn recipient_of_case(
         &self,
@@ -535,8 +547,32 @@ impl Store {
             ))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let decision = match sqlx::query(
+            "SELECT decision, decided_at, decision_reason_sealed FROM recipient_findings \
+             WHERE recipient_id = $1 AND decision IS NOT NULL ORDER BY decided_at DESC, id DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        {
+            Some(d) => {
+                let what: String = d.try_get("decision")?;
+                let reason: Option<String> = d.try_get("decision_reason_sealed")?;
+                Some((
+                    Decision::parse(&what)
+                        .ok_or_else(|| StoreError::Corrupt(format!("a decision {what}")))?,
+                    d.try_get::<Option<i64>, _>("decided_at")?.unwrap_or_default(),
+                    match reason {
+                        Some(sealed) => self.data_key().open(&sealed)?,
+                        None => String::new(),
+                    },
+                ))
+            }
+            None => None,
+        };
         let state: String = row.try_get("state")?;
         Ok(Some(RecipientView {
+            decision,
             programme: programme_of(&row.try_get::<String, _>("programme")?)?,
             monthly_amount_fen: row.try_get("monthly_amount_fen")?,
             persons: row.try_get("persons")?,

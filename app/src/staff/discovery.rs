@@ -298,7 +298,7 @@ fn state_label(lang: Lang, state: &str) -> &'static str {
     }
 }
 
-fn relation_label(lang: Lang, relation: &str) -> &'static str {
+pub(super) fn relation_label(lang: Lang, relation: &str) -> &'static str {
     match relation {
         "head" => tr::discovery_relation_head(lang),
         "spouse" => tr::discovery_relation_spouse(lang),
@@ -335,17 +335,20 @@ fn refresh_while(busy: bool) -> impl IntoView {
 
 /// A refused form's one problem: its field, its words and its code, for the error summary
 /// and beside the field.
-struct OneProblem(Option<(&'static str, &'static str, String)>);
+pub(super) struct OneProblem(Option<(&'static str, &'static str, String)>);
 
 impl OneProblem {
-    fn new(code: Option<&str>, words: impl Fn(&str) -> (&'static str, &'static str)) -> Self {
+    pub(super) fn new(
+        code: Option<&str>,
+        words: impl Fn(&str) -> (&'static str, &'static str),
+    ) -> Self {
         OneProblem(code.map(|code| {
             let (field, text) = words(code);
             (field, text, code.to_owned())
         }))
     }
 
-    fn summary(&self) -> Vec<(SummaryLine, String)> {
+    pub(super) fn summary(&self) -> Vec<(SummaryLine, String)> {
         self.0
             .iter()
             .map(|(field, text, code)| {
@@ -360,7 +363,7 @@ impl OneProblem {
             .collect()
     }
 
-    fn at(&self, field: &str) -> Option<&'static str> {
+    pub(super) fn at(&self, field: &str) -> Option<&'static str> {
         self.0
             .as_ref()
             .filter(|(f, _, _)| *f == field)

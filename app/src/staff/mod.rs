@@ -7,6 +7,7 @@ mod events;
 mod login;
 mod policy_editor;
 mod queue;
+mod recipients;
 #[cfg(feature = "ssr")]
 pub mod session;
 mod session_warning;
@@ -30,6 +31,10 @@ pub use events::{
 };
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
+pub use recipients::{
+    recipients_field, RecipientsPage, StaffRecipientsPage, WarningRow, RECIPIENTS_PAGE,
+    RECIPIENT_WARNINGS,
+};
 pub use workspace::StaffWorkspacePage;
 
 /// Staff sessions end after this many idle minutes (the session layer's inactivity expiry).

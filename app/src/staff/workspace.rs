@@ -76,6 +76,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         <p><a href=super::EVENTS_PAGE>{tr::events_workspace_link(lang)}</a></p>
                         {(staff.role != "volunteer").then(|| view! {
                             <p><a href=super::DISCOVERY_PAGE>{tr::discovery_workspace_link(lang)}</a></p>
+                            <p><a href=super::RECIPIENTS_PAGE>{tr::recipients_workspace_link(lang)}</a></p>
                         })}
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>

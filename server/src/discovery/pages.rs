@@ -33,7 +33,10 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 }
 
 /// The member of staff, if they may work on discovery (volunteers may not).
-async fn staff_member(state: &AppState, session: &Session) -> Result<StaffUser, Response> {
+pub(crate) async fn staff_member(
+    state: &AppState,
+    session: &Session,
+) -> Result<StaffUser, Response> {
     let staff = crate::case_pages::signed_in(state, session).await?;
     if staff.role == Role::Volunteer {
         return Err(error_page_response(

@@ -253,3 +253,118 @@ on_both_databases!(
     warning_postgres,
     a_warning_waits_for_a_person_and_a_suspension_needs_a_reason
 );
+
+/// The pages, as a browser without JavaScript uses them: the caseworker's queue and decision
+/// form (a refused decision comes back with its problem and changes nothing), volunteers kept out,
+/// and the resident's tracking page showing what the household receives and each month's payment.
+async fn the_queue_and_the_tracking_page_show_it(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let (_, receipt) = server
+        .post_application(
+            Some("c0ffee00-0000-4000-8000-000000000017"),
+            &example_application("13800138000", serde_json::Value::Null),
+        )
+        .await;
+    let reference = receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let access_code = receipt["access_code"].as_str().expect("a code").to_owned();
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    for (step, note) in [
+        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
+        (CaseStep::Plain(CaseAction::Approve), "同意"),
+    ] {
+        store
+            .act_on_case(&supervisor, &reference, &step, note)
+            .await
+            .expect("the step");
+    }
+    let dir = tempfile::tempdir().expect("a folder");
+    import(store, dir.path(), Kind::HouseholdRegister, REGISTER).await;
+    import(store, dir.path(), Kind::Wages, WAGES).await;
+    reverify(store, "2026-12").await;
+
+    let cookie = server.sign_in("zhao.min").await;
+    let page = server
+        .staff_page("/staff/recipients?month=2026-12", &cookie)
+        .await;
+    assert!(page.contains("data-warnings=\"1\""), "{page}");
+    assert!(page.contains("data-record=\"W9\""));
+    let id = store
+        .recipient_warnings(&supervisor, "2026-12")
+        .await
+        .expect("the queue")[0]
+        .finding_id;
+    let action = format!("/staff/recipients/warnings/{id}");
+    let refused = server
+        .post_form(
+            &action,
+            &[("decision", "suspend"), ("amount", ""), ("reason", " ")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("a page");
+    assert!(body.contains("data-problem=\"reason_required\""), "{body}");
+    assert!(decisions_sent(store).await.is_empty());
+    let adjust = server
+        .post_form(
+            &action,
+            &[
+                ("decision", "adjust"),
+                ("amount", "abc"),
+                ("reason", "核实"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(adjust.status(), 422);
+
+    let volunteer = server
+        .staff_session("li.vol", Role::Volunteer, County::Rencheng)
+        .await;
+    let forbidden = server
+        .get_with_cookie("/staff/recipients?month=2026-12", &volunteer)
+        .await;
+    assert_eq!(forbidden.status(), 403);
+
+    let decided = server
+        .post_form(
+            &action,
+            &[
+                ("decision", "suspend"),
+                ("amount", ""),
+                ("reason", "工资收入超过标准，核实前暂停"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(decided.status(), 303);
+    assert_eq!(decisions_sent(store).await, vec![Decision::Suspend]);
+
+    // The resident opens the case: the assistance, the month's payment, the pause and its reason.
+    let tracked = server
+        .post_form(
+            "/track",
+            &[
+                ("reference", reference.as_str()),
+                ("access_code", access_code.as_str()),
+            ],
+            None,
+        )
+        .await
+        .text()
+        .await
+        .expect("the case page");
+    assert!(tracked.contains("assistance-heading"), "{tracked}");
+    assert!(tracked.contains("<th scope=\"row\">2026-12</th>"));
+    assert!(tracked.contains("工资收入超过标准，核实前暂停"));
+}
+
+on_both_databases!(
+    pages_sqlite,
+    pages_postgres,
+    the_queue_and_the_tracking_page_show_it
+);
