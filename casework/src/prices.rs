@@ -430,7 +430,8 @@ pub fn triggered(rules: &LinkageRules, month: &PriceIndexMonth) -> Option<Trigge
 }
 
 /// The month's subsidy for `persons` covered persons, in fen: per person the 低保 standard of
-/// their area (yuan per person per month) times the rise, rounded to the fen with halves up.
+/// their area (yuan per person per month) times the rise, paid in whole yuan with halves up
+/// (POLICY.md §3.2: "amounts paid are rounded to whole yuan, 0.5 rounding up").
 /// `None` when the programme is not covered. A rise or a standard below zero pays nothing.
 pub fn subsidy_fen(
     rules: &LinkageRules,
@@ -442,10 +443,10 @@ pub fn subsidy_fen(
     if !rules.covered.contains(&programme) {
         return None;
     }
-    // standard × 100 fen × rise / 1000 = standard × rise / 10 fen.
-    let tenths_of_fen =
+    // standard yuan × rise / 1000, in thousandths of a yuan; paid in whole yuan, as fen.
+    let thousandths =
         i128::from(dibao_standard_yuan.max(0)) * i128::from(trigger.rise_permille.max(0));
-    let per_person = (tenths_of_fen + 5).div_euclid(10);
+    let per_person = (thousandths + 500).div_euclid(1000) * 100;
     let total = per_person * i128::from(persons);
     Some(i64::try_from(total).unwrap_or(i64::MAX))
 }
@@ -769,10 +770,10 @@ mod tests {
         let Some(trigger) = triggered(&rules, &prices("2026-11", 36, 10)) else {
             panic!("3.6% triggers");
         };
-        // 980 yuan × 3.6% = 35.28 yuan = 3528 fen a person.
+        // 980 yuan × 3.6% = 35.28 yuan, paid 35 yuan a person.
         assert_eq!(
             subsidy_fen(&rules, &trigger, ProgrammeId::Dibao, 980, 3),
-            Some(10_584)
+            Some(10_500)
         );
         assert_eq!(
             subsidy_fen(&rules, &trigger, ProgrammeId::Dibao, 980, 0),
@@ -781,28 +782,32 @@ mod tests {
     }
 
     #[test]
-    fn a_half_fen_rounds_up() {
+    fn half_a_yuan_rounds_up_to_the_whole_yuan_paid() {
         let trigger = Trigger {
             by: TriggerBy::Cpi,
             rise_permille: 35,
         };
-        // 985 yuan × 3.5% = 34.475 yuan: 3447.5 fen, paid 3448.
+        // 1000 yuan × 3.5% = 35 yuan exactly; 1010 × 3.5% = 35.35, paid 35.
         assert_eq!(
-            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 985, 1),
-            Some(3448)
+            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 1000, 1),
+            Some(3500)
         );
-        // 981 × 3.6% = 35.316 yuan: 3531.6 fen, paid 3532; 982 × 3.6% = 3535.2 fen, paid 3535.
+        assert_eq!(
+            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 1010, 1),
+            Some(3500)
+        );
+        // 1100 × 4.5% = 49.5 yuan, paid 50; 1090 × 4.5% = 49.05, paid 49.
         let trigger = Trigger {
             by: TriggerBy::Cpi,
-            rise_permille: 36,
+            rise_permille: 45,
         };
         assert_eq!(
-            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 981, 1),
-            Some(3532)
+            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 1100, 1),
+            Some(5000)
         );
         assert_eq!(
-            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 982, 1),
-            Some(3535)
+            subsidy_fen(&sample(), &trigger, ProgrammeId::Dibao, 1090, 1),
+            Some(4900)
         );
         // A fall pays nothing rather than taking money back.
         let fall = Trigger {
@@ -822,10 +827,10 @@ mod tests {
             by: TriggerBy::Food,
             rise_permille: 62,
         };
-        // 820 yuan × 6.2% = 50.84 yuan.
+        // 820 yuan × 6.2% = 50.84 yuan, paid 51.
         assert_eq!(
             subsidy_fen(&rules, &trigger, ProgrammeId::Tekun, 820, 1),
-            Some(5084)
+            Some(5100)
         );
         assert_eq!(
             subsidy_fen(&rules, &trigger, ProgrammeId::Marginal, 820, 1),
@@ -841,7 +846,7 @@ mod tests {
         };
         assert_eq!(
             subsidy_fen(&wider, &trigger, ProgrammeId::Marginal, 820, 1),
-            Some(5084)
+            Some(5100)
         );
     }
 

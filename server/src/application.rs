@@ -352,6 +352,19 @@ pub fn load_standards(config: &Config) -> Result<casework::InForce<rules::Standa
         .map_err(|e| CliError::Standards(format!("{}: {e}", path.display())))
 }
 
+/// The price-linkage rules file named by the configuration, or the national sample built in.
+pub fn load_linkage_rules(
+    config: &Config,
+) -> Result<casework::InForce<casework::LinkageRules>, CliError> {
+    let Some(path) = &config.price_linkage_file else {
+        return Ok(casework::sample_linkage_rules());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Prices(format!("cannot read {}: {e}", path.display())))?;
+    casework::read_linkage_rules(&text)
+        .map_err(|e| CliError::Prices(format!("{}: {e}", path.display())))
+}
+
 /// The workflow limits file named by the configuration, or the sample limits built in. The
 /// operator is warned when the calendar lacks the public holidays of a year that deadlines set
 /// now reach.

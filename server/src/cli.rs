@@ -71,6 +71,11 @@ pub enum Command {
         #[command(subcommand)]
         action: RecipientsCommand,
     },
+    /// The price indices that trigger the price-linkage subsidy (价格临时补贴).
+    Prices {
+        #[command(subcommand)]
+        action: PricesCommand,
+    },
     /// Move every sealed column and keyed look-up to a new data key: PORTAL_DATA_KEY is the key in
     /// use, PORTAL_NEW_DATA_KEY the new one. Stop the instances first; restart them with the new
     /// key. An interrupted run is finished by running it again with the same two keys.
@@ -138,6 +143,13 @@ pub enum RecipientsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Import the published price indices: a JSON list of {"month": "2026-11", "cpi_yoy": 3.6,
+    /// "food_cpi_yoy": 5.2} (year-on-year rises in percent, one decimal), checked whole first.
+    Import { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ApiKeyCommand {
     /// Issue a key; it is printed once and only its hash is kept.
     Issue {
@@ -196,6 +208,8 @@ pub enum CliError {
     Standards(String),
     #[error("invalid workflow limits file: {0}")]
     Workflow(String),
+    #[error("invalid price file: {0}")]
+    Prices(String),
     #[error("{0}")]
     Rotate(#[from] store::data_keys::RotateError),
     #[error("{0}")]
@@ -336,6 +350,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::ApiKey { action } => api_key(&config, action).await,
         Command::Discover { action } => discover(&config, action).await,
         Command::Recipients { action } => recipients(&config, action).await,
+        Command::Prices { action } => prices(&config, action).await,
         Command::Screen {
             input,
             output,
@@ -585,7 +600,8 @@ async fn recipients(config: &Config, action: RecipientsCommand) -> Result<(), Cl
             let month = month_arg(&month)?;
             let bar = Bar::new("{msg:>10} {bar:40} {human_pos}/{human_len} {elapsed}");
             let started = std::time::Instant::now();
-            let summary = crate::recipients::reverify_month(&store, &by, month, &bar)
+            let linkage = application::load_linkage_rules(config)?;
+            let summary = crate::recipients::reverify_month(&store, &by, month, &linkage, &bar)
                 .await
                 .map_err(|e| CliError::Invalid {
                     field: "run",
@@ -602,6 +618,7 @@ async fn recipients(config: &Config, action: RecipientsCommand) -> Result<(), Cl
                         "recipients": count.recipients, "renewed": count.renewed, "warned": count.warned,
                         "offered": count.offered, "by_change": count.by_change,
                         "renewal_rate": count.renewal_rate(),
+                        "price_subsidies": summary.subsidies.0, "price_subsidies_fen": summary.subsidies.1,
                         "stages": { "read": summary.seconds[0], "check": summary.seconds[1], "write": summary.seconds[2] },
                         "seconds": seconds,
                     })
@@ -613,6 +630,13 @@ async fn recipients(config: &Config, action: RecipientsCommand) -> Result<(), Cl
                 );
                 for (change, n) in &count.by_change {
                     eprintln!("  {change}: {n}");
+                }
+                if summary.subsidies.0 > 0 {
+                    eprintln!(
+                        "  price subsidies: {} households, {:.2} yuan in all",
+                        summary.subsidies.0,
+                        summary.subsidies.1 as f64 / 100.0
+                    );
                 }
             }
         }
@@ -626,6 +650,40 @@ async fn recipients(config: &Config, action: RecipientsCommand) -> Result<(), Cl
                     reason: e.to_string(),
                 })?
             );
+        }
+    }
+    Ok(())
+}
+
+async fn prices(config: &Config, action: PricesCommand) -> Result<(), CliError> {
+    match action {
+        PricesCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::Prices(format!("cannot read {}: {e}", file.display())))?;
+            let index = casework::read_price_index(&text)
+                .map_err(|e| CliError::Prices(format!("{}: {e}", file.display())))?;
+            let linkage = application::load_linkage_rules(config)?;
+            let store = application::open_store(config, Arc::new(SystemClock)).await?;
+            store
+                .import_price_index(index.months(), &Actor::system(Actor::CLI))
+                .await?;
+            for month in index.months() {
+                let triggers = casework::triggered(linkage.on(month.month.first_day()), month)
+                    .map(|t| {
+                        format!(
+                            "triggers the subsidy ({}, {:.1}%)",
+                            t.by.as_str(),
+                            f64::from(t.rise_permille) / 10.0
+                        )
+                    })
+                    .unwrap_or_else(|| "under the thresholds".into());
+                eprintln!(
+                    "{}: CPI {:+.1}%, food {:+.1}%: {triggers}",
+                    month.month,
+                    f64::from(month.cpi_yoy_permille) / 10.0,
+                    f64::from(month.food_cpi_yoy_permille) / 10.0
+                );
+            }
         }
     }
     Ok(())

@@ -38,6 +38,12 @@ pub struct Config {
     #[arg(long, env = "PORTAL_WORKFLOW_FILE")]
     pub workflow_file: Option<PathBuf>,
 
+    /// The price-linkage rules (JSON, as casework/data/price-linkage-sample.json: thresholds,
+    /// covered programmes, the subsidy's basis, each from the date it takes effect); without it
+    /// the built-in national sample applies.
+    #[arg(long, env = "PORTAL_PRICE_LINKAGE_FILE")]
+    pub price_linkage_file: Option<PathBuf>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -363,6 +369,7 @@ impl Config {
             content_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../content")),
             standards_file: None,
             workflow_file: None,
+            price_linkage_file: None,
             discovery_sms: "off".into(),
             discovery_visit_working_days: 10,
             discovery_retention_days: 180,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use casework::{Actor, County, YearMonth};
+use casework::{Actor, County, InForce, LinkageRules, YearMonth};
 use discovery::{assemble, reverify, KindSet, PersonKey, Recipient, Reverified, ReverifyCount};
 use rayon::prelude::*;
 use store::Store;
@@ -31,13 +31,18 @@ pub struct ReverifySummary {
     pub records: u64,
     /// Seconds: read, check, write.
     pub seconds: [f64; 3],
+    /// Price-linkage subsidies paid: how many, and fen in all.
+    pub subsidies: (u64, i64),
 }
 
-/// Re-checks every active recipient for `month`, by `by`.
+/// Re-checks every active recipient for `month`, by `by`, and pays the month: the regular
+/// amounts, and the price-linkage subsidy when the month's price index triggers `linkage`'s
+/// rules in force on its first day.
 pub async fn reverify_month(
     store: &Store,
     by: &Actor,
     month: YearMonth,
+    linkage: &InForce<LinkageRules>,
     progress: &dyn RunProgress,
 ) -> Result<ReverifySummary, RunError> {
     let month_text = month.to_string();
@@ -46,7 +51,10 @@ pub async fn reverify_month(
         .await?
         .ok_or(RunError::AlreadyRunning)?;
     match carry(store, run, by, month, progress).await {
-        Ok(summary) => {
+        Ok(mut summary) => {
+            summary.subsidies = store
+                .pay_price_subsidies(month, linkage.on(month.first_day()), by)
+                .await?;
             store
                 .finish_reverify_run(run, &summary.count, false)
                 .await?;

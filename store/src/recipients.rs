@@ -3,7 +3,10 @@
 //! re-verification with its findings; and a person's decision on each warning, told to the
 //! resident with the way to object. Nothing happens to a payment without a person's decision.
 
-use casework::{months_after, Actor, Decision, PaymentKind, RecipientState, REVIEW_MONTHS};
+use casework::{
+    months_after, subsidy_fen, triggered, Actor, Decision, LinkageRules, PaymentKind,
+    PriceIndexMonth, RecipientState, YearMonth, REVIEW_MONTHS,
+};
 use discovery::{Change, Evidence, Reverified, ReverifyCount};
 use rules::ProgrammeId;
 use serde::{Deserialize, Serialize};
@@ -502,6 +505,137 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Keeps the published months of a price-index file; a month already held is replaced by
+    /// the file's figures (the statistics bureau's revision) and the import is audited.
+    pub async fn import_price_index(
+        &self,
+        months: &[PriceIndexMonth],
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        let now = self.now_unix();
+        let mut tx = self.write_tx().await?;
+        for month in months {
+            sqlx::query(
+                "INSERT INTO price_index_months (month, cpi_yoy_permille, food_cpi_yoy_permille, imported_at, imported_by) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month) DO UPDATE SET cpi_yoy_permille = excluded.cpi_yoy_permille, \
+                 food_cpi_yoy_permille = excluded.food_cpi_yoy_permille, imported_at = excluded.imported_at, imported_by = excluded.imported_by",
+            )
+            .bind(month.month.to_string())
+            .bind(i64::from(month.cpi_yoy_permille))
+            .bind(i64::from(month.food_cpi_yoy_permille))
+            .bind(now)
+            .bind(by.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: by.clone(),
+                action: "prices.import",
+                subject: "price_index",
+                detail: &serde_json::json!({
+                    "months": months.iter().map(|m| m.month.to_string()).collect::<Vec<_>>(),
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The price index of a month, if it has been imported.
+    pub async fn price_index_month(
+        &self,
+        month: YearMonth,
+    ) -> Result<Option<PriceIndexMonth>, StoreError> {
+        let row = sqlx::query(
+            "SELECT cpi_yoy_permille, food_cpi_yoy_permille FROM price_index_months WHERE month = $1",
+        )
+        .bind(month.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            let permille = |column: &str| -> Result<i32, StoreError> {
+                i32::try_from(row.try_get::<i64, _>(column)?)
+                    .map_err(|_| StoreError::Corrupt("a price index out of range".into()))
+            };
+            Ok(PriceIndexMonth {
+                month,
+                cpi_yoy_permille: permille("cpi_yoy_permille")?,
+                food_cpi_yoy_permille: permille("food_cpi_yoy_permille")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Pays the month's price-linkage subsidy when its price index triggers it: every active
+    /// recipient of a covered programme gets the subsidy for the people their programme covers,
+    /// at the 低保 standard of their area in force on the month's first day, once. Answers how
+    /// many were paid and how much in all (none when the month does not trigger or has no index).
+    pub async fn pay_price_subsidies(
+        &self,
+        month: YearMonth,
+        rules: &LinkageRules,
+        by: &Actor,
+    ) -> Result<(u64, i64), StoreError> {
+        let Some(index) = self.price_index_month(month).await? else {
+            return Ok((0, 0));
+        };
+        let Some(trigger) = triggered(rules, &index) else {
+            return Ok((0, 0));
+        };
+        let standards = *self.standards().on(month.first_day());
+        let rows = sqlx::query(
+            "SELECT id, programme, persons, area FROM recipients WHERE state = 'active' ORDER BY id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut payments: Vec<(i64, i64)> = Vec::new();
+        for row in &rows {
+            let programme = programme_of(&row.try_get::<String, _>("programme")?)?;
+            let area = match row.try_get::<String, _>("area")?.as_str() {
+                "rural" => rules::Area::Rural,
+                _ => rules::Area::Urban,
+            };
+            let persons = u32::try_from(row.try_get::<i64, _>("persons")?).unwrap_or(0);
+            let standard = standards.area(area).dibao_standard.to_whole_yuan();
+            if let Some(fen) = subsidy_fen(rules, &trigger, programme, standard, persons) {
+                if fen > 0 {
+                    payments.push((row.try_get("id")?, fen));
+                }
+            }
+        }
+        let month_text = month.to_string();
+        let now = self.now_unix();
+        let mut paid = (0u64, 0i64);
+        for part in payments.chunks(FINDINGS_PER_TRANSACTION) {
+            let mut tx = self.write_tx().await?;
+            for (recipient_id, fen) in part {
+                let inserted = sqlx::query(
+                    "INSERT INTO recipient_payments (recipient_id, month, kind, amount_fen, recorded_at, recorded_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (recipient_id, month, kind) DO NOTHING",
+                )
+                .bind(recipient_id)
+                .bind(&month_text)
+                .bind(PaymentKind::PriceSubsidy.as_str())
+                .bind(fen)
+                .bind(now)
+                .bind(by.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted > 0 {
+                    paid.0 += 1;
+                    paid.1 += fen;
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(paid)
     }
 
     /// The month of a finding, if there is one.

@@ -73,40 +73,57 @@ async fn recipient(store: &Store, reference: &str) -> store::recipients::Recipie
 }
 
 async fn reverify(store: &Store, month: &str) -> server::recipients::ReverifySummary {
+    reverify_with(store, month, &casework::sample_linkage_rules()).await
+}
+
+async fn reverify_with(
+    store: &Store,
+    month: &str,
+    linkage: &casework::InForce<casework::LinkageRules>,
+) -> server::recipients::ReverifySummary {
     server::recipients::reverify_month(
         store,
         &Actor::system(Actor::CLI),
         month.parse().expect("a month"),
+        linkage,
         &(),
     )
     .await
     .expect("the re-verification")
 }
 
-async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDatabase) {
-    let server = TestServer::start(db).await;
-    let store = &server.store;
-    let (status, receipt) = server
+/// Submits the example application (张三, 76, alone) and approves it: a 特困 recipient.
+async fn approved_case(server: &TestServer, key: &str, supervisor: &StaffUser) -> (String, String) {
+    let (_, receipt) = server
         .post_application(
-            Some("c0ffee00-0000-4000-8000-000000000016"),
+            Some(key),
             &example_application("13800138000", serde_json::Value::Null),
         )
         .await;
-    assert_eq!(status, 201);
     let reference = receipt["reference"]
         .as_str()
         .expect("a reference")
         .to_owned();
-    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    let access_code = receipt["access_code"].as_str().expect("a code").to_owned();
     for (step, note) in [
         (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
         (CaseStep::Plain(CaseAction::Approve), "同意"),
     ] {
-        store
-            .act_on_case(&supervisor, &reference, &step, note)
+        server
+            .store
+            .act_on_case(supervisor, &reference, &step, note)
             .await
             .expect("the step");
     }
+    (reference, access_code)
+}
+
+async fn a_warning_waits_for_a_person_and_a_suspension_needs_a_reason(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    let (reference, _) =
+        approved_case(&server, "c0ffee00-0000-4000-8000-000000000016", &supervisor).await;
     // Approved: 张三 (76, alone, a 300 yuan pension) receives 特困.
     let enrolled = recipient(store, &reference).await;
     assert_eq!(enrolled.programme, rules::ProgrammeId::Tekun);
@@ -260,27 +277,9 @@ on_both_databases!(
 async fn the_queue_and_the_tracking_page_show_it(db: TestDatabase) {
     let server = TestServer::start(db).await;
     let store = &server.store;
-    let (_, receipt) = server
-        .post_application(
-            Some("c0ffee00-0000-4000-8000-000000000017"),
-            &example_application("13800138000", serde_json::Value::Null),
-        )
-        .await;
-    let reference = receipt["reference"]
-        .as_str()
-        .expect("a reference")
-        .to_owned();
-    let access_code = receipt["access_code"].as_str().expect("a code").to_owned();
     let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
-    for (step, note) in [
-        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
-        (CaseStep::Plain(CaseAction::Approve), "同意"),
-    ] {
-        store
-            .act_on_case(&supervisor, &reference, &step, note)
-            .await
-            .expect("the step");
-    }
+    let (reference, access_code) =
+        approved_case(&server, "c0ffee00-0000-4000-8000-000000000017", &supervisor).await;
     let dir = tempfile::tempdir().expect("a folder");
     import(store, dir.path(), Kind::HouseholdRegister, REGISTER).await;
     import(store, dir.path(), Kind::Wages, WAGES).await;
@@ -367,4 +366,71 @@ on_both_databases!(
     pages_sqlite,
     pages_postgres,
     the_queue_and_the_tracking_page_show_it
+);
+
+async fn a_triggered_month_pays_the_covered_and_no_one_else(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    let (reference, _) =
+        approved_case(&server, "c0ffee00-0000-4000-8000-000000000018", &supervisor).await;
+    let dir = tempfile::tempdir().expect("a folder");
+    import(store, dir.path(), Kind::HouseholdRegister, REGISTER).await;
+    let index = casework::read_price_index(
+        r#"[{"month": "2026-10", "cpi_yoy": 3.6, "food_cpi_yoy": 2.0},
+            {"month": "2026-09", "cpi_yoy": 3.4, "food_cpi_yoy": 5.9},
+            {"month": "2026-08", "cpi_yoy": 1.0, "food_cpi_yoy": 6.0}]"#,
+    )
+    .expect("the file reads");
+    store
+        .import_price_index(index.months(), &Actor::system(Actor::CLI))
+        .await
+        .expect("the import");
+    let subsidies = |view: &store::recipients::RecipientView, month: &str| -> Vec<i64> {
+        view.payments
+            .iter()
+            .filter(|(m, k, _)| m == month && *k == PaymentKind::PriceSubsidy)
+            .map(|(_, _, fen)| *fen)
+            .collect()
+    };
+    // October triggers (CPI 3.6%): the 特困 person gets 980 × 3.6% = 35.28, paid 35 yuan.
+    let october = reverify(store, "2026-10").await;
+    assert_eq!(october.subsidies, (1, 3_500));
+    assert_eq!(
+        subsidies(&recipient(store, &reference).await, "2026-10"),
+        vec![3_500]
+    );
+    // Again: nothing paid twice.
+    assert_eq!(reverify(store, "2026-10").await.subsidies, (0, 0));
+    // September: both under the thresholds (3.4%, 5.9%): nothing.
+    assert_eq!(reverify(store, "2026-09").await.subsidies, (0, 0));
+    assert!(subsidies(&recipient(store, &reference).await, "2026-09").is_empty());
+    // August triggers by food (6.0%), but rules that cover only 低保 pay the 特困 person nothing.
+    let dibao_only = casework::read_linkage_rules(
+        r#"{"effective_from": "2026-01-01", "sample": false, "cpi_threshold": 3.5, "food_cpi_threshold": 6.0,
+            "covered": ["dibao"], "basis": "cpi_then_food", "pay_within_working_days": 20}"#,
+    )
+    .expect("the rules read");
+    assert_eq!(
+        reverify_with(store, "2026-08", &dibao_only).await.subsidies,
+        (0, 0)
+    );
+    let view = recipient(store, &reference).await;
+    assert!(subsidies(&view, "2026-08").is_empty());
+    // The regular payments were made each month all the same.
+    assert_eq!(
+        view.payments
+            .iter()
+            .filter(|(_, k, _)| *k == PaymentKind::Regular)
+            .count(),
+        3
+    );
+    let report = store.month_report("2026-10").await.expect("the report");
+    assert_eq!((report.subsidies, report.subsidies_fen), (1, 3_500));
+}
+
+on_both_databases!(
+    subsidy_sqlite,
+    subsidy_postgres,
+    a_triggered_month_pays_the_covered_and_no_one_else
 );

@@ -72,3 +72,14 @@ CREATE TABLE recipient_findings (
     UNIQUE (recipient_id, month)
 );
 CREATE INDEX recipient_findings_by_month ON recipient_findings (month, renewed);
+
+-- The published price indices (city CPI and food CPI, year on year, in tenths of a percent), a
+-- month each, as imported from the statistics bureau's figures; a triggered month pays the
+-- price-linkage subsidy into the ledger.
+CREATE TABLE price_index_months (
+    month TEXT PRIMARY KEY,
+    cpi_yoy_permille BIGINT NOT NULL,
+    food_cpi_yoy_permille BIGINT NOT NULL,
+    imported_at BIGINT NOT NULL,
+    imported_by TEXT NOT NULL
+);
