@@ -62,6 +62,12 @@ rules::wire_enum! {
         Refer = "refer",
         SendToDeliberation = "send_to_deliberation",
         Withdraw = "withdraw",
+        /// A direct transfer on the resident's consent: a 低保 recipient the monthly re-check
+        /// finds meeting 特困 goes straight to the public notice.
+        TransferToNotice = "transfer_to_notice",
+        /// A direct transfer on the household head's consent: a 低保边缘 family meeting 低保 or
+        /// 特困 goes straight to review.
+        TransferToReview = "transfer_to_review",
     }
 }
 
@@ -77,6 +83,14 @@ impl CaseAction {
                 | CaseAction::Refer
                 | CaseAction::SendToDeliberation
         ) || self.ends_undecided(from)
+    }
+
+    /// Taken only on the resident's own consent (a direct transfer), never from the console.
+    pub fn on_consent(self) -> bool {
+        matches!(
+            self,
+            CaseAction::TransferToNotice | CaseAction::TransferToReview
+        )
     }
 
     /// Decisions are a supervisor's (or an administrator's); the rest any caseworker's.
@@ -132,6 +146,9 @@ pub fn next_state(state: CaseState, action: CaseAction) -> Result<CaseState, Not
         (S::PublicNotice | S::Deliberation, A::Approve) => S::Approved,
         (S::PublicNotice | S::Review | S::Deliberation, A::Reject) => S::Rejected,
         (S::Approved, A::StartPaying) => S::Paying,
+        // A recipient's direct transfer, on consent: paid as before until the new decision.
+        (S::Approved | S::Paying, A::TransferToNotice) => S::PublicNotice,
+        (S::Approved | S::Paying, A::TransferToReview) => S::Review,
         (S::Paying | S::Rejected | S::Referred, A::Close) => S::Closed,
         // Advance help comes first, whatever the paperwork's state.
         // A further advance may follow the first while the household is still within its cap.
@@ -242,6 +259,16 @@ mod tests {
             next_state(S::AdvancePaid, A::RecordAdvance),
             Ok(S::AdvancePaid)
         );
+    }
+
+    #[test]
+    fn a_recipient_on_consent_goes_straight_to_notice_or_review() {
+        for from in [S::Approved, S::Paying] {
+            assert_eq!(next_state(from, A::TransferToNotice), Ok(S::PublicNotice));
+            assert_eq!(next_state(from, A::TransferToReview), Ok(S::Review));
+        }
+        assert!(next_state(S::Submitted, A::TransferToNotice).is_err());
+        assert!(A::TransferToNotice.on_consent() && !A::Approve.on_consent());
     }
 
     #[test]

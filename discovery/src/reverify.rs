@@ -66,6 +66,8 @@ pub struct Reverified {
     /// A better programme the household now meets, offered with consent (a direct transfer):
     /// 特困 for a 低保 recipient; 低保 or 特困 for a 低保边缘 family.
     pub offer: Option<ProgrammeId>,
+    /// What the offered programme pays (fen per month), by the data.
+    pub offer_amount_fen: Option<i64>,
     /// What the caseworker reads; absent when the applicant is not in the register any more.
     pub evidence: Option<Evidence>,
 }
@@ -104,6 +106,7 @@ pub fn reverify(
             changes: vec![change],
             amount_now_fen: None,
             offer: None,
+            offer_amount_fen: None,
             evidence: None,
         };
     };
@@ -143,11 +146,15 @@ pub fn reverify(
         changes.push(Change::Job);
     }
     let offer = offer_of(recipient.programme, &assessment);
+    let offer_amount_fen = offer
+        .and_then(|p| assessment.programme(p))
+        .map(|r| r.monthly_amount.unwrap_or(0) * 100);
     let checks = result.map(|r| r.checks.clone()).unwrap_or_default();
     Reverified {
         changes,
         amount_now_fen,
         offer,
+        offer_amount_fen,
         evidence: Some(evidence_of(household, &built, window, checks, &[])),
     }
 }

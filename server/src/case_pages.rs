@@ -533,6 +533,7 @@ fn case_page(
             .iter()
             .copied()
             .filter(|a| next_state(file.times.state, *a).is_ok())
+            .filter(|a| !a.on_consent())
             .filter(|a| decides || !a.needs_supervisor(file.times.state))
             .filter(|a| *a != CaseAction::RecordAdvance || file.emergency.is_some())
             .map(|a| a.as_str().to_owned())

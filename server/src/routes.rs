@@ -130,6 +130,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(crate::track_cases::withdraw),
         )
         .route(
+            "/track/cases/{reference}/transfer",
+            post(crate::track_cases::transfer),
+        )
+        .route(
             "/track/cases/{reference}/upload",
             post(crate::track_cases::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )

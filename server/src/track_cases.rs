@@ -16,6 +16,7 @@ use app::track::todo::TodoUploads;
 use app::track::withdraw::{WithdrawForm, WithdrawProblem};
 use app::track::TrackLookup;
 use store::applications::{CaseKey, CaseView, Supplied, WithdrawError};
+use store::recipients::TransferError;
 
 use crate::client::ClientKey;
 use crate::document_upload::{
@@ -33,6 +34,8 @@ pub struct Shown {
     uploaded: Option<String>,
     /// Set after the applicant withdrew the case, for the confirmation.
     withdrawn: Option<String>,
+    /// `agreed` or `declined` after a transfer was answered, for the confirmation.
+    transfer: Option<String>,
 }
 
 /// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up of the
@@ -59,9 +62,69 @@ pub async fn show(
                 done: shown.withdrawn.is_some(),
                 ..WithdrawForm::default()
             };
-            render_case(&state, parts, case, uploads, withdraw).await
+            let answered = match shown.transfer.as_deref() {
+                Some("agreed") => Some(true),
+                Some("declined") => Some(false),
+                _ => None,
+            };
+            render_case_with(&state, parts, case, uploads, withdraw, (false, answered)).await
         }
         Err(response) => response,
+    }
+}
+
+/// `POST /track/cases/{reference}/transfer`: the resident's answer to a direct transfer the
+/// monthly re-check offered. Without a choice the page comes back with the problem (422).
+pub async fn transfer(
+    State(state): State<AppState>,
+    session: Session,
+    client: ClientKey,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let mut access = ResidentAccess::load(&session, &state.store).await;
+    let (parts, body) = request.into_parts();
+    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
+        Ok(case) => case,
+        Err(response) => return response,
+    };
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let agree = match fields.text(app::track::assistance::TRANSFER_FIELD).trim() {
+        "agree" => true,
+        "decline" => false,
+        _ => {
+            let uploads = TodoUploads {
+                max_bytes: state.upload_policy.max_bytes,
+                ..TodoUploads::default()
+            };
+            let page = as_case_page(parts, &case.reference);
+            let mut response = render_case_with(
+                &state,
+                page,
+                case,
+                uploads,
+                WithdrawForm::default(),
+                (true, None),
+            )
+            .await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return response;
+        }
+    };
+    match state.store.answer_transfer(&case.reference, agree).await {
+        // Answered now, or a moment ago in another tab: the page says where things stand.
+        Ok(_)
+        | Err(TransferError::NotOffered | TransferError::Conflict | TransferError::NotAllowed(_)) => {
+            Redirect::to(&format!(
+                "/track/cases/{}?transfer={}",
+                case.reference,
+                if agree { "agreed" } else { "declined" }
+            ))
+            .into_response()
+        }
+        Err(TransferError::Store(e)) => unavailable(&e),
     }
 }
 
@@ -264,11 +327,29 @@ pub(crate) async fn render_case(
     uploads: TodoUploads,
     withdraw: WithdrawForm,
 ) -> Response {
+    render_case_with(state, parts, case, uploads, withdraw, (false, None)).await
+}
+
+/// [`render_case`], with the transfer form's state: (refused without a choice, just answered).
+async fn render_case_with(
+    state: &AppState,
+    parts: Parts,
+    case: CaseView,
+    uploads: TodoUploads,
+    withdraw: WithdrawForm,
+    transfer: (bool, Option<bool>),
+) -> Response {
     let mut tracked = tracked(case);
     // What the household receives, once approved; a failure to read it leaves the rest of the
     // page as it is.
     match state.store.recipient_of_case(&tracked.reference).await {
-        Ok(view) => tracked.assistance = view.map(assistance),
+        Ok(view) => {
+            tracked.assistance = view.map(|view| {
+                let mut shown = assistance(view);
+                (shown.transfer_refused, shown.transfer_answered) = transfer;
+                shown
+            })
+        }
         Err(e) => tracing::error!(error = %e, "could not read a recipient"),
     }
     let lookup = TrackLookup::Found(Box::new(tracked));
@@ -288,6 +369,10 @@ fn assistance(view: store::recipients::RecipientView) -> app::track::assistance:
         state: view.state,
         payments: view.payments,
         decision: view.decision.map(|(_, at, reason)| (at, reason)),
+        offer: view.offer,
+        pending: view.pending,
+        transfer_refused: false,
+        transfer_answered: None,
     }
 }
 

@@ -44,6 +44,28 @@ pub struct RecipientView {
     pub payments: Vec<(String, PaymentKind, i64)>,
     /// The latest decision on a re-check: (what, unix seconds, the reason).
     pub decision: Option<(Decision, i64, String)>,
+    /// A direct transfer offered and not yet answered: the programme and its monthly fen.
+    pub offer: Option<(ProgrammeId, i64)>,
+    /// A transfer agreed to, waiting for its decision.
+    pub pending: Option<ProgrammeId>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error("no transfer is offered to this household")]
+    NotOffered,
+    #[error("the case changed at the same moment")]
+    Conflict,
+    #[error(transparent)]
+    NotAllowed(#[from] casework::NotAllowed),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for TransferError {
+    fn from(e: sqlx::Error) -> Self {
+        TransferError::Store(StoreError::from(e))
+    }
 }
 
 /// A warning waiting for a person, on the month's queue.
@@ -150,6 +172,22 @@ impl Store {
         )
         .map_err(|e| StoreError::Corrupt(format!("a stored household: {e}")))?;
         let today = casework::beijing_date(self.clock().now());
+        // A transfer the resident agreed to: its programme and amount from now on.
+        let transferred = sqlx::query(
+            "UPDATE recipients SET programme = pending_programme, monthly_amount_fen = pending_amount_fen, \
+             pending_programme = NULL, pending_amount_fen = NULL, renewed_on = $1, next_review_on = $2, state = 'active', updated_at = $3 \
+             WHERE application_id = $4 AND pending_programme IS NOT NULL",
+        )
+        .bind(day_number(today))
+        .bind(day_number(months_after(today, REVIEW_MONTHS)))
+        .bind(self.now_unix())
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if transferred > 0 {
+            return Ok(());
+        }
         let Some(assessment) =
             crate::applications::case_assessment(self.standards().on(today), &household, None)
         else {
@@ -299,11 +337,12 @@ impl Store {
                     _ => None,
                 };
                 sqlx::query(
-                    "INSERT INTO recipient_findings (recipient_id, month, renewed, changes, amount_now_fen, offer, evidence_sealed, found_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                    "INSERT INTO recipient_findings (recipient_id, month, renewed, changes, amount_now_fen, offer, offer_amount_fen, evidence_sealed, found_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8) \
                      ON CONFLICT (recipient_id, month) DO UPDATE SET renewed = excluded.renewed, changes = excluded.changes, \
-                     amount_now_fen = excluded.amount_now_fen, offer = excluded.offer, evidence_sealed = excluded.evidence_sealed, \
-                     found_at = excluded.found_at WHERE recipient_findings.decision IS NULL",
+                     amount_now_fen = excluded.amount_now_fen, offer = excluded.offer, offer_amount_fen = excluded.offer_amount_fen, \
+                     evidence_sealed = excluded.evidence_sealed, found_at = excluded.found_at \
+                     WHERE recipient_findings.decision IS NULL AND recipient_findings.offer_answer IS NULL",
                 )
                 .bind(recipient_id)
                 .bind(month)
@@ -313,6 +352,7 @@ impl Store {
                 .bind(found.offer.map(|p| p.as_str()))
                 .bind(evidence)
                 .bind(now)
+                .bind(found.offer_amount_fen)
                 .execute(&mut *tx)
                 .await?;
                 if found.renewed() {
@@ -638,6 +678,124 @@ impl Store {
         Ok(paid)
     }
 
+    /// The resident's answer to a direct transfer offered by the monthly re-check (the caller has
+    /// checked that this browser may open the case). Agreed: the case goes straight to the
+    /// public notice (低保 → 特困) or to review (低保边缘 → 低保/特困), paid as before until the
+    /// new decision, which applies the transfer. Either answer is kept and audited.
+    pub async fn answer_transfer(
+        &self,
+        reference: &str,
+        agree: bool,
+    ) -> Result<Option<casework::CaseState>, TransferError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT a.id AS application_id, a.phone_sealed, r.id AS recipient_id, r.programme, f.id AS finding_id, f.offer, f.offer_amount_fen, \
+             a.status, a.submitted_at, a.advance_due_at, a.advance_paid_at, a.decision_due_at, a.notice_ends_at FROM recipients r JOIN applications a ON a.id = r.application_id \
+             JOIN recipient_findings f ON f.recipient_id = r.id \
+             WHERE a.reference = $1 AND f.offer IS NOT NULL AND f.offer_answer IS NULL AND r.pending_programme IS NULL \
+             ORDER BY f.month DESC LIMIT 1",
+        )
+        .bind(reference)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(TransferError::NotOffered)?;
+        let finding_id: i64 = row.try_get("finding_id")?;
+        let offer = programme_of(&row.try_get::<String, _>("offer")?)?;
+        let from = programme_of(&row.try_get::<String, _>("programme")?)?;
+        let now = self.clock().now();
+        let answered = sqlx::query(
+            "UPDATE recipient_findings SET offer_answer = $1, offer_answered_at = $2 WHERE id = $3 AND offer_answer IS NULL",
+        )
+        .bind(if agree { "agreed" } else { "declined" })
+        .bind(now.unix_timestamp())
+        .bind(finding_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if answered == 0 {
+            return Err(TransferError::Conflict);
+        }
+        let mut moved_to = None;
+        if agree {
+            let application_id: i64 = row.try_get("application_id")?;
+            let times = crate::applications::case_times(&row, self.workflow_limits())?;
+            let action = match from {
+                ProgrammeId::Marginal => casework::CaseAction::TransferToReview,
+                _ => casework::CaseAction::TransferToNotice,
+            };
+            let next = casework::next_state(times.state, action)?;
+            let moved = sqlx::query(
+                "UPDATE applications SET status = $1, notice_ends_at = $2 WHERE id = $3 AND status = $4",
+            )
+            .bind(next.as_str())
+            .bind(
+                (next == casework::CaseState::PublicNotice).then(|| {
+                    self.workflow_limits()
+                        .notice_ends(times.submitted_at, now)
+                        .unix_timestamp()
+                }),
+            )
+            .bind(application_id)
+            .bind(times.state.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved == 0 {
+                return Err(TransferError::Conflict);
+            }
+            sqlx::query(
+                "INSERT INTO application_events (application_id, state, at, note, actor, acted_by) VALUES ($1, $2, $3, '', $4, $5)",
+            )
+            .bind(application_id)
+            .bind(next.as_str())
+            .bind(now.unix_timestamp())
+            .bind(crate::applications::APPLICANT_ACTOR)
+            .bind(Actor::Applicant.to_string())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE recipients SET pending_programme = $1, pending_amount_fen = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(offer.as_str())
+            .bind(row.try_get::<Option<i64>, _>("offer_amount_fen")?.unwrap_or(0))
+            .bind(now.unix_timestamp())
+            .bind(row.try_get::<i64, _>("recipient_id")?)
+            .execute(&mut *tx)
+            .await?;
+            let phone = self
+                .data_key()
+                .open(&row.try_get::<String, _>("phone_sealed")?)?;
+            self.queue_message(
+                &mut tx,
+                &phone,
+                &OutboxMessage::CaseState {
+                    reference: reference.to_owned(),
+                    state: next,
+                },
+            )
+            .await?;
+            moved_to = Some(next);
+        }
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: Actor::Applicant,
+                action: "case.transfer",
+                subject: reference,
+                detail: &serde_json::json!({
+                    "from": from.as_str(),
+                    "to": offer.as_str(),
+                    "agreed": agree,
+                    "state": moved_to.map(|s| s.as_str()),
+                })
+                .to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(moved_to)
+    }
+
     /// The month of a finding, if there is one.
     pub async fn finding_month(&self, finding_id: i64) -> Result<Option<String>, StoreError> {
         Ok(
@@ -654,7 +812,7 @@ impl Store {
         reference: &str,
     ) -> Result<Option<RecipientView>, StoreError> {
         let Some(row) = sqlx::query(
-            "SELECT r.id, r.programme, r.monthly_amount_fen, r.persons, r.started_on, r.next_review_on, r.state \
+            "SELECT r.id, r.programme, r.monthly_amount_fen, r.persons, r.started_on, r.next_review_on, r.state, r.pending_programme \
              FROM recipients r JOIN applications a ON a.id = r.application_id WHERE a.reference = $1",
         )
         .bind(reference)
@@ -704,8 +862,27 @@ impl Store {
             }
             None => None,
         };
+        let offer = sqlx::query(
+            "SELECT offer, offer_amount_fen FROM recipient_findings \
+             WHERE recipient_id = $1 AND offer IS NOT NULL AND offer_answer IS NULL ORDER BY month DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .map(|o| -> Result<_, StoreError> {
+            Ok((
+                programme_of(&o.try_get::<String, _>("offer")?)?,
+                o.try_get::<Option<i64>, _>("offer_amount_fen")?.unwrap_or(0),
+            ))
+        })
+        .transpose()?;
+        let pending = row
+            .try_get::<Option<String>, _>("pending_programme")?
+            .and_then(|p| ProgrammeId::parse(&p));
         let state: String = row.try_get("state")?;
         Ok(Some(RecipientView {
+            offer: offer.filter(|_| pending.is_none()),
+            pending,
             decision,
             programme: programme_of(&row.try_get::<String, _>("programme")?)?,
             monthly_amount_fen: row.try_get("monthly_amount_fen")?,
@@ -741,6 +918,7 @@ impl Store {
                 changes,
                 amount_now_fen: None,
                 offer,
+                offer_amount_fen: None,
                 evidence: None,
             });
             match row

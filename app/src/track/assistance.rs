@@ -21,7 +21,22 @@ pub struct Assistance {
     /// The latest decision a person made on a re-check: (unix seconds, the reason).
     #[serde(default)]
     pub decision: Option<(i64, String)>,
+    /// A direct transfer offered and not yet answered: the programme and about how much a month.
+    #[serde(default)]
+    pub offer: Option<(rules::ProgrammeId, i64)>,
+    /// A transfer agreed to, waiting for its decision.
+    #[serde(default)]
+    pub pending: Option<rules::ProgrammeId>,
+    /// The transfer form came back without a choice.
+    #[serde(default)]
+    pub transfer_refused: bool,
+    /// Just answered: agreed (true) or declined (false).
+    #[serde(default)]
+    pub transfer_answered: Option<bool>,
 }
+
+/// The transfer form's field, shared with the server that reads it.
+pub const TRANSFER_FIELD: &str = "transfer";
 
 fn yuan(fen: i64) -> String {
     format_yuan(fen as f64 / 100.0)
@@ -35,7 +50,9 @@ fn payment_kind(lang: Lang, kind: casework::PaymentKind) -> &'static str {
     }
 }
 
-pub fn assistance_section(lang: Lang, case: &TrackedCase) -> impl IntoView {
+/// Type-erased: the case page's view type is otherwise too deep for the compiler (this page is
+/// drawn on the server only, so the erasure costs no bundle size).
+pub fn assistance_section(lang: Lang, case: &TrackedCase) -> Option<AnyView> {
     case.assistance.as_ref().map(|a| {
         let state = match a.state {
             casework::RecipientState::Active => None,
@@ -57,6 +74,15 @@ pub fn assistance_section(lang: Lang, case: &TrackedCase) -> impl IntoView {
                     <div><dt>{tr::track_assistance_next_review(lang)}</dt><dd>{format_date(lang, a.next_review)}</dd></div>
                 </dl>
                 <p class="hint">{tr::track_assistance_review_hint(lang)}</p>
+                {a.transfer_answered.map(|agreed| view! {
+                    <p class="notice" role="status" data-transfer-answered=if agreed { "agreed" } else { "declined" }>
+                        {if agreed { tr::track_transfer_agreed(lang) } else { tr::track_transfer_declined(lang) }}
+                    </p>
+                })}
+                {a.pending.map(|p| view! {
+                    <p class="notice" data-transfer-pending=p.as_str()>{tr::track_transfer_pending(lang, programme_name(lang, p))}</p>
+                })}
+                {a.offer.map(|(p, fen)| transfer_form(lang, case, a.programme, p, fen, a.transfer_refused))}
                 {(!a.payments.is_empty()).then(|| view! {
                     <div class="dash-table-scroll">
                         <table class="dash-table payments">
@@ -80,5 +106,59 @@ pub fn assistance_section(lang: Lang, case: &TrackedCase) -> impl IntoView {
                 })}
             </section>
         }
+        .into_any()
     })
+}
+
+fn transfer_form(
+    lang: Lang,
+    case: &TrackedCase,
+    now: rules::ProgrammeId,
+    offer: rules::ProgrammeId,
+    fen: i64,
+    refused: bool,
+) -> impl IntoView {
+    let action = format!("/track/cases/{}/transfer", case.reference);
+    let problem = refused.then(|| tr::track_transfer_choose(lang));
+    let (notes, described) = crate::form_fields::hint_and_problem(
+        lang,
+        TRANSFER_FIELD,
+        Some(tr::track_transfer_hint(lang)),
+        problem,
+    );
+    let lead = if fen > 0 {
+        tr::track_transfer_offer(lang, programme_name(lang, offer), yuan(fen))
+    } else {
+        tr::track_transfer_offer_no_amount(lang, programme_name(lang, offer))
+    };
+    view! {
+        <section class="transfer" data-offer=offer.as_str() aria-labelledby="transfer-heading">
+            {refused.then(|| crate::form_fields::error_summary(lang, vec![crate::form_fields::SummaryLine {
+                field: TRANSFER_FIELD.to_owned(),
+                text: tr::track_transfer_choose(lang).to_owned(),
+            }]))}
+            <h3 id="transfer-heading">{tr::track_transfer_heading(lang)}</h3>
+            <p>{lead}</p>
+            <p>{tr::track_transfer_meanwhile(lang, programme_name(lang, now))}</p>
+            <form method="post" action=action novalidate>
+                <div class="field" class:field-error=refused>
+                    <fieldset aria-describedby=described>
+                        <legend>{tr::track_transfer_question(lang)}</legend>
+                        {notes}
+                        <div class="choices">
+                            <div class="choice">
+                                <input type="radio" id=TRANSFER_FIELD name=TRANSFER_FIELD value="agree"/>
+                                <label for=TRANSFER_FIELD>{tr::track_transfer_agree(lang)}</label>
+                            </div>
+                            <div class="choice">
+                                <input type="radio" id="transfer-decline" name=TRANSFER_FIELD value="decline"/>
+                                <label for="transfer-decline">{tr::track_transfer_decline(lang)}</label>
+                            </div>
+                        </div>
+                    </fieldset>
+                </div>
+                <button type="submit" class="button">{tr::track_transfer_send(lang)}</button>
+            </form>
+        </section>
+    }
 }

@@ -434,3 +434,148 @@ on_both_databases!(
     subsidy_postgres,
     a_triggered_month_pays_the_covered_and_no_one_else
 );
+
+/// 周桂兰 (370811196611010026), alone in 任城区, applied at 59 and receives 低保; she is 60 now.
+const TURNED_60: &str =
+    "record_id,id_number,name,household_no,relation,county,township,village,address,area\n\
+R7,370811196611010026,周桂兰,000000000123,head,任城区,李营街道,东村,东村7号,urban\n";
+
+fn dibao_application() -> serde_json::Value {
+    serde_json::json!({"applicant":{"name":"周桂兰","id_number":"370811196611010026","phone":"13800138009",
+                        "county":"任城区","address":"任城区李营街道东村7号"},
+           "submitted_by":{"type":"self"},
+           "household":{"area":"urban","members":[{"age":59,"incomes":[{"kind":"pension","monthly":300.0}]}],
+               "assets":{"financial":5000.0,"vehicles_value":0.0,"houses_owned":1}},
+           "programmes":["dibao"],
+           "emergency":null,
+           "consents":{"three_in_one":true,"verification_authorizations":[0],"sensitive_information":true,
+                       "public_notice":true},
+           "missing_documents":[]})
+}
+
+async fn a_dibao_recipient_turned_60_consents_and_goes_straight_to_public_notice(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    let (_, receipt) = server
+        .post_application(
+            Some("c0ffee00-0000-4000-8000-000000000019"),
+            &dibao_application(),
+        )
+        .await;
+    let reference = receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let code = receipt["access_code"].as_str().expect("a code").to_owned();
+    for (step, note) in [
+        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
+        (CaseStep::Plain(CaseAction::Approve), "同意"),
+    ] {
+        store
+            .act_on_case(&supervisor, &reference, &step, note)
+            .await
+            .expect("the step");
+    }
+    let before = recipient(store, &reference).await;
+    assert_eq!(before.programme, rules::ProgrammeId::Dibao);
+    let dir = tempfile::tempdir().expect("a folder");
+    import(store, dir.path(), Kind::HouseholdRegister, TURNED_60).await;
+    let december = reverify(store, "2026-12").await;
+    assert_eq!(december.count.offered, 1);
+    let offered = recipient(store, &reference).await;
+    assert_eq!(
+        offered.offer.map(|(p, _)| p),
+        Some(rules::ProgrammeId::Tekun)
+    );
+
+    // Staff cannot make the move for her.
+    assert!(store
+        .act_on_case(
+            &supervisor,
+            &reference,
+            &CaseStep::Plain(CaseAction::TransferToNotice),
+            "转特困"
+        )
+        .await
+        .is_err());
+
+    // She opens her case (no JavaScript): the offer, and the form.
+    let opened = server
+        .post_form(
+            "/track",
+            &[("reference", &reference), ("access_code", &code)],
+            None,
+        )
+        .await;
+    let session = crate::common::cookie(&opened, server::sessions::COOKIE_NAME)
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .expect("a session");
+    let html = opened.text().await.expect("the page");
+    assert!(html.contains("data-offer=\"tekun\""), "{html}");
+    let action = format!("/track/cases/{reference}/transfer");
+    // Another browser cannot answer for her; without a choice nothing happens.
+    assert_eq!(
+        server
+            .post_form(&action, &[("transfer", "agree")], None)
+            .await
+            .status(),
+        404
+    );
+    let unchosen = server.post_form(&action, &[], Some(&session)).await;
+    assert_eq!(unchosen.status(), 422);
+    assert!(unchosen
+        .text()
+        .await
+        .expect("the page")
+        .contains("error-summary"));
+    assert!(recipient(store, &reference).await.offer.is_some());
+
+    let agreed = server
+        .post_form(&action, &[("transfer", "agree")], Some(&session))
+        .await;
+    assert_eq!(agreed.status(), 303);
+    let page = server
+        .staff_page(
+            &format!("/track/cases/{reference}?transfer=agreed"),
+            &session,
+        )
+        .await;
+    assert!(page.contains("data-transfer-answered=\"agreed\""), "{page}");
+    assert!(page.contains("data-transfer-pending=\"tekun\""));
+    let case = store
+        .find_case(&reference, &code)
+        .await
+        .expect("the case")
+        .expect("found");
+    assert_eq!(case.status, casework::CaseState::PublicNotice);
+    // Paid as 低保 meanwhile.
+    let waiting = recipient(store, &reference).await;
+    assert_eq!(waiting.programme, rules::ProgrammeId::Dibao);
+    assert_eq!(waiting.pending, Some(rules::ProgrammeId::Tekun));
+
+    // After the 7 days of notice, the approval applies the transfer.
+    server.clock.advance(time::Duration::days(10));
+    store
+        .act_on_case(
+            &supervisor,
+            &reference,
+            &CaseStep::Plain(CaseAction::Approve),
+            "公示无异议，转为特困",
+        )
+        .await
+        .expect("the approval");
+    let after = recipient(store, &reference).await;
+    assert_eq!(after.programme, rules::ProgrammeId::Tekun);
+    assert_eq!(after.pending, None);
+    assert_eq!(
+        Some(after.monthly_amount_fen),
+        offered.offer.map(|(_, fen)| fen)
+    );
+}
+
+on_both_databases!(
+    transfer_sqlite,
+    transfer_postgres,
+    a_dibao_recipient_turned_60_consents_and_goes_straight_to_public_notice
+);

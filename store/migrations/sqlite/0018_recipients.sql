@@ -6,6 +6,8 @@
 -- applications.id_number_index), by which the re-check finds them in the department data.
 -- Days are day numbers (days since 1970-01-01, Beijing). state: active | suspended | stopped.
 -- renewed_on: the day it was last decided or renewed; records newer than it are the changes.
+-- pending_programme, pending_amount_fen: a direct transfer the resident agreed to, applied when
+-- the case is approved again (paid as before meanwhile).
 CREATE TABLE recipients (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     application_id BIGINT NOT NULL UNIQUE REFERENCES applications (id),
@@ -19,6 +21,8 @@ CREATE TABLE recipients (
     renewed_on BIGINT NOT NULL,
     next_review_on BIGINT NOT NULL,
     state TEXT NOT NULL,
+    pending_programme TEXT,
+    pending_amount_fen BIGINT,
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX recipients_by_person ON recipients (person_index);
@@ -60,6 +64,7 @@ CREATE TABLE recipient_findings (
     changes TEXT NOT NULL,
     amount_now_fen BIGINT,
     offer TEXT,
+    offer_amount_fen BIGINT,
     evidence_sealed TEXT,
     found_at BIGINT NOT NULL,
     decision TEXT,

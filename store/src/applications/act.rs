@@ -119,6 +119,13 @@ fn check_step(
     if action.needs_supervisor(from) && !matches!(staff.role, Role::Supervisor | Role::Admin) {
         return Err(ActError::NeedsSupervisor);
     }
+    if action.on_consent() {
+        // Only the resident's own consent moves a recipient's case on a transfer.
+        return Err(ActError::NotAllowed(NotAllowed {
+            state: from,
+            action,
+        }));
+    }
     if action.needs_reason(from) && note.is_empty() {
         return Err(ActError::ReasonRequired);
     }

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 // The casework types cases are kept with, where callers of the store expect them.
 pub use act::{ActError, CaseStep, WithdrawError, APPLICANT_ACTOR, WITHDRAW_REASON_MAX_CHARS};
 pub use advances::{advance_cap_yuan, case_assessment, AdvanceRecord};
-pub(crate) use case::{state_column, timestamp};
+pub(crate) use case::{case_times, state_column, timestamp};
 pub use case::{CaseEvent, CaseKey, CaseMessage, CaseView};
 pub use case_file::{
     CaseFile, ConsentRecord, MessageError, ReferralRecord, StaffEvent, StaffMessage,
