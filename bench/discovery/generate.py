@@ -276,6 +276,7 @@ SURNAME_CUM = list(itertools.accumulate(SURNAME_WEIGHTS))
 
 class Generator:
     def __init__(self, residents, seed, specs):
+        self.poor_share = None
         self.n = residents
         self.rng = FastRandom(seed)
         self.specs = specs
@@ -510,6 +511,8 @@ class Generator:
             p_poor, p_near = self.POOR_BY_TYPE[kind]
             if area == "rural":
                 p_poor *= 1.2
+            if self.poor_share is not None:
+                p_poor = self.poor_share
             r = rng.random()
             poor = 2 if r < p_poor else (1 if r < p_poor + 0.04 else 0)
             self.new_household(ci, t, village, area, members, poor)
@@ -1362,6 +1365,8 @@ def main():
     ap.add_argument("--xlsx", default="", help="kinds also written as .xlsx, comma-separated")
     ap.add_argument("--households-out", help="write the §3.5 request of every household here (JSON lines)")
     ap.add_argument("--summary", action="store_true", help="print the places with candidates as JSON")
+    ap.add_argument("--poor-share", type=float, help="every household's chance of being poor (the recipients bench: a "
+                    "population of assisted households), instead of the shares by household type")
     args = ap.parse_args()
     started = time.monotonic()
     # Millions of small lists and no reference cycles: the cycle collector would only rescan them.
@@ -1376,6 +1381,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
 
     g = Generator(args.residents, args.seed, specs)
+    g.poor_share = args.poor_share
     g.people()
     g.facts()
     g.deaths()

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row as _, Transaction};
 
 use crate::audit::AuditEntry;
-use crate::db::Store;
+use crate::db::{Backend, Store};
 use crate::discovery::{day_number, from_day_number, STALLED_AFTER_SECONDS};
 use crate::error::StoreError;
 use crate::outbox::OutboxMessage;
@@ -325,8 +325,11 @@ impl Store {
         let now = self.now_unix();
         let today = casework::beijing_date(self.clock().now());
         let next_review = day_number(months_after(today, REVIEW_MONTHS));
+        let backend = self.backend();
         for part in findings.chunks(FINDINGS_PER_TRANSACTION) {
-            let mut tx = self.write_tx().await?;
+            // Each part is three statements, its rows carried as one JSON array (as department
+            // records are: binding values one by one cost more than the writes).
+            let mut rows = Vec::with_capacity(part.len());
             for (recipient_id, found) in part {
                 let evidence = match &found.evidence {
                     Some(evidence) if !found.renewed() || found.offer.is_some() => {
@@ -336,38 +339,76 @@ impl Store {
                     }
                     _ => None,
                 };
-                sqlx::query(
-                    "INSERT INTO recipient_findings (recipient_id, month, renewed, changes, amount_now_fen, offer, offer_amount_fen, evidence_sealed, found_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8) \
-                     ON CONFLICT (recipient_id, month) DO UPDATE SET renewed = excluded.renewed, changes = excluded.changes, \
-                     amount_now_fen = excluded.amount_now_fen, offer = excluded.offer, offer_amount_fen = excluded.offer_amount_fen, \
-                     evidence_sealed = excluded.evidence_sealed, found_at = excluded.found_at \
-                     WHERE recipient_findings.decision IS NULL AND recipient_findings.offer_answer IS NULL",
-                )
-                .bind(recipient_id)
-                .bind(month)
-                .bind(i64::from(found.renewed()))
-                .bind(changes_text(&found.changes))
-                .bind(found.amount_now_fen)
-                .bind(found.offer.map(|p| p.as_str()))
-                .bind(evidence)
-                .bind(now)
-                .bind(found.offer_amount_fen)
-                .execute(&mut *tx)
-                .await?;
-                if found.renewed() {
-                    sqlx::query(
-                        "UPDATE recipients SET renewed_on = $1, next_review_on = $2, updated_at = $3 WHERE id = $4",
-                    )
-                    .bind(day_number(today))
-                    .bind(next_review)
-                    .bind(now)
-                    .bind(recipient_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                self.pay_month(&mut tx, *recipient_id, month, by).await?;
+                rows.push(serde_json::json!({
+                    "r": recipient_id,
+                    "n": i64::from(found.renewed()),
+                    "c": changes_text(&found.changes),
+                    "a": found.amount_now_fen,
+                    "o": found.offer.map(|p| p.as_str()),
+                    "oa": found.offer_amount_fen,
+                    "e": evidence,
+                }));
             }
+            let rows = serde_json::Value::Array(rows).to_string();
+            let ids = serde_json::to_string(&part.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let renewed = serde_json::to_string(
+                &part
+                    .iter()
+                    .filter(|(_, found)| found.renewed())
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>(),
+            )
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let (select, id_list) = match backend {
+                Backend::Sqlite => (
+                    "SELECT j.value ->> 'r', $1, j.value ->> 'n', j.value ->> 'c', j.value ->> 'a', j.value ->> 'o', \
+                     j.value ->> 'oa', j.value ->> 'e', $2 FROM json_each($3) AS j WHERE true",
+                    "SELECT value FROM json_each($4)",
+                ),
+                Backend::Postgres => (
+                    "SELECT x.r, $1, x.n, x.c, x.a, x.o, x.oa, x.e, $2 \
+                     FROM json_to_recordset($3::json) AS x(r bigint, n bigint, c text, a bigint, o text, oa bigint, e text)",
+                    "SELECT CAST(v AS BIGINT) FROM json_array_elements_text($4::json) AS v",
+                ),
+            };
+            let mut tx = self.write_tx().await?;
+            sqlx::query(&format!(
+                "INSERT INTO recipient_findings (recipient_id, month, renewed, changes, amount_now_fen, offer, offer_amount_fen, \
+                 evidence_sealed, found_at) {select} \
+                 ON CONFLICT (recipient_id, month) DO UPDATE SET renewed = excluded.renewed, changes = excluded.changes, \
+                 amount_now_fen = excluded.amount_now_fen, offer = excluded.offer, offer_amount_fen = excluded.offer_amount_fen, \
+                 evidence_sealed = excluded.evidence_sealed, found_at = excluded.found_at \
+                 WHERE recipient_findings.decision IS NULL AND recipient_findings.offer_answer IS NULL"
+            ))
+            .bind(month)
+            .bind(now)
+            .bind(&rows)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "UPDATE recipients SET renewed_on = $1, next_review_on = $2, updated_at = $3 WHERE id IN ({id_list})"
+            ))
+            .bind(day_number(today))
+            .bind(next_review)
+            .bind(now)
+            .bind(&renewed)
+            .execute(&mut *tx)
+            .await?;
+            // The month's regular payment of every active recipient of the part, once.
+            sqlx::query(&format!(
+                "INSERT INTO recipient_payments (recipient_id, month, kind, amount_fen, recorded_at, recorded_by) \
+                 SELECT id, $1, $2, monthly_amount_fen, $3, $5 FROM recipients \
+                 WHERE id IN ({id_list}) AND state = 'active' AND monthly_amount_fen > 0 \
+                 ON CONFLICT (recipient_id, month, kind) DO NOTHING"
+            ))
+            .bind(month)
+            .bind(PaymentKind::Regular.as_str())
+            .bind(now)
+            .bind(&ids)
+            .bind(by.to_string())
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("UPDATE reverify_runs SET heartbeat_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(run_id)
@@ -375,29 +416,6 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
-        Ok(())
-    }
-
-    /// The month's regular payment of an active recipient, once.
-    async fn pay_month(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        recipient_id: i64,
-        month: &str,
-        by: &Actor,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO recipient_payments (recipient_id, month, kind, amount_fen, recorded_at, recorded_by) \
-             SELECT id, $1, $2, monthly_amount_fen, $3, $4 FROM recipients WHERE id = $5 AND state = 'active' AND monthly_amount_fen > 0 \
-             ON CONFLICT (recipient_id, month, kind) DO NOTHING",
-        )
-        .bind(month)
-        .bind(PaymentKind::Regular.as_str())
-        .bind(self.now_unix())
-        .bind(by.to_string())
-        .bind(recipient_id)
-        .execute(&mut **tx)
-        .await?;
         Ok(())
     }
 
