@@ -1,5 +1,6 @@
 // A recipient's month after the decision, on the tracking page: the month's payment and the
-// price subsidy the re-check paid, and a direct transfer to 特困 she agrees to, with JS on and off.
+// price subsidy the re-check paid, a direct transfer to 特困 she agrees to, and a payment she says
+// did not arrive, with JS on and off.
 // A server of the test's own, so that the data office's commands (department data, price index,
 // the month's re-check) run on its database as an operator runs them.
 import { execFileSync } from 'node:child_process';
@@ -106,6 +107,12 @@ test('a recipient sees her monthly payment and the price subsidy, and agrees to 
     await expect(page.locator('[data-transfer-pending="tekun"]')).toBeVisible();
     await expect(page.getByText('现在：公示中')).toBeVisible();
     await expect(page.locator('section[data-offer]')).toHaveCount(0);
+    await expectAccessible(page);
+
+    // The subsidy did not arrive: she says so, and the row says staff were told.
+    await page.getByRole('table', { name: '每月发放' }).locator('tr[data-kind="price_subsidy"]').getByRole('button').click();
+    await expect(page.locator('[data-missing-now]')).toBeVisible();
+    await expect(page.getByRole('table', { name: '每月发放' }).locator('tr[data-kind="price_subsidy"]')).toContainText('已告诉工作人员');
     await expectAccessible(page);
   } finally {
     await server.stop();

@@ -342,6 +342,7 @@ async fn page(
         figures,
         warnings: warnings.into_iter().map(warning_row).collect(),
         refused,
+        missing: state.store.missing_payments(staff).await?,
     })
 }
 

@@ -134,6 +134,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(crate::track_cases::transfer),
         )
         .route(
+            "/track/cases/{reference}/missing-payment",
+            post(crate::track_cases::missing_payment),
+        )
+        .route(
             "/track/cases/{reference}/upload",
             post(crate::track_cases::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )

@@ -36,6 +36,8 @@ pub struct Shown {
     withdrawn: Option<String>,
     /// `agreed` or `declined` after a transfer was answered, for the confirmation.
     transfer: Option<String>,
+    /// Set after the resident said a payment did not arrive, for the confirmation.
+    missing: Option<String>,
 }
 
 /// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up of the
@@ -67,9 +69,57 @@ pub async fn show(
                 Some("declined") => Some(false),
                 _ => None,
             };
-            render_case_with(&state, parts, case, uploads, withdraw, (false, answered)).await
+            let shown_now = Shown2 {
+                transfer: (false, answered),
+                missing_now: shown.missing.is_some(),
+            };
+            render_case_with(&state, parts, case, uploads, withdraw, shown_now).await
         }
         Err(response) => response,
+    }
+}
+
+/// `POST /track/cases/{reference}/missing-payment`: "I did not receive it" for a month's
+/// payment shown on the page; the caseworkers of the county see it on their recipients page.
+pub async fn missing_payment(
+    State(state): State<AppState>,
+    session: Session,
+    client: ClientKey,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    let mut access = ResidentAccess::load(&session, &state.store).await;
+    let (parts, body) = request.into_parts();
+    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
+        Ok(case) => case,
+        Err(response) => return response,
+    };
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let month = fields.text(app::track::assistance::MISSING_MONTH);
+    let Some(kind) =
+        casework::PaymentKind::parse(fields.text(app::track::assistance::MISSING_KIND).trim())
+    else {
+        return crate::middleware::errors::error_page_response(
+            StatusCode::BAD_REQUEST,
+            app::error_pages::ErrorPage::BadRequest,
+        );
+    };
+    match state
+        .store
+        .report_missing_payment(&case.reference, month.trim(), kind)
+        .await
+    {
+        Ok(true) => {
+            Redirect::to(&format!("/track/cases/{}?missing=1", case.reference)).into_response()
+        }
+        // Not a payment of this case: a form the page never sends.
+        Ok(false) => crate::middleware::errors::error_page_response(
+            StatusCode::BAD_REQUEST,
+            app::error_pages::ErrorPage::BadRequest,
+        ),
+        Err(e) => unavailable(&e),
     }
 }
 
@@ -106,7 +156,10 @@ pub async fn transfer(
                 case,
                 uploads,
                 WithdrawForm::default(),
-                (true, None),
+                Shown2 {
+                    transfer: (true, None),
+                    missing_now: false,
+                },
             )
             .await;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -327,7 +380,16 @@ pub(crate) async fn render_case(
     uploads: TodoUploads,
     withdraw: WithdrawForm,
 ) -> Response {
-    render_case_with(state, parts, case, uploads, withdraw, (false, None)).await
+    render_case_with(state, parts, case, uploads, withdraw, Shown2::default()).await
+}
+
+/// What the assistance section says of the resident's own last step.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shown2 {
+    /// (the transfer form refused without a choice, the transfer just answered).
+    transfer: (bool, Option<bool>),
+    /// "I did not receive it" just said.
+    missing_now: bool,
 }
 
 /// [`render_case`], with the transfer form's state: (refused without a choice, just answered).
@@ -337,17 +399,30 @@ async fn render_case_with(
     case: CaseView,
     uploads: TodoUploads,
     withdraw: WithdrawForm,
-    transfer: (bool, Option<bool>),
+    shown: Shown2,
 ) -> Response {
     let mut tracked = tracked(case);
+    let missing = match state
+        .store
+        .missing_payments_of_case(&tracked.reference)
+        .await
+    {
+        Ok(missing) => missing,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the payments said missing");
+            Vec::new()
+        }
+    };
     // What the household receives, once approved; a failure to read it leaves the rest of the
     // page as it is.
     match state.store.recipient_of_case(&tracked.reference).await {
         Ok(view) => {
             tracked.assistance = view.map(|view| {
-                let mut shown = assistance(view);
-                (shown.transfer_refused, shown.transfer_answered) = transfer;
-                shown
+                let mut assistance = assistance(view);
+                (assistance.transfer_refused, assistance.transfer_answered) = shown.transfer;
+                assistance.missing = missing;
+                assistance.missing_now = shown.missing_now;
+                assistance
             })
         }
         Err(e) => tracing::error!(error = %e, "could not read a recipient"),
@@ -373,6 +448,8 @@ fn assistance(view: store::recipients::RecipientView) -> app::track::assistance:
         pending: view.pending,
         transfer_refused: false,
         transfer_answered: None,
+        missing: Vec::new(),
+        missing_now: false,
     }
 }
 

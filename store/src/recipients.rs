@@ -814,6 +814,104 @@ impl Store {
         Ok(moved_to)
     }
 
+    /// A resident says a payment shown on the tracking page did not arrive (the caller has
+    /// checked that this browser may open the case). Kept once per month and kind, audited, and
+    /// listed for the county's caseworkers. Answers false when there is no such payment.
+    pub async fn report_missing_payment(
+        &self,
+        reference: &str,
+        month: &str,
+        kind: PaymentKind,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let Some(recipient_id) = sqlx::query_scalar::<_, i64>(
+            "SELECT p.recipient_id FROM recipient_payments p JOIN recipients r ON r.id = p.recipient_id \
+             JOIN applications a ON a.id = r.application_id WHERE a.reference = $1 AND p.month = $2 AND p.kind = $3",
+        )
+        .bind(reference)
+        .bind(month)
+        .bind(kind.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "INSERT INTO missing_payments (recipient_id, month, kind, reported_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (recipient_id, month, kind) DO NOTHING",
+        )
+        .bind(recipient_id)
+        .bind(month)
+        .bind(kind.as_str())
+        .bind(self.now_unix())
+        .execute(&mut *tx)
+        .await?;
+        self.append_audit(
+            &mut tx,
+            AuditEntry {
+                actor: Actor::Applicant,
+                action: "recipients.missing_payment",
+                subject: reference,
+                detail: &serde_json::json!({ "month": month, "kind": kind.as_str() }).to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The payments residents of the county said did not arrive, newest first: (reference,
+    /// month, kind, when said).
+    pub async fn missing_payments(
+        &self,
+        staff: &StaffUser,
+    ) -> Result<Vec<(String, String, PaymentKind, i64)>, StoreError> {
+        sqlx::query(
+            "SELECT a.reference, m.month, m.kind, m.reported_at FROM missing_payments m \
+             JOIN recipients r ON r.id = m.recipient_id JOIN applications a ON a.id = r.application_id \
+             WHERE r.county = $1 ORDER BY m.reported_at DESC, m.id DESC LIMIT 200",
+        )
+        .bind(staff.county.id())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok((
+                row.try_get("reference")?,
+                row.try_get("month")?,
+                PaymentKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))?,
+                row.try_get("reported_at")?,
+            ))
+        })
+        .collect()
+    }
+
+    /// Payments this case's household said did not arrive: (month, kind).
+    pub async fn missing_payments_of_case(
+        &self,
+        reference: &str,
+    ) -> Result<Vec<(String, PaymentKind)>, StoreError> {
+        sqlx::query(
+            "SELECT m.month, m.kind FROM missing_payments m JOIN recipients r ON r.id = m.recipient_id \
+             JOIN applications a ON a.id = r.application_id WHERE a.reference = $1",
+        )
+        .bind(reference)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok((
+                row.try_get("month")?,
+                PaymentKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))?,
+            ))
+        })
+        .collect()
+    }
+
     /// The month of a finding, if there is one.
     pub async fn finding_month(&self, finding_id: i64) -> Result<Option<String>, StoreError> {
         Ok(

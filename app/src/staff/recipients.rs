@@ -57,6 +57,8 @@ pub struct RecipientsPage {
     pub warnings: Vec<WarningRow>,
     /// A refused decision: (warning, problem code, what was typed: decision, amount, reason).
     pub refused: Option<(i64, String, [String; 3])>,
+    /// Payments residents said did not arrive: (reference, month, kind, when said).
+    pub missing: Vec<(String, String, casework::PaymentKind, i64)>,
 }
 
 fn figure_label(lang: Lang, code: &str) -> &'static str {
@@ -157,6 +159,27 @@ fn recipients(lang: Lang, page: RecipientsPage) -> impl IntoView {
                 <div data-figure=*code><dt>{figure_label(lang, code)}</dt><dd>{value.clone()}</dd></div>
             }).collect_view()}
         </dl>
+        {(!page.missing.is_empty()).then(|| view! {
+            <table class="table" data-missing=page.missing.len().to_string()>
+                <caption>{tr::recipients_missing(lang)}</caption>
+                <thead><tr>
+                    <th scope="col">{tr::recipients_missing_reference(lang)}</th>
+                    <th scope="col">{tr::track_payment_month(lang)}</th>
+                    <th scope="col">{tr::track_payment_what(lang)}</th>
+                    <th scope="col">{tr::recipients_missing_when(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {page.missing.iter().map(|(reference, month, kind, at)| view! {
+                        <tr>
+                            <td><a href=format!("/staff/cases/{reference}")>{reference.clone()}</a></td>
+                            <td>{month.clone()}</td>
+                            <td>{crate::track::assistance::payment_kind(lang, *kind)}</td>
+                            <td>{crate::i18n::format_date_time(lang, *at)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
         <h2>{tr::recipients_warnings(lang)}</h2>
         {page.warnings.is_empty().then(|| view! { <p data-warnings="0">{tr::recipients_no_warnings(lang)}</p> })}
         <div data-warnings=count>

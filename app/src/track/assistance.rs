@@ -1,6 +1,7 @@
 //! What a recipient household receives, on its case's tracking page: the programme, the monthly
 //! amount, when it is next reviewed, and each month's payment.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +34,17 @@ pub struct Assistance {
     /// Just answered: agreed (true) or declined (false).
     #[serde(default)]
     pub transfer_answered: Option<bool>,
+    /// Payments the household said did not arrive: (month, kind).
+    #[serde(default)]
+    pub missing: Vec<(String, casework::PaymentKind)>,
+    /// Just said so.
+    #[serde(default)]
+    pub missing_now: bool,
 }
+
+/// The "I did not receive it" form's fields, shared with the server that reads them.
+pub const MISSING_MONTH: &str = "month";
+pub const MISSING_KIND: &str = "kind";
 
 /// The transfer form's field, shared with the server that reads it.
 pub const TRANSFER_FIELD: &str = "transfer";
@@ -42,7 +53,7 @@ fn yuan(fen: i64) -> String {
     format_yuan(fen as f64 / 100.0)
 }
 
-fn payment_kind(lang: Lang, kind: casework::PaymentKind) -> &'static str {
+pub(crate) fn payment_kind(lang: Lang, kind: casework::PaymentKind) -> &'static str {
     match kind {
         casework::PaymentKind::Regular => tr::track_payment_regular(lang),
         casework::PaymentKind::PriceSubsidy => tr::track_payment_price_subsidy(lang),
@@ -83,6 +94,9 @@ pub fn assistance_section(lang: Lang, case: &TrackedCase) -> Option<AnyView> {
                     <p class="notice" data-transfer-pending=p.as_str()>{tr::track_transfer_pending(lang, programme_name(lang, p))}</p>
                 })}
                 {a.offer.map(|(p, fen)| transfer_form(lang, case, a.programme, p, fen, a.transfer_refused))}
+                {a.missing_now.then(|| view! {
+                    <p class="notice" role="status" data-missing-now="">{tr::track_payment_missing_done(lang)}</p>
+                })}
                 {(!a.payments.is_empty()).then(|| view! {
                     <div class="dash-table-scroll">
                         <table class="dash-table payments">
@@ -91,14 +105,31 @@ pub fn assistance_section(lang: Lang, case: &TrackedCase) -> Option<AnyView> {
                                 <th scope="col">{tr::track_payment_month(lang)}</th>
                                 <th scope="col">{tr::track_payment_what(lang)}</th>
                                 <th scope="col">{tr::track_payment_amount(lang)}</th>
+                                <th scope="col">{tr::track_payment_missing_heading(lang)}</th>
                             </tr></thead>
                             <tbody>
-                                {a.payments.iter().map(|(month, kind, fen)| view! {
-                                    <tr data-kind=kind.as_str()>
-                                        <th scope="row">{month.clone()}</th>
-                                        <td>{payment_kind(lang, *kind)}</td>
-                                        <td>{yuan(*fen)}</td>
-                                    </tr>
+                                {a.payments.iter().map(|(month, kind, fen)| {
+                                    let said = a.missing.iter().any(|(m, k)| m == month && k == kind);
+                                    let action = format!("/track/cases/{}/missing-payment", case.reference);
+                                    let label = tr::track_payment_missing_button(lang, month.clone(), payment_kind(lang, *kind));
+                                    view! {
+                                        <tr data-kind=kind.as_str() data-month=month.clone()>
+                                            <th scope="row">{month.clone()}</th>
+                                            <td>{payment_kind(lang, *kind)}</td>
+                                            <td>{yuan(*fen)}</td>
+                                            <td>{if said {
+                                                Either::Left(view! { <span data-missing="said">{tr::track_payment_missing_said(lang)}</span> })
+                                            } else {
+                                                Either::Right(view! {
+                                                    <form method="post" action=action class="form-inline">
+                                                        <input type="hidden" name=MISSING_MONTH value=month.clone()/>
+                                                        <input type="hidden" name=MISSING_KIND value=kind.as_str()/>
+                                                        <button type="submit" class="button button-secondary" aria-label=label>{tr::track_payment_missing(lang)}</button>
+                                                    </form>
+                                                })
+                                            }}</td>
+                                        </tr>
+                                    }
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -344,7 +344,7 @@ async fn the_queue_and_the_tracking_page_show_it(db: TestDatabase) {
     assert_eq!(decisions_sent(store).await, vec![Decision::Suspend]);
 
     // The resident opens the case: the assistance, the month's payment, the pause and its reason.
-    let tracked = server
+    let opened = server
         .post_form(
             "/track",
             &[
@@ -353,13 +353,38 @@ async fn the_queue_and_the_tracking_page_show_it(db: TestDatabase) {
             ],
             None,
         )
-        .await
-        .text()
-        .await
-        .expect("the case page");
+        .await;
+    let session = crate::common::cookie(&opened, server::sessions::COOKIE_NAME)
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .expect("a session");
+    let tracked = opened.text().await.expect("the case page");
     assert!(tracked.contains("assistance-heading"), "{tracked}");
     assert!(tracked.contains("<th scope=\"row\">2026-12</th>"));
     assert!(tracked.contains("工资收入超过标准，核实前暂停"));
+
+    // "I did not receive it": only from her browser, only for a payment of hers.
+    let action = format!("/track/cases/{reference}/missing-payment");
+    let form = [("month", "2026-12"), ("kind", "regular")];
+    assert_eq!(server.post_form(&action, &form, None).await.status(), 404);
+    let wrong = [("month", "2026-01"), ("kind", "regular")];
+    assert_eq!(
+        server
+            .post_form(&action, &wrong, Some(&session))
+            .await
+            .status(),
+        400
+    );
+    let said = server.post_form(&action, &form, Some(&session)).await;
+    assert_eq!(said.status(), 303);
+    let page = server
+        .staff_page(&format!("/track/cases/{reference}?missing=1"), &session)
+        .await;
+    assert!(page.contains("data-missing-now"), "{page}");
+    assert!(page.contains("data-missing=\"said\""));
+    let queue = server
+        .staff_page("/staff/recipients?month=2026-12", &cookie)
+        .await;
+    assert!(queue.contains("data-missing=\"1\""), "{queue}");
 }
 
 on_both_databases!(

@@ -88,3 +88,14 @@ CREATE TABLE price_index_months (
     imported_at BIGINT NOT NULL,
     imported_by TEXT NOT NULL
 );
+
+-- "I did not receive it": a resident's word that a month's payment did not arrive, for the
+-- caseworkers of the county to look into (once per recipient, month and kind).
+CREATE TABLE missing_payments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient_id BIGINT NOT NULL REFERENCES recipients (id),
+    month TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reported_at BIGINT NOT NULL,
+    UNIQUE (recipient_id, month, kind)
+);
