@@ -418,6 +418,10 @@ pub fn text_of(lang: Lang, message: &OutboxMessage) -> String {
             Decision::Suspend => tr::sms_recipient_suspend(lang, reference),
             Decision::Stop => tr::sms_recipient_stop(lang, reference),
         },
+        OutboxMessage::TransferOffer {
+            reference,
+            programme,
+        } => tr::sms_transfer_offer(lang, app::programme_name(lang, *programme), reference),
     }
 }
 

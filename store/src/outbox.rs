@@ -41,6 +41,11 @@ pub enum OutboxMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         amount_fen: Option<i64>,
     },
+    /// The monthly re-check offers a direct transfer: where to answer it.
+    TransferOffer {
+        reference: String,
+        programme: rules::ProgrammeId,
+    },
 }
 
 /// A message waiting to be sent, opened for the dispatcher.

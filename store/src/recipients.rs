@@ -409,6 +409,34 @@ impl Store {
             .bind(by.to_string())
             .execute(&mut *tx)
             .await?;
+            // A transfer offered for the first time is told to the resident, with where to answer.
+            for (recipient_id, found) in part {
+                let Some(offer) = found.offer else { continue };
+                let first = sqlx::query(
+                    "SELECT a.reference, a.phone_sealed FROM recipients r JOIN applications a ON a.id = r.application_id \
+                     WHERE r.id = $1 AND r.pending_programme IS NULL AND NOT EXISTS (SELECT 1 FROM recipient_findings f \
+                     WHERE f.recipient_id = r.id AND f.offer = $2 AND f.month <> $3)",
+                )
+                .bind(recipient_id)
+                .bind(offer.as_str())
+                .bind(month)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = first {
+                    let phone = self
+                        .data_key()
+                        .open(&row.try_get::<String, _>("phone_sealed")?)?;
+                    self.queue_message(
+                        &mut tx,
+                        &phone,
+                        &OutboxMessage::TransferOffer {
+                            reference: row.try_get("reference")?,
+                            programme: offer,
+                        },
+                    )
+                    .await?;
+                }
+            }
             sqlx::query("UPDATE reverify_runs SET heartbeat_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(run_id)

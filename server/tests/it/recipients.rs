@@ -513,6 +513,22 @@ async fn a_dibao_recipient_turned_60_consents_and_goes_straight_to_public_notice
         offered.offer.map(|(p, _)| p),
         Some(rules::ProgrammeId::Tekun)
     );
+    // She is told by SMS where to answer, once: January's re-check does not tell her again.
+    let offers = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .due_messages(50)
+                .await
+                .expect("the outbox")
+                .iter()
+                .filter(|m| matches!(m.message(), Ok(OutboxMessage::TransferOffer { .. })))
+                .count()
+        }
+    };
+    assert_eq!(offers(store).await, 1);
+    reverify(store, "2027-01").await;
+    assert_eq!(offers(store).await, 1);
 
     // Staff cannot make the move for her.
     assert!(store
