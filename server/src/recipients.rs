@@ -45,11 +45,22 @@ pub async fn reverify_month(
     linkage: &InForce<LinkageRules>,
     progress: &dyn RunProgress,
 ) -> Result<ReverifySummary, RunError> {
-    let month_text = month.to_string();
     let run = store
-        .begin_reverify_run(by, &month_text)
+        .begin_reverify_run(by, &month.to_string())
         .await?
         .ok_or(RunError::AlreadyRunning)?;
+    carry_month(store, run, by, month, linkage, progress).await
+}
+
+/// Carries a run begun with [`Store::begin_reverify_run`] through, and records its end.
+pub async fn carry_month(
+    store: &Store,
+    run: i64,
+    by: &Actor,
+    month: YearMonth,
+    linkage: &InForce<LinkageRules>,
+    progress: &dyn RunProgress,
+) -> Result<ReverifySummary, RunError> {
     match carry(store, run, by, month, progress).await {
         Ok(mut summary) => {
             summary.subsidies = store
@@ -267,6 +278,58 @@ pub async fn decide(
     }
 }
 
+/// `POST /staff/recipients/runs`: a supervisor or an administrator starts the month's re-check
+/// (`month` from the form); it goes on in the background and the page shows it.
+pub async fn start_run(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let staff = match crate::discovery::pages::staff_member(&state, &session).await {
+        Ok(staff) => staff,
+        Err(response) => return response,
+    };
+    if !may_start(&staff) {
+        return error_page_response(StatusCode::FORBIDDEN, ErrorPage::Forbidden);
+    }
+    let (_, body) = request.into_parts();
+    let Some(fields) = read_form(body).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let Ok(month) = fields.text("month").trim().parse::<YearMonth>() else {
+        return error_page_response(StatusCode::BAD_REQUEST, ErrorPage::BadRequest);
+    };
+    let by = Actor::Staff { id: staff.id };
+    let back = format!("{RECIPIENTS_PAGE}?month={month}");
+    match state
+        .store
+        .begin_reverify_run(&by, &month.to_string())
+        .await
+    {
+        Ok(Some(run)) => {
+            let store = state.store.clone();
+            let linkage = state.linkage.clone();
+            tokio::spawn(async move {
+                if let Err(e) = carry_month(&store, run, &by, month, &linkage, &()).await {
+                    tracing::error!(error = %e, run, "a re-verification failed");
+                }
+            });
+            Redirect::to(&back).into_response()
+        }
+        // One is going on already: the page shows it.
+        Ok(None) => Redirect::to(&back).into_response(),
+        Err(e) => unavailable(&e),
+    }
+}
+
+/// Supervisors and administrators start the month's re-check (it pays the month).
+fn may_start(staff: &store::staff::StaffUser) -> bool {
+    matches!(
+        staff.role,
+        store::staff::Role::Supervisor | store::staff::Role::Admin
+    )
+}
+
 /// Whole yuan or yuan and fen (`1274`, `1274.5`), more than zero, as fen.
 fn yuan_to_fen(text: &str) -> Option<i64> {
     let text = text.trim();
@@ -302,6 +365,12 @@ async fn page(
     refused: Option<(i64, String, [String; 3])>,
 ) -> Result<RecipientsPage, store::StoreError> {
     let month_text = month.to_string();
+    // The run first: when it says done, what it wrote is read after it.
+    let run = state
+        .store
+        .latest_reverify_run()
+        .await?
+        .map(|r| (r.month, r.state, r.started_at, r.finished_at));
     let report = state.store.month_report(&month_text).await?;
     let warnings = state.store.recipient_warnings(staff, &month_text).await?;
     state
@@ -343,6 +412,8 @@ async fn page(
         warnings: warnings.into_iter().map(warning_row).collect(),
         refused,
         missing: state.store.missing_payments(staff).await?,
+        run,
+        may_start: may_start(staff),
     })
 }
 

@@ -88,6 +88,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(crate::discovery::pages::candidate).post(crate::discovery::pages::record_visit),
         )
         .route(app::staff::RECIPIENTS_PAGE, get(crate::recipients::show))
+        .route("/staff/recipients/runs", post(crate::recipients::start_run))
         .route(
             "/staff/recipients/warnings/{id}",
             post(crate::recipients::decide),

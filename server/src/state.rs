@@ -40,6 +40,8 @@ pub struct AppState {
     pub outreach_keys: Arc<crate::outreach_keys::OutreachKeys>,
     /// The bureau's discovery settings (visit deadline, SMS notices, retention).
     pub discovery: crate::discovery::DiscoverySettings,
+    /// The price-linkage rules, each from the date it takes effect.
+    pub linkage: Arc<casework::InForce<casework::LinkageRules>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -91,6 +93,7 @@ impl AppState {
             upload_allowance: config.upload_allowance(),
             outreach_keys,
             discovery: config.discovery(),
+            linkage: Arc::new(crate::application::load_linkage_rules(config)?),
         })
     }
 }

@@ -82,6 +82,15 @@ pub struct WarningLine {
     pub evidence: Option<Evidence>,
 }
 
+/// A re-check run as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReverifyRun {
+    pub month: String,
+    pub state: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+}
+
 /// A month's report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -288,6 +297,31 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some(id))
+    }
+
+    /// The latest re-check run: its month, state (`running`, `done`, `failed`, or `interrupted`
+    /// when its heartbeat stopped), and times.
+    pub async fn latest_reverify_run(&self) -> Result<Option<ReverifyRun>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT month, state, started_at, heartbeat_at, finished_at FROM reverify_runs ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let state: String = row.try_get("state")?;
+        let heartbeat: i64 = row.try_get("heartbeat_at")?;
+        Ok(Some(ReverifyRun {
+            month: row.try_get("month")?,
+            state: if state == "running" && self.now_unix() - heartbeat > STALLED_AFTER_SECONDS {
+                "interrupted".into()
+            } else {
+                state
+            },
+            started_at: row.try_get("started_at")?,
+            finished_at: row.try_get("finished_at")?,
+        }))
     }
 
     /// Records the end of a run with its counts.

@@ -16,6 +16,8 @@ use crate::self_check::{check_sentence, met_label, programme_name};
 
 /// `GET ?month=2026-12`.
 pub const RECIPIENTS_PAGE: &str = "/staff/recipients";
+/// `POST` here starts the month's re-check (supervisors and administrators).
+pub const RECIPIENT_RUNS: &str = "/staff/recipients/runs";
 /// `POST /{id}`: a person's decision on a warning.
 pub const RECIPIENT_WARNINGS: &str = "/staff/recipients/warnings";
 
@@ -59,6 +61,10 @@ pub struct RecipientsPage {
     pub refused: Option<(i64, String, [String; 3])>,
     /// Payments residents said did not arrive: (reference, month, kind, when said).
     pub missing: Vec<(String, String, casework::PaymentKind, i64)>,
+    /// The latest re-check: (month, state, started, finished).
+    pub run: Option<(String, String, i64, Option<i64>)>,
+    /// This member of staff may start the month's re-check.
+    pub may_start: bool,
 }
 
 fn figure_label(lang: Lang, code: &str) -> &'static str {
@@ -123,6 +129,19 @@ fn problem_text(lang: Lang, code: &str) -> (&'static str, &'static str) {
     }
 }
 
+fn run_text(lang: Lang, month: &str, state: &str, started: i64, finished: Option<i64>) -> String {
+    let started = crate::i18n::format_date_time(lang, started);
+    match (state, finished) {
+        ("running", _) => tr::recipients_run_running(lang, started, month.to_owned()),
+        ("done", Some(at)) => tr::recipients_run_done(
+            lang,
+            month.to_owned(),
+            crate::i18n::format_date_time(lang, at),
+        ),
+        _ => tr::recipients_run_failed(lang, started, month.to_owned()),
+    }
+}
+
 fn yuan(fen: i64) -> String {
     format_yuan(fen as f64 / 100.0)
 }
@@ -154,6 +173,21 @@ fn recipients(lang: Lang, page: RecipientsPage) -> impl IntoView {
             " "
             <button type="submit" class="button button-secondary">{tr::recipients_show(lang)}</button>
         </form>
+        {page.run.as_ref().map(|(month, state, started, finished)| {
+            let busy = state == "running";
+            view! {
+                {busy.then(|| view! { <leptos_meta::Meta http_equiv="refresh" content="3"/> })}
+                <p class="notice" data-run-state=state.clone() data-run-month=month.clone()>
+                    {run_text(lang, month, state, *started, *finished)}
+                </p>
+            }
+        })}
+        {page.may_start.then(|| view! {
+            <form method="post" action=RECIPIENT_RUNS class="form-inline">
+                <input type="hidden" name="month" value=page.month.clone()/>
+                <button type="submit" class="button">{tr::recipients_start(lang, page.month.clone())}</button>
+            </form>
+        })}
         <dl class="summary-list" data-report=page.month.clone()>
             {page.figures.iter().map(|(code, value)| view! {
                 <div data-figure=*code><dt>{figure_label(lang, code)}</dt><dd>{value.clone()}</dd></div>

@@ -286,6 +286,27 @@ async fn the_queue_and_the_tracking_page_show_it(db: TestDatabase) {
     reverify(store, "2026-12").await;
 
     let cookie = server.sign_in("zhao.min").await;
+    // The supervisor starts January's re-check from the page; it runs in the background.
+    let started = server
+        .post_form(
+            "/staff/recipients/runs",
+            &[("month", "2027-01")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(started.status(), 303);
+    let mut january = String::new();
+    for _ in 0..100 {
+        january = server
+            .staff_page("/staff/recipients?month=2027-01", &cookie)
+            .await;
+        if january.contains("data-run-state=\"done\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(january.contains("data-run-state=\"done\""), "{january}");
+    assert!(january.contains("data-warnings=\"1\""), "{january}");
     let page = server
         .staff_page("/staff/recipients?month=2026-12", &cookie)
         .await;
@@ -328,6 +349,17 @@ async fn the_queue_and_the_tracking_page_show_it(db: TestDatabase) {
         .get_with_cookie("/staff/recipients?month=2026-12", &volunteer)
         .await;
     assert_eq!(forbidden.status(), 403);
+    let caseworker = server
+        .staff_session("wang.li", Role::Caseworker, County::Rencheng)
+        .await;
+    let refused = server
+        .post_form(
+            "/staff/recipients/runs",
+            &[("month", "2027-02")],
+            Some(&caseworker),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
 
     let decided = server
         .post_form(
