@@ -88,15 +88,11 @@ pub async fn missing_payment(
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
-    let mut access = ResidentAccess::load(&session, &state.store).await;
-    let (parts, body) = request.into_parts();
-    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
-        Ok(case) => case,
-        Err(response) => return response,
-    };
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
+    let Posted { case, fields, .. } =
+        match posted(&state, &session, &client, &reference, request).await {
+            Ok(posted) => posted,
+            Err(response) => return response,
+        };
     let month = fields.text(app::track::assistance::MISSING_MONTH);
     let Some(kind) =
         casework::PaymentKind::parse(fields.text(app::track::assistance::MISSING_KIND).trim())
@@ -132,14 +128,14 @@ pub async fn transfer(
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
-    let mut access = ResidentAccess::load(&session, &state.store).await;
-    let (parts, body) = request.into_parts();
-    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
-        Ok(case) => case,
+    let Posted {
+        parts,
+        case,
+        fields,
+        ..
+    } = match posted(&state, &session, &client, &reference, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
-    };
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let agree = match fields.text(app::track::assistance::TRANSFER_FIELD).trim() {
         "agree" => true,
@@ -179,6 +175,36 @@ pub async fn transfer(
         }
         Err(TransferError::Store(e)) => unavailable(&e),
     }
+}
+
+/// A resident's form posted to one of their case's routes, with the case it is for.
+struct Posted {
+    access: ResidentAccess,
+    parts: Parts,
+    case: CaseView,
+    fields: app::posted_form::Fields,
+}
+
+/// Opens the case the form is posted to (as [`open_counted`]) and reads the form.
+async fn posted(
+    state: &AppState,
+    session: &Session,
+    client: &ClientKey,
+    reference: &str,
+    request: Request,
+) -> Result<Posted, Response> {
+    let mut access = ResidentAccess::load(session, &state.store).await;
+    let (parts, body) = request.into_parts();
+    let case = open_counted(state, &mut access, client, reference, &parts).await?;
+    let Some(fields) = read_form(body).await else {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    };
+    Ok(Posted {
+        access,
+        parts,
+        case,
+        fields,
+    })
 }
 
 /// Opens a case this browser may see, counted as a look-up of the client and given back when it
@@ -299,14 +325,14 @@ pub async fn withdraw(
     Path(reference): Path<String>,
     request: Request,
 ) -> Response {
-    let mut access = ResidentAccess::load(&session, &state.store).await;
-    let (parts, body) = request.into_parts();
-    let case = match open_counted(&state, &mut access, &client, &reference, &parts).await {
-        Ok(case) => case,
+    let Posted {
+        mut access,
+        parts,
+        case,
+        fields,
+    } = match posted(&state, &session, &client, &reference, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
-    };
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let reason = fields.text("reason");
     let problem = if fields.ticked("confirm") {

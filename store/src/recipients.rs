@@ -148,6 +148,12 @@ fn programme_of(text: &str) -> Result<ProgrammeId, StoreError> {
     ProgrammeId::parse(text).ok_or_else(|| StoreError::Corrupt(format!("a programme {text}")))
 }
 
+/// The `kind` column of a payment row.
+fn payment_kind_of(row: &sqlx::any::AnyRow) -> Result<PaymentKind, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    PaymentKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))
+}
+
 fn day_of(days: i64) -> Result<time::Date, StoreError> {
     from_day_number(days).ok_or_else(|| StoreError::Corrupt("a day out of range".into()))
 }
@@ -938,12 +944,10 @@ impl Store {
         .await?
         .iter()
         .map(|row| {
-            let kind: String = row.try_get("kind")?;
             Ok((
                 row.try_get("reference")?,
                 row.try_get("month")?,
-                PaymentKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))?,
+                payment_kind_of(row)?,
                 row.try_get("reported_at")?,
             ))
         })
@@ -964,12 +968,7 @@ impl Store {
         .await?
         .iter()
         .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            Ok((
-                row.try_get("month")?,
-                PaymentKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))?,
-            ))
+            Ok((row.try_get("month")?, payment_kind_of(row)?))
         })
         .collect()
     }
@@ -1007,15 +1006,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(|p| {
-            let kind: String = p.try_get("kind")?;
-            Ok((
-                p.try_get("month")?,
-                PaymentKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("a payment kind {kind}")))?,
-                p.try_get("amount_fen")?,
-            ))
-        })
+        .map(|p| Ok((p.try_get("month")?, payment_kind_of(p)?, p.try_get("amount_fen")?)))
         .collect::<Result<Vec<_>, StoreError>>()?;
         let decision = match sqlx::query(
             "SELECT decision, decided_at, decision_reason_sealed FROM recipient_findings \
