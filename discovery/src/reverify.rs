@@ -68,7 +68,8 @@ pub struct Reverified {
     pub offer: Option<ProgrammeId>,
     /// What the offered programme pays (fen per month), by the data.
     pub offer_amount_fen: Option<i64>,
-    /// What the caseworker reads; absent when the applicant is not in the register any more.
+    /// What the caseworker reads, for a warning or an offer; absent for a renewal, and when the
+    /// applicant is not in the register any more.
     pub evidence: Option<Evidence>,
 }
 
@@ -149,13 +150,17 @@ pub fn reverify(
     let offer_amount_fen = offer
         .and_then(|p| assessment.programme(p))
         .map(|r| r.monthly_amount.unwrap_or(0) * 100);
-    let checks = result.map(|r| r.checks.clone()).unwrap_or_default();
+    // Evidence only where a person will read it: a warning or an offer (most households renew).
+    let evidence = (!changes.is_empty() || offer.is_some()).then(|| {
+        let checks = result.map(|r| r.checks.clone()).unwrap_or_default();
+        evidence_of(household, &built, window, checks, &[])
+    });
     Reverified {
         changes,
         amount_now_fen,
         offer,
         offer_amount_fen,
-        evidence: Some(evidence_of(household, &built, window, checks, &[])),
+        evidence,
     }
 }
 
@@ -224,19 +229,25 @@ pub struct ReverifyCount {
 
 impl ReverifyCount {
     pub fn add(&mut self, found: &Reverified) {
+        self.add_finding(&found.changes, found.offer.is_some());
+    }
+
+    /// Counts one recipient's finding: its changes (none: renewed) and whether a transfer was
+    /// offered.
+    pub fn add_finding(&mut self, changes: &[Change], offered: bool) {
         self.recipients += 1;
-        if found.renewed() {
+        if changes.is_empty() {
             self.renewed += 1;
         } else {
             self.warned += 1;
-            for change in &found.changes {
+            for change in changes {
                 *self
                     .by_change
                     .entry(change.as_str().to_owned())
                     .or_default() += 1;
             }
         }
-        self.offered += u64::from(found.offer.is_some());
+        self.offered += u64::from(offered);
     }
 
     /// The share renewed from data alone.

@@ -431,22 +431,7 @@ fn warning_row(w: store::recipients::WarningLine) -> WarningRow {
     let records = w
         .evidence
         .as_ref()
-        .map(|e| {
-            e.records
-                .iter()
-                .map(|r| {
-                    (
-                        members
-                            .get(r.member)
-                            .map(|m| m.0.clone())
-                            .unwrap_or_default(),
-                        r.kind.as_str().to_owned(),
-                        r.record_id.clone(),
-                        r.observed_on.to_string(),
-                    )
-                })
-                .collect()
-        })
+        .map(crate::discovery::pages::evidence_records)
         .unwrap_or_default();
     WarningRow {
         id: w.finding_id,

@@ -69,7 +69,7 @@ pub async fn show(
                 Some("declined") => Some(false),
                 _ => None,
             };
-            let shown_now = Shown2 {
+            let shown_now = AssistanceShown {
                 transfer: (false, answered),
                 missing_now: shown.missing.is_some(),
             };
@@ -152,7 +152,7 @@ pub async fn transfer(
                 case,
                 uploads,
                 WithdrawForm::default(),
-                Shown2 {
+                AssistanceShown {
                     transfer: (true, None),
                     missing_now: false,
                 },
@@ -406,12 +406,20 @@ pub(crate) async fn render_case(
     uploads: TodoUploads,
     withdraw: WithdrawForm,
 ) -> Response {
-    render_case_with(state, parts, case, uploads, withdraw, Shown2::default()).await
+    render_case_with(
+        state,
+        parts,
+        case,
+        uploads,
+        withdraw,
+        AssistanceShown::default(),
+    )
+    .await
 }
 
 /// What the assistance section says of the resident's own last step.
 #[derive(Debug, Clone, Copy, Default)]
-struct Shown2 {
+struct AssistanceShown {
     /// (the transfer form refused without a choice, the transfer just answered).
     transfer: (bool, Option<bool>),
     /// "I did not receive it" just said.
@@ -425,20 +433,9 @@ async fn render_case_with(
     case: CaseView,
     uploads: TodoUploads,
     withdraw: WithdrawForm,
-    shown: Shown2,
+    shown: AssistanceShown,
 ) -> Response {
     let mut tracked = tracked(case);
-    let missing = match state
-        .store
-        .missing_payments_of_case(&tracked.reference)
-        .await
-    {
-        Ok(missing) => missing,
-        Err(e) => {
-            tracing::error!(error = %e, "could not read the payments said missing");
-            Vec::new()
-        }
-    };
     // What the household receives, once approved; a failure to read it leaves the rest of the
     // page as it is.
     match state.store.recipient_of_case(&tracked.reference).await {
@@ -446,7 +443,6 @@ async fn render_case_with(
             tracked.assistance = view.map(|view| {
                 let mut assistance = assistance(view);
                 (assistance.transfer_refused, assistance.transfer_answered) = shown.transfer;
-                assistance.missing = missing;
                 assistance.missing_now = shown.missing_now;
                 assistance
             })
@@ -474,7 +470,7 @@ fn assistance(view: store::recipients::RecipientView) -> app::track::assistance:
         pending: view.pending,
         transfer_refused: false,
         transfer_answered: None,
-        missing: Vec::new(),
+        missing: view.missing,
         missing_now: false,
     }
 }

@@ -46,6 +46,8 @@ pub struct RecipientView {
     pub decision: Option<(Decision, i64, String)>,
     /// A direct transfer offered and not yet answered: the programme and its monthly fen.
     pub offer: Option<(ProgrammeId, i64)>,
+    /// Payments the household said did not arrive: (month, kind).
+    pub missing: Vec<(String, PaymentKind)>,
     /// A transfer agreed to, waiting for its decision.
     pub pending: Option<ProgrammeId>,
 }
@@ -954,25 +956,6 @@ impl Store {
         .collect()
     }
 
-    /// Payments this case's household said did not arrive: (month, kind).
-    pub async fn missing_payments_of_case(
-        &self,
-        reference: &str,
-    ) -> Result<Vec<(String, PaymentKind)>, StoreError> {
-        sqlx::query(
-            "SELECT m.month, m.kind FROM missing_payments m JOIN recipients r ON r.id = m.recipient_id \
-             JOIN applications a ON a.id = r.application_id WHERE a.reference = $1",
-        )
-        .bind(reference)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            Ok((row.try_get("month")?, payment_kind_of(row)?))
-        })
-        .collect()
-    }
-
     /// The month of a finding, if there is one.
     pub async fn finding_month(&self, finding_id: i64) -> Result<Option<String>, StoreError> {
         Ok(
@@ -1045,6 +1028,15 @@ impl Store {
             ))
         })
         .transpose()?;
+        let missing = sqlx::query(
+            "SELECT month, kind FROM missing_payments WHERE recipient_id = $1 ORDER BY month DESC, kind",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|m| Ok((m.try_get("month")?, payment_kind_of(m)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
         let pending = row
             .try_get::<Option<String>, _>("pending_programme")?
             .and_then(|p| ProgrammeId::parse(&p));
@@ -1052,6 +1044,7 @@ impl Store {
         Ok(Some(RecipientView {
             offer: offer.filter(|_| pending.is_none()),
             pending,
+            missing,
             decision,
             programme: programme_of(&row.try_get::<String, _>("programme")?)?,
             monthly_amount_fen: row.try_get("monthly_amount_fen")?,
@@ -1078,18 +1071,10 @@ impl Store {
         .await?;
         for row in &rows {
             let renewed = row.try_get::<i64, _>("renewed")? != 0;
-            let changes = changes_of(&row.try_get::<String, _>("changes")?);
-            let offer = row
-                .try_get::<Option<String>, _>("offer")?
-                .and_then(|p| ProgrammeId::parse(&p));
-            debug_assert_eq!(renewed, changes.is_empty());
-            report.checked.add(&Reverified {
-                changes,
-                amount_now_fen: None,
-                offer,
-                offer_amount_fen: None,
-                evidence: None,
-            });
+            let offered = row.try_get::<Option<String>, _>("offer")?.is_some();
+            report
+                .checked
+                .add_finding(&changes_of(&row.try_get::<String, _>("changes")?), offered);
             match row
                 .try_get::<Option<String>, _>("decision")?
                 .and_then(|d| Decision::parse(&d))

@@ -755,6 +755,44 @@ fn township(lang: Lang, page: TownshipPage) -> impl IntoView {
     }
 }
 
+/// The rules' checks, each with whether it was met.
+pub(super) fn checks_list(lang: Lang, checks: &[Check]) -> impl IntoView {
+    view! {
+        <ul class="checks">
+            {checks.iter().map(|check| view! {
+                <li>{met_label(lang, check.passed)}" "{check_sentence(lang, check)}</li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The department records evidence cites: (member's name, kind, record id, day); nothing when
+/// there are none.
+pub(super) fn records_table(
+    lang: Lang,
+    records: &[(String, String, String, String)],
+) -> impl IntoView {
+    (!records.is_empty()).then(|| {
+        let count = records.len().to_string();
+        view! {
+            <table class="table" data-records=count>
+                <caption>{tr::discovery_records(lang)}</caption>
+                <thead><tr>
+                    <th scope="col">{tr::discovery_member_name(lang)}</th>
+                    <th scope="col">{tr::discovery_kind(lang)}</th>
+                    <th scope="col">{tr::discovery_record_id(lang)}</th>
+                    <th scope="col">{tr::discovery_record_day(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {records.iter().map(|(name, kind, record, day)| view! {
+                        <tr data-record=record.clone()><td>{name.clone()}</td><td>{kind_label(lang, kind)}</td><td>{record.clone()}</td><td>{day.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    })
+}
+
 #[component]
 pub fn DiscoveryCandidatePage() -> impl IntoView {
     let lang = use_prefs().lang;
@@ -852,28 +890,9 @@ fn candidate(lang: Lang, page: CandidatePage) -> impl IntoView {
         }})}
         {(!page.checks.is_empty()).then(|| view! {
             <h2>{tr::discovery_checks(lang)}</h2>
-            <ul class="checks">
-                {page.checks.iter().map(|check| view! {
-                    <li>{met_label(lang, check.passed)}" "{check_sentence(lang, check)}</li>
-                }).collect_view()}
-            </ul>
+            {checks_list(lang, &page.checks)}
         })}
-        {(!page.records.is_empty()).then(|| { let count = page.records.len().to_string(); view! {
-            <table class="table" data-records=count>
-                <caption>{tr::discovery_records(lang)}</caption>
-                <thead><tr>
-                    <th scope="col">{tr::discovery_member_name(lang)}</th>
-                    <th scope="col">{tr::discovery_kind(lang)}</th>
-                    <th scope="col">{tr::discovery_record_id(lang)}</th>
-                    <th scope="col">{tr::discovery_record_day(lang)}</th>
-                </tr></thead>
-                <tbody>
-                    {page.records.into_iter().map(|(name, kind, record, day)| { let key = record.clone(); view! {
-                        <tr data-record=key><td>{name}</td><td>{kind_label(lang, &kind)}</td><td>{record}</td><td>{day}</td></tr>
-                    }}).collect_view()}
-                </tbody>
-            </table>
-        }})}
+        {records_table(lang, &page.records)}
         <h2>{tr::discovery_visit_heading(lang)}</h2>
         {match page.outcome.clone() {
             Some(outcome) => view! {

@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rules::{Check, ProgrammeId};
 
-use super::discovery::{kind_label, relation_label, OneProblem};
+use super::discovery::{checks_list, records_table, relation_label, OneProblem};
 use crate::form_fields::{coded_error_summary, hint_and_problem};
 use crate::i18n::{format_yuan, tr, Lang};
 use crate::preferences::use_prefs;
-use crate::self_check::{check_sentence, met_label, programme_name};
+use crate::self_check::programme_name;
 
 /// `GET ?month=2026-12`.
 pub const RECIPIENTS_PAGE: &str = "/staff/recipients";
@@ -291,29 +291,8 @@ fn warning(
                     </tbody>
                 </table>
             })}
-            {(!w.checks.is_empty()).then(|| view! {
-                <ul class="checks">
-                    {w.checks.iter().map(|check| view! {
-                        <li>{met_label(lang, check.passed)}" "{check_sentence(lang, check)}</li>
-                    }).collect_view()}
-                </ul>
-            })}
-            {(!w.records.is_empty()).then(|| view! {
-                <table class="table">
-                    <caption>{tr::discovery_records(lang)}</caption>
-                    <thead><tr>
-                        <th scope="col">{tr::discovery_member_name(lang)}</th>
-                        <th scope="col">{tr::discovery_kind(lang)}</th>
-                        <th scope="col">{tr::discovery_record_id(lang)}</th>
-                        <th scope="col">{tr::discovery_record_day(lang)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {w.records.iter().map(|(name, kind, record, day)| view! {
-                            <tr data-record=record.clone()><td>{name.clone()}</td><td>{kind_label(lang, kind)}</td><td>{record.clone()}</td><td>{day.clone()}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
+            {(!w.checks.is_empty()).then(|| checks_list(lang, &w.checks))}
+            {records_table(lang, &w.records)}
             {match w.decision.clone() {
                 Some(decision) => view! {
                     <p class="notice" data-decided=decision.clone()><strong>{tr::recipients_decided(lang, decision_label(lang, &decision))}</strong></p>

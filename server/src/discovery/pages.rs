@@ -452,25 +452,7 @@ fn candidate_page(view: CandidateView, problem: Option<&str>, note: String) -> C
                 .collect()
         })
         .unwrap_or_default();
-    let records = evidence
-        .as_ref()
-        .map(|e| {
-            e.records
-                .iter()
-                .map(|r| {
-                    (
-                        members
-                            .get(r.member)
-                            .map(|m| m.name.clone())
-                            .unwrap_or_default(),
-                        r.kind.as_str().to_owned(),
-                        r.record_id.clone(),
-                        r.observed_on.to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let records = evidence.as_ref().map(evidence_records).unwrap_or_default();
     let checks = evidence
         .as_ref()
         .map(|e| e.checks.clone())
@@ -502,6 +484,29 @@ fn candidate_page(view: CandidateView, problem: Option<&str>, note: String) -> C
         problem: problem.map(str::to_owned),
         note,
     }
+}
+
+/// The department records evidence cites, as the pages list them: (member's name, kind, record
+/// id, day).
+pub(crate) fn evidence_records(
+    evidence: &discovery::Evidence,
+) -> Vec<(String, String, String, String)> {
+    evidence
+        .records
+        .iter()
+        .map(|r| {
+            (
+                evidence
+                    .members
+                    .get(r.member)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                r.kind.as_str().to_owned(),
+                r.record_id.clone(),
+                r.observed_on.to_string(),
+            )
+        })
+        .collect()
 }
 
 /// `GET /staff/discovery/candidates/{id}` (audited).
