@@ -32,9 +32,9 @@ pub use in_force::{
 };
 pub use limits::{LimitsError, WorkflowLimits};
 pub use prices::{
-    read_linkage_rules, read_price_index, sample_linkage_rules, subsidy_fen, triggered,
-    InvalidYearMonth, LinkageFileError, LinkageRules, PriceFileError, PriceIndex, PriceIndexMonth,
-    SubsidyBasis, Trigger, TriggerBy, ValueProblem, YearMonth,
+    read_linkage_rules, read_price_index, read_price_month, sample_linkage_rules, subsidy_fen,
+    triggered, InvalidYearMonth, LinkageFileError, LinkageRules, PriceField, PriceFileError,
+    PriceIndex, PriceIndexMonth, SubsidyBasis, Trigger, TriggerBy, ValueProblem, YearMonth,
 };
 pub use receipt::{
     random_digits, AccessCode, IdempotencyKey, InvalidIdempotencyKey, Receipt, Reference,

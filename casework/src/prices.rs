@@ -161,6 +161,43 @@ pub enum ValueProblem {
     UnknownBasis(String),
 }
 
+impl ValueProblem {
+    /// A stable code for the problem, for pages that explain it in the reader's language.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValueProblem::Missing => "missing",
+            ValueProblem::UnknownField => "unknown_field",
+            ValueProblem::NotAnObject(_) => "not_an_object",
+            ValueProblem::NotANumber(_) => "not_a_number",
+            ValueProblem::TooPrecise(_) => "too_precise",
+            ValueProblem::OutOfRange { .. } => "out_of_range",
+            ValueProblem::NotAMonth(_) => "not_a_month",
+            ValueProblem::SameMonth { .. } => "same_month",
+            ValueProblem::NotADate(_) => "not_a_date",
+            ValueProblem::NotABool(_) => "not_a_bool",
+            ValueProblem::NotAWholeNumber(_) => "not_a_whole_number",
+            ValueProblem::NotAList(_) => "not_a_list",
+            ValueProblem::NoProgramme => "no_programme",
+            ValueProblem::UnknownProgramme(_) => "unknown_programme",
+            ValueProblem::ProgrammeTwice(_) => "programme_twice",
+            ValueProblem::UnknownBasis(_) => "unknown_basis",
+        }
+    }
+}
+
+impl PriceFileError {
+    /// Where in the file (`prices[3].cpi_yoy`; empty for the file as a whole) and a stable code
+    /// for what is wrong there (`not_json`, `not_a_list`, `empty`, or a [`ValueProblem::code`]).
+    pub fn located(&self) -> (&str, &'static str) {
+        match self {
+            PriceFileError::Json(_) => ("", "not_json"),
+            PriceFileError::NotAList => ("", "not_a_list"),
+            PriceFileError::Empty => ("", "empty"),
+            PriceFileError::Value { at, problem } => (at.as_str(), problem.code()),
+        }
+    }
+}
+
 /// Why a price index file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PriceFileError {
@@ -256,6 +293,63 @@ fn price_month(entry: &str, item: &Value) -> Result<PriceIndexMonth, Located> {
         cpi_yoy_permille: rise("cpi_yoy")?,
         food_cpi_yoy_permille: rise("food_cpi_yoy")?,
     })
+}
+
+/// A field of the one-month form on which staff type a month's published figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceField {
+    Month,
+    Cpi,
+    Food,
+}
+
+/// Reads one month's figures as typed (`2026-11`, `3.6`, `-0.5`; a `%` after the number and
+/// spaces are allowed), with the ranges of the file. Every field with a problem is named.
+pub fn read_price_month(
+    month: &str,
+    cpi_yoy: &str,
+    food_cpi_yoy: &str,
+) -> Result<PriceIndexMonth, Vec<(PriceField, ValueProblem)>> {
+    let mut problems = Vec::new();
+    let month = month.trim();
+    let month = if month.is_empty() {
+        problems.push((PriceField::Month, ValueProblem::Missing));
+        None
+    } else {
+        month
+            .parse::<YearMonth>()
+            .map_err(|_| problems.push((PriceField::Month, ValueProblem::NotAMonth(month.into()))))
+            .ok()
+    };
+    let mut rise = |field: PriceField, typed: &str| {
+        let typed = typed.trim();
+        let typed = typed.strip_suffix(['%', '％']).unwrap_or(typed).trim();
+        if typed.is_empty() {
+            problems.push((field, ValueProblem::Missing));
+            return None;
+        }
+        // Typed text is read as JSON reads a number: `+3.6` and `.5` are not numbers there.
+        let value = match typed.parse::<serde_json::Number>() {
+            Ok(number) => Value::Number(number),
+            Err(_) => {
+                problems.push((field, ValueProblem::NotANumber(typed.into())));
+                return None;
+            }
+        };
+        tenths_in(&value, -500, 1000, "-50", "100")
+            .map_err(|problem| problems.push((field, problem)))
+            .ok()
+    };
+    let cpi = rise(PriceField::Cpi, cpi_yoy);
+    let food = rise(PriceField::Food, food_cpi_yoy);
+    match (month, cpi, food) {
+        (Some(month), Some(cpi_yoy_permille), Some(food_cpi_yoy_permille)) => Ok(PriceIndexMonth {
+            month,
+            cpi_yoy_permille,
+            food_cpi_yoy_permille,
+        }),
+        _ => Err(problems),
+    }
 }
 
 /// The entry as an object with no field but `fields`.
@@ -588,6 +682,43 @@ pub fn sample_linkage_rules() -> InForce<LinkageRules> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_month_is_read_with_the_ranges_of_the_file() {
+        assert_eq!(
+            read_price_month(" 2026-11 ", "3.6%", "-0.5"),
+            Ok(PriceIndexMonth {
+                month: YearMonth::new(2026, Month::November),
+                cpi_yoy_permille: 36,
+                food_cpi_yoy_permille: -5,
+            })
+        );
+        let problems = read_price_month("2026-13", "3.65", "").expect_err("refused");
+        let codes: Vec<(PriceField, &str)> = problems.iter().map(|(f, p)| (*f, p.code())).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (PriceField::Month, "not_a_month"),
+                (PriceField::Cpi, "too_precise"),
+                (PriceField::Food, "missing"),
+            ]
+        );
+        let problems = read_price_month("", "abc", "101").expect_err("refused");
+        let codes: Vec<&str> = problems.iter().map(|(_, p)| p.code()).collect();
+        assert_eq!(codes, vec!["missing", "not_a_number", "out_of_range"]);
+    }
+
+    #[test]
+    fn a_refused_file_says_where_and_what() {
+        let refused =
+            read_price_index(r#"[{"month": "2026-11", "cpi_yoy": "3.6", "food_cpi_yoy": 1}]"#)
+                .expect_err("refused");
+        assert_eq!(refused.located(), ("prices[0].cpi_yoy", "not_a_number"));
+        assert_eq!(
+            read_price_index("{").expect_err("refused").located(),
+            ("", "not_json")
+        );
+    }
     use serde_json::json;
     use time::macros::date;
 

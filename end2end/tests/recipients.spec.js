@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, expectAccessible, signIn } from './support.js';
+import { test, expect, expectAccessible, signIn, withoutScript } from './support.js';
 import { OwnServer } from './own-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,8 +33,9 @@ const REGISTER = 'record_id,id_number,name,household_no,relation,county,township
 // December's CPI rose 3.6% year on year: the subsidy is 980 × 3.6% = 35.28, paid 35 yuan.
 const PRICES = '[{"month": "2026-12", "cpi_yoy": 3.6, "food_cpi_yoy": 4.1}]';
 
-async function newPhone(browser, server) {
+async function newPhone(browser, server, javaScriptEnabled) {
   const context = await browser.newContext({
+    javaScriptEnabled,
     baseURL: server.url,
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 2,
@@ -42,7 +43,9 @@ async function newPhone(browser, server) {
     hasTouch: true,
     locale: 'zh-CN',
   });
-  return context.newPage();
+  const page = await context.newPage();
+  if (!javaScriptEnabled) withoutScript(page, browser, { width: 360, height: 740 });
+  return page;
 }
 
 /** Opens a step on the case page, fills in its reason and sends it. */
@@ -70,7 +73,7 @@ test('a recipient sees her monthly payment and the price subsidy, and agrees to 
     const receipt = await response.json();
 
     // The supervisor approves her 低保 (here after a deliberation, the shortest way through).
-    const staff = await newPhone(browser, server);
+    const staff = await newPhone(browser, server, javaScriptEnabled);
     await signIn(staff, 'e2e.supervisor');
     await staff.goto(`/staff/cases/${receipt.reference}`);
     await takeStep(staff, '提交一事一议', '老人独居，收入很低');
@@ -79,11 +82,29 @@ test('a recipient sees her monthly payment and the price subsidy, and agrees to 
     // The data office: the register, December's price index, and the month's re-check.
     const register = path.join(server.data, 'register.csv');
     writeFileSync(register, REGISTER);
-    const prices = path.join(server.data, 'prices.json');
-    writeFileSync(prices, PRICES);
+    const pricesFile = path.join(server.data, 'prices.json');
+    writeFileSync(pricesFile, PRICES);
     run('discover', 'import', 'household_register', register);
-    run('prices', 'import', prices);
+    run('prices', 'import', pricesFile);
     run('recipients', 'reverify', '--month', '2026-12');
+
+    // The supervisor types November's published figures on the recipients page: a mistyped rise
+    // comes back beside its box with what was typed, then November is kept, under the thresholds.
+    await staff.goto('/staff/recipients?month=2026-12');
+    const prices = staff.locator('#prices');
+    await expect(prices.locator('tr[data-price-month="2026-12"]')).toHaveAttribute('data-triggers', 'cpi');
+    await prices.getByLabel('月份').fill('2026-11');
+    await prices.getByLabel('居民消费价格指数同比涨幅').fill('3.45');
+    await prices.getByLabel('食品价格同比涨幅').fill('5.2');
+    await prices.getByRole('button', { name: '保存这个月' }).click();
+    await expect(staff.locator('.error-summary')).toContainText('最多填一位小数');
+    await expect(staff.locator('#prices').getByLabel('居民消费价格指数同比涨幅')).toHaveValue('3.45');
+    await expectAccessible(staff);
+    await staff.locator('#prices').getByLabel('居民消费价格指数同比涨幅').fill('3.4');
+    await staff.locator('#prices').getByRole('button', { name: '保存这个月' }).click();
+    await expect(staff.locator('[data-notice="prices_saved"]')).toBeVisible();
+    await expect(staff.locator('tr[data-price-month="2026-11"]')).toContainText('未达到启动条件');
+    await expectAccessible(staff);
 
     // She opens her case (on this project's phone, JS on or off, at the test's own server).
     await page.goto(`${server.url}/track?reference=${receipt.reference}`);

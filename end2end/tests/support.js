@@ -61,6 +61,11 @@ export const test = base.extend({
 
 export { expect };
 
+/** A page of a context the test made itself without JS: axe checks it as it checks the others. */
+export function withoutScript(page, browser, viewport) {
+  noScriptPages.set(page, { browser, viewport });
+}
+
 /**
  * Checks the page as it is now against WCAG 2.1 A and AA with axe-core. For a no-JS page, axe
  * checks the same HTML in a helper page with the portal's own scripts blocked, so it is still the

@@ -666,7 +666,11 @@ async fn prices(config: &Config, action: PricesCommand) -> Result<(), CliError> 
             let store = application::open_store(config, Arc::new(SystemClock)).await?;
             store
                 .import_price_index(index.months(), &Actor::system(Actor::CLI))
-                .await?;
+                .await
+                .map_err(|e| match e {
+                    store::recipients::PriceImportError::Store(e) => CliError::from(e),
+                    paid => CliError::Prices(format!("{}: {paid}", file.display())),
+                })?;
             for month in index.months() {
                 let triggers = casework::triggered(linkage.on(month.month.first_day()), month)
                     .map(|t| {

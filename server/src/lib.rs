@@ -21,6 +21,7 @@ pub mod outreach_keys;
 mod outreach_pages;
 pub mod outreach_sync;
 mod posted_pages;
+pub mod prices;
 pub mod recipients;
 mod resident_access;
 pub mod router;

@@ -15,7 +15,7 @@ use crate::middleware::errors::error_page_response;
 use crate::posted_pages::{read_form, render_page_with};
 use crate::state::AppState;
 use app::error_pages::ErrorPage;
-use app::staff::{recipients_field, RecipientsPage, WarningRow, RECIPIENTS_PAGE};
+use app::staff::{recipients_field, PricesPart, RecipientsPage, WarningRow, RECIPIENTS_PAGE};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -187,7 +187,11 @@ pub async fn show(
         .get("month")
         .and_then(|m| m.trim().parse::<YearMonth>().ok())
         .unwrap_or_else(this_month);
-    match page(&state, &staff, month, None).await {
+    let prices = app::staff::PricesPart {
+        saved: query.get("prices").is_some_and(|v| v == "saved"),
+        ..app::staff::PricesPart::default()
+    };
+    match page(&state, &staff, month, None, prices).await {
         Ok(page) => render_page_with(&state, request.into_parts().0, page).await,
         Err(e) => unavailable(&e),
     }
@@ -208,7 +212,7 @@ pub async fn decide(
     let Ok(id) = id.parse::<i64>() else {
         return error_page_response(StatusCode::NOT_FOUND, ErrorPage::BadRequest);
     };
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     let Some(fields) = read_form(body).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
@@ -261,20 +265,56 @@ pub async fn decide(
             let Ok(month) = month.parse::<YearMonth>() else {
                 return Redirect::to(&back).into_response();
             };
-            match page(&state, &staff, month, Some((id, problem.to_owned(), typed))).await {
-                Ok(page) => {
-                    // Rendered at the page's own address, whose route draws it.
-                    parts.method = axum::http::Method::GET;
-                    if let Ok(uri) = format!("{RECIPIENTS_PAGE}?month={month}").parse() {
-                        parts.uri = uri;
-                    }
-                    let mut response = render_page_with(&state, parts, page).await;
-                    *response.status_mut() = status;
-                    response
-                }
-                Err(e) => unavailable(&e),
-            }
+            let refused = Some((id, problem.to_owned(), typed));
+            render_at(
+                &state,
+                &staff,
+                parts,
+                month,
+                refused,
+                PricesPart::default(),
+                status,
+            )
+            .await
         }
+    }
+}
+
+/// The page of `month` (this month without one) with a refused price-index post's problems.
+pub(crate) async fn render_refused(
+    state: &AppState,
+    staff: &store::staff::StaffUser,
+    parts: axum::http::request::Parts,
+    month: Option<YearMonth>,
+    prices: PricesPart,
+) -> Response {
+    let month = month.unwrap_or_else(this_month);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render_at(state, staff, parts, month, None, prices, status).await
+}
+
+/// The page of `month` rendered as the answer to a refused post, at the page's own address,
+/// whose route draws it.
+async fn render_at(
+    state: &AppState,
+    staff: &store::staff::StaffUser,
+    mut parts: axum::http::request::Parts,
+    month: YearMonth,
+    refused: Option<(i64, String, [String; 3])>,
+    prices: PricesPart,
+    status: StatusCode,
+) -> Response {
+    match page(state, staff, month, refused, prices).await {
+        Ok(page) => {
+            parts.method = axum::http::Method::GET;
+            if let Ok(uri) = format!("{RECIPIENTS_PAGE}?month={month}").parse() {
+                parts.uri = uri;
+            }
+            let mut response = render_page_with(state, parts, page).await;
+            *response.status_mut() = status;
+            response
+        }
+        Err(e) => unavailable(&e),
     }
 }
 
@@ -322,8 +362,9 @@ pub async fn start_run(
     }
 }
 
-/// Supervisors and administrators start the month's re-check (it pays the month).
-fn may_start(staff: &store::staff::StaffUser) -> bool {
+/// Supervisors and administrators start the month's re-check (it pays the month) and keep the
+/// price index (it decides the subsidies).
+pub(crate) fn may_start(staff: &store::staff::StaffUser) -> bool {
     matches!(
         staff.role,
         store::staff::Role::Supervisor | store::staff::Role::Admin
@@ -363,6 +404,7 @@ async fn page(
     staff: &store::staff::StaffUser,
     month: YearMonth,
     refused: Option<(i64, String, [String; 3])>,
+    prices: PricesPart,
 ) -> Result<RecipientsPage, store::StoreError> {
     let month_text = month.to_string();
     // The run first: when it says done, what it wrote is read after it.
@@ -414,6 +456,7 @@ async fn page(
         missing: state.store.missing_payments(staff).await?,
         run,
         may_start: may_start(staff),
+        prices: crate::prices::part(state, staff, prices).await?,
     })
 }
 

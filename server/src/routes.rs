@@ -89,6 +89,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route(app::staff::RECIPIENTS_PAGE, get(crate::recipients::show))
         .route("/staff/recipients/runs", post(crate::recipients::start_run))
+        .route(app::staff::PRICES, post(crate::prices::enter))
+        .route(app::staff::PRICE_FILES, post(crate::prices::upload))
         .route(
             "/staff/recipients/warnings/{id}",
             post(crate::recipients::decide),

@@ -468,6 +468,7 @@ fn assistance(view: store::recipients::RecipientView) -> app::track::assistance:
         decision: view.decision.map(|(_, at, reason)| (at, reason)),
         offer: view.offer,
         pending: view.pending,
+        transfer_not_made: view.transfer_not_made,
         transfer_refused: false,
         transfer_answered: None,
         missing: view.missing,

@@ -50,6 +50,23 @@ pub struct RecipientView {
     pub missing: Vec<(String, PaymentKind)>,
     /// A transfer agreed to, waiting for its decision.
     pub pending: Option<ProgrammeId>,
+    /// The latest transfer agreed to was not made (refused at its notice or review, or taken
+    /// back): the household keeps its programme.
+    pub transfer_not_made: Option<ProgrammeId>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PriceImportError {
+    #[error("the subsidies of {0} were paid on the figures held; they cannot change")]
+    Paid(YearMonth),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for PriceImportError {
+    fn from(e: sqlx::Error) -> Self {
+        PriceImportError::Store(StoreError::from(e))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +190,53 @@ fn changes_of(text: &str) -> Vec<Change> {
 }
 
 impl Store {
+    /// A transfer agreed to that will not be made (the case was refused or taken back at its
+    /// notice or review): the household keeps its programme and amount, the agreement is marked
+    /// so the tracking page can say so, and the end is audited. Nothing when none was pending.
+    pub(crate) async fn drop_transfer(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        application_id: i64,
+        by: &Actor,
+        reference: &str,
+    ) -> Result<(), StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT id, pending_programme FROM recipients WHERE application_id = $1 AND pending_programme IS NOT NULL",
+        )
+        .bind(application_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        else {
+            return Ok(());
+        };
+        let recipient_id: i64 = row.try_get("id")?;
+        let pending: String = row.try_get("pending_programme")?;
+        sqlx::query(
+            "UPDATE recipients SET pending_programme = NULL, pending_amount_fen = NULL, updated_at = $1 WHERE id = $2",
+        )
+        .bind(self.now_unix())
+        .bind(recipient_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "UPDATE recipient_findings SET offer_answer = 'not_made' WHERE id = (SELECT id FROM recipient_findings \
+             WHERE recipient_id = $1 AND offer_answer = 'agreed' ORDER BY offer_answered_at DESC, id DESC LIMIT 1)",
+        )
+        .bind(recipient_id)
+        .execute(&mut **tx)
+        .await?;
+        self.append_audit(
+            tx,
+            AuditEntry {
+                actor: by.clone(),
+                action: "recipients.transfer_not_made",
+                subject: reference,
+                detail: &serde_json::json!({ "programme": pending }).to_string(),
+            },
+        )
+        .await
+    }
+
     /// Enrols the household of an approved case as a recipient of the programme the rules find
     /// for it with today's standards (特困, 低保 or 低保边缘); other decisions (a one-off
     /// payment, a referral) leave nobody to pay monthly. Called in the approval's transaction.
@@ -636,15 +700,41 @@ impl Store {
     }
 
     /// Keeps the published months of a price-index file; a month already held is replaced by
-    /// the file's figures (the statistics bureau's revision) and the import is audited.
+    /// the file's figures (the statistics bureau's revision) and the import is audited. A month
+    /// whose subsidies have been paid keeps the figures they were paid on: a file that changes
+    /// them is refused whole, and nothing is kept.
     pub async fn import_price_index(
         &self,
         months: &[PriceIndexMonth],
         by: &Actor,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), PriceImportError> {
         let now = self.now_unix();
         let mut tx = self.write_tx().await?;
         for month in months {
+            let month_text = month.month.to_string();
+            let held = sqlx::query(
+                "SELECT cpi_yoy_permille, food_cpi_yoy_permille FROM price_index_months WHERE month = $1",
+            )
+            .bind(&month_text)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(held) = held {
+                let same = held.try_get::<i64, _>("cpi_yoy_permille")?
+                    == i64::from(month.cpi_yoy_permille)
+                    && held.try_get::<i64, _>("food_cpi_yoy_permille")?
+                        == i64::from(month.food_cpi_yoy_permille);
+                let paid = sqlx::query(
+                    "SELECT 1 FROM recipient_payments WHERE month = $1 AND kind = $2 LIMIT 1",
+                )
+                .bind(&month_text)
+                .bind(PaymentKind::PriceSubsidy.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+                if !same && paid {
+                    return Err(PriceImportError::Paid(month.month));
+                }
+            }
             sqlx::query(
                 "INSERT INTO price_index_months (month, cpi_yoy_permille, food_cpi_yoy_permille, imported_at, imported_by) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month) DO UPDATE SET cpi_yoy_permille = excluded.cpi_yoy_permille, \
@@ -675,6 +765,17 @@ impl Store {
         Ok(())
     }
 
+    /// The latest `limit` months of the price index held, newest first.
+    pub async fn price_index_months(&self, limit: i64) -> Result<Vec<PriceIndexMonth>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT month, cpi_yoy_permille, food_cpi_yoy_permille FROM price_index_months ORDER BY month DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(price_row).collect()
+    }
+
     /// The price index of a month, if it has been imported.
     pub async fn price_index_month(
         &self,
@@ -686,18 +787,7 @@ impl Store {
         .bind(month.to_string())
         .fetch_optional(self.pool())
         .await?;
-        row.map(|row| {
-            let permille = |column: &str| -> Result<i32, StoreError> {
-                i32::try_from(row.try_get::<i64, _>(column)?)
-                    .map_err(|_| StoreError::Corrupt("a price index out of range".into()))
-            };
-            Ok(PriceIndexMonth {
-                month,
-                cpi_yoy_permille: permille("cpi_yoy_permille")?,
-                food_cpi_yoy_permille: permille("food_cpi_yoy_permille")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(|row| price_of(row, month)).transpose()
     }
 
     /// Pays the month's price-linkage subsidy when its price index triggers it: every active
@@ -1014,9 +1104,12 @@ impl Store {
             }
             None => None,
         };
+        // The transfer reopens an approved case: none is offered while the case is elsewhere.
         let offer = sqlx::query(
-            "SELECT offer, offer_amount_fen FROM recipient_findings \
-             WHERE recipient_id = $1 AND offer IS NOT NULL AND offer_answer IS NULL ORDER BY month DESC LIMIT 1",
+            "SELECT f.offer, f.offer_amount_fen FROM recipient_findings f JOIN recipients r ON r.id = f.recipient_id \
+             JOIN applications a ON a.id = r.application_id \
+             WHERE f.recipient_id = $1 AND f.offer IS NOT NULL AND f.offer_answer IS NULL AND a.status IN ('approved', 'paying') \
+             ORDER BY f.month DESC LIMIT 1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -1027,6 +1120,16 @@ impl Store {
                 o.try_get::<Option<i64>, _>("offer_amount_fen")?.unwrap_or(0),
             ))
         })
+        .transpose()?;
+        let not_made = sqlx::query(
+            "SELECT offer, offer_answer FROM recipient_findings WHERE recipient_id = $1 AND offer_answer IN ('agreed', 'not_made') \
+             ORDER BY offer_answered_at DESC, id DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .filter(|f| f.try_get::<String, _>("offer_answer").is_ok_and(|a| a == "not_made"))
+        .map(|f| programme_of(&f.try_get::<String, _>("offer")?))
         .transpose()?;
         let missing = sqlx::query(
             "SELECT month, kind FROM missing_payments WHERE recipient_id = $1 ORDER BY month DESC, kind",
@@ -1043,6 +1146,7 @@ impl Store {
         let state: String = row.try_get("state")?;
         Ok(Some(RecipientView {
             offer: offer.filter(|_| pending.is_none()),
+            transfer_not_made: not_made,
             pending,
             missing,
             decision,
@@ -1110,4 +1214,24 @@ impl Store {
         }
         Ok(report)
     }
+}
+
+fn price_of(row: &sqlx::any::AnyRow, month: YearMonth) -> Result<PriceIndexMonth, StoreError> {
+    let permille = |column: &str| -> Result<i32, StoreError> {
+        i32::try_from(row.try_get::<i64, _>(column)?)
+            .map_err(|_| StoreError::Corrupt("a price index out of range".into()))
+    };
+    Ok(PriceIndexMonth {
+        month,
+        cpi_yoy_permille: permille("cpi_yoy_permille")?,
+        food_cpi_yoy_permille: permille("food_cpi_yoy_permille")?,
+    })
+}
+
+fn price_row(row: &sqlx::any::AnyRow) -> Result<PriceIndexMonth, StoreError> {
+    let month = row
+        .try_get::<String, _>("month")?
+        .parse::<YearMonth>()
+        .map_err(|_| StoreError::Corrupt("a price index month that does not read".into()))?;
+    price_of(row, month)
 }

@@ -6,6 +6,7 @@ mod discovery;
 mod events;
 mod login;
 mod policy_editor;
+mod prices;
 mod queue;
 mod recipients;
 #[cfg(feature = "ssr")]
@@ -31,6 +32,7 @@ pub use events::{
 };
 pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
+pub use prices::{prices_field, PriceRow, PricesPart, PRICES, PRICE_FILES};
 pub use recipients::{
     recipients_field, RecipientsPage, StaffRecipientsPage, WarningRow, RECIPIENTS_PAGE,
     RECIPIENT_WARNINGS,

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use rules::{Check, ProgrammeId};
 
 use super::discovery::{checks_list, records_table, relation_label, OneProblem};
+use super::prices::{prices_part, PricesPart};
 use crate::form_fields::{coded_error_summary, hint_and_problem};
 use crate::i18n::{format_yuan, tr, Lang};
 use crate::preferences::use_prefs;
@@ -65,6 +66,8 @@ pub struct RecipientsPage {
     pub run: Option<(String, String, i64, Option<i64>)>,
     /// This member of staff may start the month's re-check.
     pub may_start: bool,
+    /// The price index and, for those who may, the forms that add to it.
+    pub prices: PricesPart,
 }
 
 fn figure_label(lang: Lang, code: &str) -> &'static str {
@@ -157,7 +160,8 @@ fn recipients(lang: Lang, page: RecipientsPage) -> impl IntoView {
     let problem = OneProblem::new(refused.as_ref().map(|(_, code, _)| code.as_str()), |code| {
         problem_text(lang, code)
     });
-    let summary = problem.summary();
+    let mut summary = problem.summary();
+    summary.extend(page.prices.summary(lang));
     let count = page.warnings.len().to_string();
     view! {
         <Title text=tr::recipients_title(lang, page.month.clone())/>
@@ -214,6 +218,7 @@ fn recipients(lang: Lang, page: RecipientsPage) -> impl IntoView {
                 </tbody>
             </table>
         })}
+        {prices_part(lang, page.prices)}
         <h2>{tr::recipients_warnings(lang)}</h2>
         {page.warnings.is_empty().then(|| view! { <p data-warnings="0">{tr::recipients_no_warnings(lang)}</p> })}
         <div data-warnings=count>

@@ -28,6 +28,9 @@ pub struct Assistance {
     /// A transfer agreed to, waiting for its decision.
     #[serde(default)]
     pub pending: Option<rules::ProgrammeId>,
+    /// The latest transfer agreed to was not made: the household keeps its programme.
+    #[serde(default)]
+    pub transfer_not_made: Option<rules::ProgrammeId>,
     /// The transfer form came back without a choice.
     #[serde(default)]
     pub transfer_refused: bool,
@@ -92,6 +95,11 @@ pub fn assistance_section(lang: Lang, case: &TrackedCase) -> Option<AnyView> {
                 })}
                 {a.pending.map(|p| view! {
                     <p class="notice" data-transfer-pending=p.as_str()>{tr::track_transfer_pending(lang, programme_name(lang, p))}</p>
+                })}
+                {a.transfer_not_made.map(|p| view! {
+                    <p class="notice" data-transfer-not-made=p.as_str()>
+                        {tr::track_transfer_not_made(lang, programme_name(lang, p), programme_name(lang, a.programme))}
+                    </p>
                 })}
                 {a.offer.map(|(p, fen)| transfer_form(lang, case, a.programme, p, fen, a.transfer_refused))}
                 {a.missing_now.then(|| view! {

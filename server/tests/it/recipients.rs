@@ -652,3 +652,275 @@ on_both_databases!(
     transfer_postgres,
     a_dibao_recipient_turned_60_consents_and_goes_straight_to_public_notice
 );
+
+async fn upload_prices(server: &TestServer, cookie: &str, text: &str) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part(
+        "price_file",
+        reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("prices.json"),
+    );
+    server
+        .client
+        .post(server.url("/staff/recipients/prices/file"))
+        .header("origin", server.origin())
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+async fn months_held(store: &Store) -> Vec<(String, i32, i32)> {
+    store
+        .price_index_months(20)
+        .await
+        .expect("the index")
+        .iter()
+        .map(|m| {
+            (
+                m.month.to_string(),
+                m.cpi_yoy_permille,
+                m.food_cpi_yoy_permille,
+            )
+        })
+        .collect()
+}
+
+/// A supervisor keeps the price index from the recipients page, typed in or as the file; a
+/// refusal names each field and keeps nothing; the figures a month was paid on cannot change.
+async fn a_supervisor_keeps_the_price_index_from_the_page(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    staff(store, "li.na", Role::Caseworker).await;
+    approved_case(&server, "c0ffee00-0000-4000-8000-000000000019", &supervisor).await;
+    let dir = tempfile::tempdir().expect("a folder");
+    import(store, dir.path(), Kind::HouseholdRegister, REGISTER).await;
+
+    // A caseworker may read the index but not change it.
+    let caseworker = server.sign_in("li.na").await;
+    let month = [
+        ("price_month", "2026-10"),
+        ("cpi_yoy", "3.6"),
+        ("food_cpi_yoy", "2.0"),
+    ];
+    let refused = server
+        .post_form("/staff/recipients/prices", &month, Some(&caseworker))
+        .await;
+    assert_eq!(refused.status(), 403);
+    let page = server.staff_page("/staff/recipients", &caseworker).await;
+    assert!(page.contains("data-prices=\"0\""), "{page}");
+    assert!(!page.contains("data-form=\"price-month\""));
+
+    // Each wrong field is named, what was typed comes back, and nothing is kept.
+    let cookie = server.sign_in("zhao.min").await;
+    let refused = server
+        .post_form(
+            "/staff/recipients/prices",
+            &[
+                ("price_month", "2026-13"),
+                ("cpi_yoy", "3.65"),
+                ("food_cpi_yoy", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("a page");
+    for problem in ["not_a_month", "too_precise", "missing"] {
+        assert!(
+            body.contains(&format!("data-problem=\"{problem}\"")),
+            "{problem}: {body}"
+        );
+    }
+    assert!(body.contains("value=\"3.65\""), "{body}");
+    assert!(months_held(store).await.is_empty());
+
+    // A right month is kept, and the page says it triggers the subsidy by the CPI.
+    let saved = server
+        .post_form("/staff/recipients/prices", &month, Some(&cookie))
+        .await;
+    assert_eq!(saved.status(), 303);
+    let back = crate::common::location(&saved).expect("sent on");
+    assert_eq!(back, "/staff/recipients?month=2026-10&prices=saved#prices");
+    let page = server.staff_page(&back, &cookie).await;
+    assert!(page.contains("data-notice=\"prices_saved\""), "{page}");
+    assert!(
+        page.contains("data-price-month=\"2026-10\" data-triggers=\"cpi\""),
+        "{page}"
+    );
+
+    // A file with one wrong place is refused whole, with the place named.
+    let refused = upload_prices(
+        &server,
+        &cookie,
+        r#"[{"month": "2026-09", "cpi_yoy": 3.4, "food_cpi_yoy": 5.9},
+            {"month": "2026-08", "cpi_yoy": "1.0", "food_cpi_yoy": 6.0}]"#,
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("a page");
+    assert!(body.contains("data-place=\"prices[1].cpi_yoy\""), "{body}");
+    assert!(body.contains("data-problem=\"not_a_number\""), "{body}");
+    assert!(!body.contains("data-price-month=\"2026-09\""));
+    let refused = upload_prices(&server, &cookie, "month,cpi\n2026-09,3.4\n").await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused
+        .text()
+        .await
+        .expect("a page")
+        .contains("data-problem=\"not_json\""));
+    assert_eq!(months_held(store).await.len(), 1);
+
+    // The right file is kept: September under both thresholds, August by food.
+    let saved = upload_prices(
+        &server,
+        &cookie,
+        "\u{feff}[{\"month\": \"2026-09\", \"cpi_yoy\": 3.4, \"food_cpi_yoy\": 5.9},
+            {\"month\": \"2026-08\", \"cpi_yoy\": 1.0, \"food_cpi_yoy\": 6.0}]",
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let page = server
+        .staff_page("/staff/recipients?month=2026-09", &cookie)
+        .await;
+    assert!(page.contains("data-price-month=\"2026-09\" data-triggers=\"\""));
+    assert!(page.contains("data-price-month=\"2026-08\" data-triggers=\"food\""));
+    assert_eq!(
+        months_held(store).await,
+        vec![
+            ("2026-10".to_owned(), 36, 20),
+            ("2026-09".to_owned(), 34, 59),
+            ("2026-08".to_owned(), 10, 60),
+        ]
+    );
+
+    // October is paid on 3.6%: a revision of it is refused, the same figures are not.
+    assert_eq!(reverify(store, "2026-10").await.subsidies, (1, 3_500));
+    let refused = server
+        .post_form(
+            "/staff/recipients/prices",
+            &[
+                ("price_month", "2026-10"),
+                ("cpi_yoy", "4.0"),
+                ("food_cpi_yoy", "2.0"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused
+        .text()
+        .await
+        .expect("a page")
+        .contains("data-problem=\"paid\""));
+    assert_eq!(months_held(store).await[0], ("2026-10".to_owned(), 36, 20));
+    let again = server
+        .post_form("/staff/recipients/prices", &month, Some(&cookie))
+        .await;
+    assert_eq!(again.status(), 303);
+
+    // Every kept import is on the record with who kept it.
+    let imports: Vec<_> = store
+        .audit_records(Some("price_index"))
+        .await
+        .expect("the audit log")
+        .into_iter()
+        .filter(|r| r.action == "prices.import")
+        .collect();
+    assert_eq!(imports.len(), 3);
+    assert!(imports
+        .iter()
+        .all(|r| r.actor == Some(Actor::Staff { id: supervisor.id })));
+}
+
+on_both_databases!(
+    prices_page_sqlite,
+    prices_page_postgres,
+    a_supervisor_keeps_the_price_index_from_the_page
+);
+
+/// A transfer refused at its notice leaves the household on its programme, paid as before, and
+/// its tracking page says so; no offer is made on a case that is no longer approved.
+async fn a_transfer_refused_at_notice_keeps_the_programme(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let store = &server.store;
+    let supervisor = staff(store, "zhao.min", Role::Supervisor).await;
+    let (_, receipt) = server
+        .post_application(
+            Some("c0ffee00-0000-4000-8000-000000000020"),
+            &dibao_application(),
+        )
+        .await;
+    let reference = receipt["reference"]
+        .as_str()
+        .expect("a reference")
+        .to_owned();
+    let code = receipt["access_code"].as_str().expect("a code").to_owned();
+    for (step, note) in [
+        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
+        (CaseStep::Plain(CaseAction::Approve), "同意"),
+    ] {
+        store
+            .act_on_case(&supervisor, &reference, &step, note)
+            .await
+            .expect("the step");
+    }
+    let dir = tempfile::tempdir().expect("a folder");
+    import(store, dir.path(), Kind::HouseholdRegister, TURNED_60).await;
+    reverify(store, "2026-12").await;
+    store
+        .answer_transfer(&reference, true)
+        .await
+        .expect("the answer");
+    assert_eq!(
+        recipient(store, &reference).await.pending,
+        Some(rules::ProgrammeId::Tekun)
+    );
+    store
+        .act_on_case(
+            &supervisor,
+            &reference,
+            &CaseStep::Plain(CaseAction::Reject),
+            "公示期间有异议，经核实有赡养人",
+        )
+        .await
+        .expect("the refusal");
+
+    let after = recipient(store, &reference).await;
+    assert_eq!(after.programme, rules::ProgrammeId::Dibao);
+    assert_eq!(after.state, RecipientState::Active);
+    assert_eq!(after.pending, None);
+    assert_eq!(after.transfer_not_made, Some(rules::ProgrammeId::Tekun));
+    // January is paid as 低保, and the case, refused, is offered nothing to agree to.
+    reverify(store, "2027-01").await;
+    let january = recipient(store, &reference).await;
+    assert!(january
+        .payments
+        .iter()
+        .any(|(m, k, _)| m == "2027-01" && *k == PaymentKind::Regular));
+    assert_eq!(january.offer, None);
+    let opened = server
+        .post_form(
+            "/track",
+            &[("reference", &reference), ("access_code", &code)],
+            None,
+        )
+        .await;
+    let html = opened.text().await.expect("the page");
+    assert!(html.contains("data-transfer-not-made=\"tekun\""), "{html}");
+    assert!(!html.contains("data-transfer-pending"));
+    assert!(!html.contains("data-offer="));
+    let audit = store
+        .audit_entries_of(&reference)
+        .await
+        .expect("the audit log");
+    assert!(audit
+        .iter()
+        .any(|(action, _)| action == "recipients.transfer_not_made"));
+}
+
+on_both_databases!(
+    transfer_refused_sqlite,
+    transfer_refused_postgres,
+    a_transfer_refused_at_notice_keeps_the_programme
+);

@@ -248,6 +248,8 @@ impl Store {
             state: next,
         };
         self.queue_message(&mut tx, &phone, &sms).await?;
+        self.drop_transfer(&mut tx, id, &Actor::Applicant, &reference)
+            .await?;
         let detail = serde_json::json!({
             "action": CaseAction::Withdraw.as_str(),
             "from": times.state.as_str(),
@@ -350,8 +352,13 @@ impl Store {
             now,
         )
         .await?;
-        if action == CaseAction::Approve {
-            self.enrol_recipient(&mut tx, id, &row).await?;
+        match action {
+            CaseAction::Approve => self.enrol_recipient(&mut tx, id, &row).await?,
+            CaseAction::Reject => {
+                let by = Actor::Staff { id: staff.id };
+                self.drop_transfer(&mut tx, id, &by, reference).await?
+            }
+            _ => {}
         }
         let phone = self
             .data_key()
