@@ -13,6 +13,7 @@ pub mod county;
 pub mod deadline;
 pub mod in_force;
 pub mod limits;
+pub mod partners;
 pub mod prices;
 pub mod receipt;
 pub mod recipient;
@@ -31,6 +32,10 @@ pub use in_force::{
     beijing_date, read_standards, sample_standards, InForce, InForceError, StandardsFileError,
 };
 pub use limits::{LimitsError, WorkflowLimits};
+pub use partners::{
+    read_partners, sample_partners, Contact, InvalidPartnerId, Partner, PartnerId, PartnerKind,
+    Partners, PartnersFileError,
+};
 pub use prices::{
     read_linkage_rules, read_price_index, read_price_month, sample_linkage_rules, subsidy_fen,
     triggered, InvalidYearMonth, LinkageFileError, LinkageRules, PriceField, PriceFileError,

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use time::macros::format_description;
 use time::{Date, Month};
 
+use crate::county::County;
 use crate::in_force::{InForce, InForceError};
 
 /// The linkage rules built in: the national rule as sample figures.
@@ -120,7 +121,7 @@ impl PriceIndex {
     }
 }
 
-/// What is wrong with one value of a prices or linkage file.
+/// What is wrong with one value of a prices, linkage or partners file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueProblem {
     #[error("missing")]
@@ -159,6 +160,23 @@ pub enum ValueProblem {
     ProgrammeTwice(ProgrammeId),
     #[error("{0} is not a subsidy basis (cpi_then_food or cpi_only)")]
     UnknownBasis(String),
+    // The problems below are those of the partners file (`partners.rs`).
+    #[error("{0} is not a text")]
+    NotAText(String),
+    #[error("is empty")]
+    EmptyText,
+    #[error("{0} is not an id of 2 to 40 lowercase letters (a-z), digits and hyphens")]
+    NotAnId(String),
+    #[error("{id} is given twice (first at {first})")]
+    IdTwice { id: String, first: String },
+    #[error("{0} is not one of Jining's counties (任城区, 兖州区, 曲阜市, …)")]
+    UnknownCounty(String),
+    #[error("{} is listed twice", .0.chinese_name())]
+    CountyTwice(County),
+    #[error("{0} is not a partner kind (fund, charity, village_fund or department)")]
+    UnknownKind(String),
+    #[error("{0} is not a phone number (digits and hyphens, e.g. 0537-1234567)")]
+    NotAPhone(String),
 }
 
 impl ValueProblem {
@@ -181,6 +199,14 @@ impl ValueProblem {
             ValueProblem::UnknownProgramme(_) => "unknown_programme",
             ValueProblem::ProgrammeTwice(_) => "programme_twice",
             ValueProblem::UnknownBasis(_) => "unknown_basis",
+            ValueProblem::NotAText(_) => "not_a_text",
+            ValueProblem::EmptyText => "empty_text",
+            ValueProblem::NotAnId(_) => "not_an_id",
+            ValueProblem::IdTwice { .. } => "id_twice",
+            ValueProblem::UnknownCounty(_) => "unknown_county",
+            ValueProblem::CountyTwice(_) => "county_twice",
+            ValueProblem::UnknownKind(_) => "unknown_kind",
+            ValueProblem::NotAPhone(_) => "not_a_phone",
         }
     }
 }
