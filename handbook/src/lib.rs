@@ -10,6 +10,8 @@ mod search;
 mod validate;
 
 pub use live::LiveHandbook;
-pub use model::{Category, Department, Handbook, LifeSituation, Localized, Policy, PolicyText};
+pub use model::{
+    ApplyRoute, Category, Department, Handbook, LifeSituation, Localized, Policy, PolicyText,
+};
 pub use search::{PolicyQuery, SearchHit};
 pub use validate::{ContentError, ContentFiles, ContentProblem};

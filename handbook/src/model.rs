@@ -41,6 +41,58 @@ pub struct LifeSituation {
     pub summary: Localized<String>,
 }
 
+/// Where and how a resident applies for a policy. Every policy has exactly one route, so a page
+/// never offers an application that leads nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApplyRoute {
+    /// Apply on this portal: the self-check estimates the policy's `programmes` (never empty for
+    /// this route) and the application names them.
+    Portal,
+    /// Apply at the township or street (乡镇/街道) 便民服务中心 window, or hand the papers to the
+    /// village or community (村/社区) service station, which passes them on. The page links the
+    /// window finder for the resident's county, filtered by the policy's department.
+    Window,
+    /// Apply at the department's own office or service point (for example the county legal aid
+    /// centre, the disabled persons' federation, the trade union). The page shows the department's
+    /// contact from `departments.toml`.
+    Department,
+    /// Nobody applies: it is given automatically to people already receiving other help (for
+    /// example the price-linkage subsidy paid with 低保 and 特困). The page says so.
+    Automatic,
+}
+
+impl ApplyRoute {
+    /// Every route, in the order above.
+    pub const ALL: [ApplyRoute; 4] = [
+        ApplyRoute::Portal,
+        ApplyRoute::Window,
+        ApplyRoute::Department,
+        ApplyRoute::Automatic,
+    ];
+
+    /// The name used in the content files and in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ApplyRoute::Portal => "portal",
+            ApplyRoute::Window => "window",
+            ApplyRoute::Department => "department",
+            ApplyRoute::Automatic => "automatic",
+        }
+    }
+
+    /// The route for its name, `None` when unknown.
+    pub fn parse(text: &str) -> Option<ApplyRoute> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for ApplyRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What a policy says, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +118,8 @@ pub struct Policy {
     pub life_situations: Vec<String>,
     /// Programmes of the rules engine the self-check can estimate for this policy.
     pub programmes: Vec<rules::ProgrammeId>,
+    /// Where and how to apply; `Portal` exactly when `programmes` is not empty.
+    pub apply: ApplyRoute,
     #[serde(with = "iso_date")]
     pub last_reviewed: time::Date,
     /// Some local figure in the text is a sample until the bureau publishes its own.

@@ -7,8 +7,26 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::model::{
-    parse_iso_date, Category, Department, Handbook, LifeSituation, Localized, Policy, PolicyText,
+    parse_iso_date, ApplyRoute, Category, Department, Handbook, LifeSituation, Localized, Policy,
+    PolicyText,
 };
+
+/// Words that claim an application on this portal or online. A policy whose `apply` is not
+/// `portal` cannot be applied for here, so its `how_to_apply` and `where_to_apply` (both
+/// languages) must not contain any of them; otherwise a resident would look for a form that does
+/// not exist. English words match in any case. The last four make the same claim in other words:
+/// the portal's own name, "网上提出", "网上申报" and "this website".
+const ONLINE_CLAIMS: &[&str] = &[
+    "本网站",
+    "网上申请",
+    "在线申请",
+    "this portal",
+    "online",
+    "济时救",
+    "网上提出",
+    "网上申报",
+    "this website",
+];
 
 /// The text of the content files, as read from disk: (file name, contents).
 #[derive(Debug, Clone, Default)]
@@ -89,6 +107,7 @@ struct PolicyFile {
     department: String,
     life_situations: Vec<String>,
     programmes: Vec<String>,
+    apply: String,
     last_reviewed: String,
     sample_figures: bool,
     zh: PolicyText,
@@ -186,6 +205,68 @@ impl Checker {
         self.list(file, &format!("{lang}.documents"), &t.documents);
         self.list(file, &format!("{lang}.legal_basis"), &t.legal_basis);
     }
+
+    /// The route agrees with the programmes, and a policy that cannot be applied for here does
+    /// not say it can.
+    fn route(
+        &mut self,
+        file: &str,
+        apply: ApplyRoute,
+        programmes: &[&str],
+        text: &Localized<PolicyText>,
+    ) {
+        match (apply, programmes.is_empty()) {
+            (ApplyRoute::Portal, true) => self.report(
+                file,
+                "apply",
+                "is \"portal\" but programmes is empty: the self-check and the application need \
+                 a programme of the rules engine; otherwise use window, department or automatic",
+            ),
+            (route, false) if route != ApplyRoute::Portal => {
+                self.report(
+                    file,
+                    "apply",
+                    format!(
+                        "is {:?} but programmes lists {}: a policy with programmes is applied for \
+                         on this portal (apply = \"portal\"); otherwise leave programmes empty",
+                        route.as_str(),
+                        programmes.join(", ")
+                    ),
+                );
+            }
+            _ => {}
+        }
+        if apply == ApplyRoute::Portal {
+            return;
+        }
+        for (lang, t) in [("zh", &text.zh), ("en", &text.en)] {
+            for (field, value) in [
+                ("how_to_apply", &t.how_to_apply),
+                ("where_to_apply", &t.where_to_apply),
+            ] {
+                if let Some(claim) = online_claim(value) {
+                    self.report(
+                        file,
+                        format!("{lang}.{field}"),
+                        format!(
+                            "says {claim:?}, but apply is {:?}: nobody applies for this policy on \
+                             this portal, so say where to go instead",
+                            apply.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The first of `ONLINE_CLAIMS` found in `text`, English in any case.
+fn online_claim(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    ONLINE_CLAIMS
+        .iter()
+        .copied()
+        .find(|claim| lower.contains(&claim.to_lowercase()))
 }
 
 fn is_slug(s: &str) -> bool {
@@ -252,6 +333,8 @@ impl Handbook {
         }
         c.policy_text(source, "zh", &policy.text.zh);
         c.policy_text(source, "en", &policy.text.en);
+        let programmes: Vec<&str> = policy.programmes.iter().map(|p| p.as_str()).collect();
+        c.route(source, policy.apply, &programmes, &policy.text);
         if !c.problems.is_empty() {
             return Err(ContentError(c.problems));
         }
@@ -372,6 +455,19 @@ impl Handbook {
                     None => c.report(name, "programmes", format!("unknown programme {id:?}")),
                 }
             }
+            let apply = ApplyRoute::parse(&p.apply);
+            if apply.is_none() {
+                let known: Vec<&str> = ApplyRoute::ALL.iter().map(|r| r.as_str()).collect();
+                c.report(
+                    name,
+                    "apply",
+                    format!(
+                        "unknown route {:?}: use one of {}",
+                        p.apply,
+                        known.join(", ")
+                    ),
+                );
+            }
             let last_reviewed = match parse_iso_date(&p.last_reviewed) {
                 Ok(date) => Some(date),
                 Err(_) => {
@@ -394,16 +490,22 @@ impl Handbook {
                     );
                 }
             }
-            if let Some(last_reviewed) = last_reviewed {
+            let text = Localized { zh: p.zh, en: p.en };
+            if let Some(apply) = apply {
+                let named: Vec<&str> = p.programmes.iter().map(String::as_str).collect();
+                c.route(name, apply, &named, &text);
+            }
+            if let (Some(last_reviewed), Some(apply)) = (last_reviewed, apply) {
                 policies.push(Policy {
                     slug: p.slug,
                     category: p.category,
                     department: p.department,
                     life_situations: p.life_situations,
                     programmes,
+                    apply,
                     last_reviewed,
                     sample_figures: p.sample_figures,
-                    text: Localized { zh: p.zh, en: p.en },
+                    text,
                 });
             }
         }

@@ -1,6 +1,6 @@
 //! The handbook in the repository loads, and bad content is refused with its file and field.
 
-use handbook::{ContentFiles, Handbook, PolicyQuery};
+use handbook::{ApplyRoute, ContentFiles, Handbook, PolicyQuery};
 
 fn read(path: &str) -> (String, String) {
     let full = format!("{}/../content/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -133,4 +133,172 @@ fn search_finds_chinese_substrings_and_english_words_best_first() {
     assert!(situation
         .iter()
         .any(|h| h.policy.slug == "disability-two-subsidies"));
+}
+
+/// The repository content with one policy file's text changed.
+fn with_policy_file(slug: &str, change: impl FnOnce(&str) -> String) -> ContentFiles {
+    let mut files = repository_content();
+    let suffix = format!("/{slug}.toml");
+    let (_, text) = files
+        .policies
+        .iter_mut()
+        .find(|(n, _)| n.ends_with(&suffix))
+        .unwrap_or_else(|| panic!("no policy {slug}"));
+    *text = change(text);
+    files
+}
+
+#[test]
+fn every_policy_has_a_route_and_those_with_programmes_are_applied_for_here() {
+    let handbook = Handbook::from_files(&repository_content()).unwrap_or_else(|e| panic!("{e}"));
+    let portal: Vec<&str> = handbook
+        .policies
+        .iter()
+        .filter(|p| p.apply == ApplyRoute::Portal)
+        .map(|p| p.slug.as_str())
+        .collect();
+    assert_eq!(portal.len(), 20, "{portal:?}");
+    for p in &handbook.policies {
+        assert_eq!(
+            p.apply == ApplyRoute::Portal,
+            !p.programmes.is_empty(),
+            "{}: {} with programmes {:?}",
+            p.slug,
+            p.apply,
+            p.programmes
+        );
+    }
+    let route = |slug: &str| handbook.policy(slug).unwrap().apply;
+    assert_eq!(route("dibao"), ApplyRoute::Portal);
+    assert_eq!(route("disability-two-subsidies"), ApplyRoute::Window);
+    assert_eq!(route("legal-aid"), ApplyRoute::Department);
+    assert_eq!(route("price-linkage-subsidy"), ApplyRoute::Automatic);
+    for r in ApplyRoute::ALL {
+        assert_eq!(ApplyRoute::parse(r.as_str()), Some(r));
+    }
+}
+
+#[test]
+fn the_route_is_written_in_lower_case() {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Row {
+        apply: ApplyRoute,
+    }
+    let row: Row = toml::from_str("apply = \"department\"").unwrap();
+    assert_eq!(row.apply, ApplyRoute::Department);
+    assert_eq!(
+        toml::to_string(&Row {
+            apply: ApplyRoute::Automatic
+        })
+        .unwrap()
+        .trim(),
+        "apply = \"automatic\""
+    );
+    assert!(toml::from_str::<Row>("apply = \"Portal\"").is_err());
+}
+
+#[test]
+fn a_route_that_disagrees_with_the_programmes_is_refused() {
+    let files = with_policy_file("legal-aid", |t| {
+        t.replace("programmes = []", "programmes = [\"charity\"]")
+    });
+    let error = Handbook::from_files(&files).unwrap_err().to_string();
+    assert!(
+        error.contains(
+            "policies/legal-aid.toml: apply: is \"department\" but programmes lists charity"
+        ),
+        "{error}"
+    );
+
+    let files = with_policy_file("dibao", |t| {
+        t.replace("programmes = [\"dibao\"]", "programmes = []")
+    });
+    let error = Handbook::from_files(&files).unwrap_err().to_string();
+    assert!(
+        error.contains("policies/dibao.toml: apply: is \"portal\" but programmes is empty"),
+        "{error}"
+    );
+
+    let files = with_policy_file("legal-aid", |t| {
+        t.replace("apply = \"department\"", "apply = \"office\"")
+    });
+    let error = Handbook::from_files(&files).unwrap_err().to_string();
+    assert!(
+        error.contains("policies/legal-aid.toml: apply: unknown route \"office\""),
+        "{error}"
+    );
+
+    let files = with_policy_file("legal-aid", |t| t.replace("apply = \"department\"\n", ""));
+    let error = Handbook::from_files(&files).unwrap_err().to_string();
+    assert!(
+        error.contains("policies/legal-aid.toml") && error.contains("apply"),
+        "a missing route is named: {error}"
+    );
+}
+
+#[test]
+fn a_policy_not_applied_for_here_may_not_claim_an_online_application() {
+    let files = with_policy_file("orphan-basic-living", |t| {
+        t.replacen(
+            "how_to_apply = \"",
+            "how_to_apply = \"可以在本网站申请，或者",
+            1,
+        )
+    });
+    let error = Handbook::from_files(&files).unwrap_err().to_string();
+    assert!(
+        error.contains("policies/orphan-basic-living.toml: zh.how_to_apply: says \"本网站\""),
+        "{error}"
+    );
+
+    // English in any case, and in where_to_apply too.
+    let files = with_policy_file("legal-aid", |t| {
+        let at = t.find("[en]").unwrap();
+        let (zh, en) = t.split_at(at);
+        format!(
+            "{zh}{}",
+            en.replacen("where_to_apply = \"", "where_to_apply = \"ONLINE, or ", 1)
+        )
+    });
+    let error = Handbook::from_files(&files).unwrap_err().to_string();
+    assert!(
+        error.contains("policies/legal-aid.toml: en.where_to_apply: says \"online\""),
+        "{error}"
+    );
+
+    // The same words are fine where the policy is applied for on this portal.
+    let dibao = Handbook::from_files(&repository_content()).unwrap();
+    assert!(dibao
+        .policy("dibao")
+        .unwrap()
+        .text
+        .zh
+        .how_to_apply
+        .contains("本网站"));
+}
+
+#[test]
+fn an_edit_may_not_claim_an_online_application_either() {
+    let handbook = Handbook::from_files(&repository_content()).unwrap();
+    let mut edited = handbook.policy("legal-aid").unwrap().clone();
+    edited.text.en.how_to_apply = "Apply on this portal.".into();
+    let error = handbook
+        .with_policy(edited, "edit")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("edit: en.how_to_apply: says \"this portal\""),
+        "{error}"
+    );
+
+    let mut edited = handbook.policy("legal-aid").unwrap().clone();
+    edited.programmes = vec![rules::ProgrammeId::Charity];
+    let error = handbook
+        .with_policy(edited, "edit")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("edit: apply: is \"department\""), "{error}");
+
+    let unchanged = handbook.policy("legal-aid").unwrap().clone();
+    assert!(handbook.with_policy(unchanged, "edit").is_ok());
 }
