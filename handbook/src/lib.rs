@@ -8,8 +8,13 @@ mod live;
 mod model;
 mod search;
 mod validate;
+mod windows;
 
 pub use live::LiveHandbook;
 pub use model::{Category, Department, Handbook, LifeSituation, Localized, Policy, PolicyText};
 pub use search::{PolicyQuery, SearchHit};
 pub use validate::{ContentError, ContentFiles, ContentProblem};
+pub use windows::{
+    read_windows, Day, OpeningHours, ServiceWindow, WindowProblem, Windows, WindowsError,
+    JINING_COUNTIES,
+};
