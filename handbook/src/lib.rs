@@ -8,6 +8,7 @@ mod live;
 mod model;
 mod search;
 mod validate;
+mod windows;
 
 pub use live::LiveHandbook;
 pub use model::{
@@ -15,3 +16,7 @@ pub use model::{
 };
 pub use search::{PolicyQuery, SearchHit};
 pub use validate::{ContentError, ContentFiles, ContentProblem};
+pub use windows::{
+    read_windows, Day, OpeningHours, ServiceWindow, WindowProblem, Windows, WindowsError,
+    JINING_COUNTIES,
+};
