@@ -33,6 +33,7 @@ pub fn SiteFooter() -> impl IntoView {
             <p class="sample-notice">{tr::site_sample_notice(lang)}</p>
             <nav class="footer-links" aria-label=tr::site_name(lang)>
                 <a href="/help/urgent">{tr::site_footer_urgent(lang)}</a>
+                <a href=crate::windows::WINDOWS_PAGE>{tr::windows_title(lang)}</a>
                 <a href="/staff/login">{tr::site_footer_staff(lang)}</a>
             </nav>
             <OfflineSupport/>

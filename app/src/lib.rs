@@ -24,6 +24,7 @@ mod shell;
 pub mod staff;
 pub mod track;
 mod urgent_help;
+pub mod windows;
 
 pub use shell::{shell, App};
 

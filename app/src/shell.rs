@@ -14,8 +14,8 @@ use crate::outreach::OutreachPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{
     DashboardPage, DiscoveryCandidatePage, DiscoveryImportPage, DiscoveryPage,
-    DiscoveryTownshipPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffEventsPage,
-    StaffLoginPage, StaffRecipientsPage, StaffWorkspacePage, StopMessagesPage,
+    DiscoveryTownshipPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffDutyPage,
+    StaffEventsPage, StaffLoginPage, StaffRecipientsPage, StaffWorkspacePage, StopMessagesPage,
 };
 use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
@@ -120,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/track/phone") view=TrackPhonePage/>
                     <Route path=path!("/track/phone/:step") view=TrackPhonePage/>
                     <Route path=path!("/track/cases/:reference") view=TrackPage/>
+                    <Route path=path!("/track/cases/:reference/print") view=crate::track::print::PrintCasePage/>
                     <Route path=path!("/apply/:token/:step") view=ApplyStepPage/>
                     <Route path=path!("/outreach") view=OutreachPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
@@ -134,6 +135,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/discovery/township") view=DiscoveryTownshipPage/>
                     <Route path=path!("/staff/discovery/candidates/:id") view=DiscoveryCandidatePage/>
                     <Route path=path!("/staff/recipients") view=StaffRecipientsPage/>
+                    <Route path=path!("/staff/duty") view=StaffDutyPage/>
+                    <Route path=path!("/windows") view=crate::windows::WindowsPage/>
                     <Route path=path!("/stop") view=StopMessagesPage/>
                     <Route path=path!("/staff/policies") view=PolicyEditorListPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/policies/:slug") view=PolicyEditorPage ssr=SsrMode::Async/>

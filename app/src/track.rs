@@ -13,7 +13,10 @@ use crate::preferences::use_prefs;
 use crate::self_check::programme_name;
 
 pub mod assistance;
+pub mod deliberation;
 pub mod phone;
+pub mod print;
+pub mod referrals;
 pub mod todo;
 pub mod withdraw;
 
@@ -41,6 +44,15 @@ pub struct TrackedCase {
     /// What the household receives, once the case is approved.
     #[serde(default)]
     pub assistance: Option<assistance::Assistance>,
+    /// The county's id, for the link to its windows.
+    #[serde(default)]
+    pub county: String,
+    /// The 一事一议 deliberation, once the case is sent to one.
+    #[serde(default)]
+    pub deliberation: Option<deliberation::ResidentDeliberation>,
+    /// The case's referrals to other organisations, oldest first.
+    #[serde(default)]
+    pub referrals: Vec<referrals::ResidentReferral>,
 }
 
 /// What the server found for a posted form.
@@ -144,6 +156,12 @@ fn case_page(lang: Lang, case: &TrackedCase) -> impl IntoView {
         {case.overdue.then(|| view! { <p class="notice notice-late"><strong>{tr::track_step_overdue(lang)}</strong></p> })}
         {case.next_actor.as_deref().map(|actor| view! { <p>{crate::staff::actor_text(lang, actor)}</p> })}
         {assistance::assistance_section(lang, case)}
+        {deliberation::deliberation_section(lang, case)}
+        {referrals::referrals_section(lang, case)}
+        <p class="button-group">
+            <a class="button button-secondary" href=format!("/track/cases/{}/print", case.reference)>{tr::print_link(lang)}</a>
+            <a class="button button-secondary" href=crate::windows::windows_link(Some(&case.county), None)>{tr::windows_link(lang)}</a>
+        </p>
         {messages_section(lang, &case.messages)}
         <dl class="summary-list">
             <div><dt>{tr::track_submitted(lang)}</dt><dd>{format_date_time(lang, case.submitted_at)}</dd></div>

@@ -29,6 +29,10 @@ impl Actor {
     pub const SMS_DISPATCHER: &'static str = "sms_dispatcher";
     /// The periodic clean-up (expired sessions, drafts, files to delete).
     pub const HOUSEKEEPING: &'static str = "housekeeping";
+    /// The emergency duty: alerts to staff on duty, escalations to supervisors.
+    pub const DUTY: &'static str = "duty";
+    /// The follow-through of referrals: reminders and escalations when no answer came.
+    pub const FOLLOW_THROUGH: &'static str = "follow_through";
     /// An administrator's command-line run (`server api-key …`, `server rotate-key`).
     pub const CLI: &'static str = "cli";
 

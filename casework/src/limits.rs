@@ -29,6 +29,35 @@ pub struct Periods {
     pub decide_complex_working_days: i64,
     /// 公示 lasts this many calendar days.
     pub notice_days: i64,
+    /// 先行救助 within this many hours when life or safety is at risk (`critical`).
+    pub advance_critical_hours: i64,
+    /// 先行救助 within this many hours for an `urgent` emergency.
+    pub advance_urgent_hours: i64,
+    /// An emergency nobody on duty has accepted this many minutes after it came in is raised
+    /// to the county's supervisors.
+    pub duty_escalate_minutes: i64,
+    /// A referral still unanswered this many calendar days after its reminder is raised to the
+    /// county's supervisors.
+    pub referral_escalate_days: i64,
+}
+
+/// POLICY.md §4's advance limits and the escalation time, for files that do not give them.
+const ADVANCE_CRITICAL_HOURS: i64 = rules::Urgency::Critical.advance_within_hours() as i64;
+const ADVANCE_URGENT_HOURS: i64 = rules::Urgency::Urgent.advance_within_hours() as i64;
+const DUTY_ESCALATE_MINUTES: i64 = 30;
+const REFERRAL_ESCALATE_DAYS: i64 = 3;
+
+fn default_critical_hours() -> i64 {
+    ADVANCE_CRITICAL_HOURS
+}
+fn default_urgent_hours() -> i64 {
+    ADVANCE_URGENT_HOURS
+}
+fn default_escalate_minutes() -> i64 {
+    DUTY_ESCALATE_MINUTES
+}
+fn default_referral_days() -> i64 {
+    REFERRAL_ESCALATE_DAYS
 }
 
 /// What the workflow's deadlines are counted with.
@@ -46,8 +75,12 @@ pub struct WorkflowLimits {
 pub enum LimitsError {
     #[error("workflow limits file is not valid: {0}")]
     Json(String),
-    #[error("{field} must be from 1 to 366 (it is {value})")]
+    #[error("{field} is out of its range (it is {value}): days 1 to 366, hours 1 to 72, minutes 1 to 1440")]
     OutOfRange { field: &'static str, value: i64 },
+    #[error("advance_urgent_hours ({urgent}) must not be shorter than advance_critical_hours ({critical})")]
+    UrgentShorter { critical: i64, urgent: i64 },
+    #[error("duty_escalate_minutes ({minutes}) must be shorter than the critical advance limit ({critical} h), or the escalation comes too late to help")]
+    EscalateTooLate { minutes: i64, critical: i64 },
     #[error("decide_complex_working_days ({complex}) must not be shorter than decide_working_days ({plain})")]
     ComplexShorter { plain: i64, complex: i64 },
     #[error("{field}: {text:?} is not a date written as YYYY-MM-DD")]
@@ -70,6 +103,14 @@ struct LimitsFile {
     decide_working_days: i64,
     decide_complex_working_days: i64,
     notice_days: i64,
+    #[serde(default = "default_critical_hours")]
+    advance_critical_hours: i64,
+    #[serde(default = "default_urgent_hours")]
+    advance_urgent_hours: i64,
+    #[serde(default = "default_escalate_minutes")]
+    duty_escalate_minutes: i64,
+    #[serde(default = "default_referral_days")]
+    referral_escalate_days: i64,
     years: Vec<i32>,
     holidays: Vec<String>,
     working_weekend_days: Vec<String>,
@@ -87,6 +128,14 @@ struct ChangeFile {
     decide_working_days: i64,
     decide_complex_working_days: i64,
     notice_days: i64,
+    #[serde(default = "default_critical_hours")]
+    advance_critical_hours: i64,
+    #[serde(default = "default_urgent_hours")]
+    advance_urgent_hours: i64,
+    #[serde(default = "default_escalate_minutes")]
+    duty_escalate_minutes: i64,
+    #[serde(default = "default_referral_days")]
+    referral_escalate_days: i64,
 }
 
 /// Each period from 1 to 366, and a complex case never given less time than a plain one.
@@ -103,6 +152,28 @@ fn checked(periods: Periods) -> Result<Periods, LimitsError> {
         if !(1..=366).contains(&value) {
             return Err(LimitsError::OutOfRange { field, value });
         }
+    }
+    for (field, value, max) in [
+        ("advance_critical_hours", periods.advance_critical_hours, 72),
+        ("advance_urgent_hours", periods.advance_urgent_hours, 72),
+        ("duty_escalate_minutes", periods.duty_escalate_minutes, 1440),
+        ("referral_escalate_days", periods.referral_escalate_days, 60),
+    ] {
+        if !(1..=max).contains(&value) {
+            return Err(LimitsError::OutOfRange { field, value });
+        }
+    }
+    if periods.advance_urgent_hours < periods.advance_critical_hours {
+        return Err(LimitsError::UrgentShorter {
+            critical: periods.advance_critical_hours,
+            urgent: periods.advance_urgent_hours,
+        });
+    }
+    if periods.duty_escalate_minutes >= periods.advance_critical_hours * 60 {
+        return Err(LimitsError::EscalateTooLate {
+            minutes: periods.duty_escalate_minutes,
+            critical: periods.advance_critical_hours,
+        });
     }
     if periods.decide_complex_working_days < periods.decide_working_days {
         return Err(LimitsError::ComplexShorter {
@@ -123,6 +194,10 @@ impl WorkflowLimits {
             decide_working_days: file.decide_working_days,
             decide_complex_working_days: file.decide_complex_working_days,
             notice_days: file.notice_days,
+            advance_critical_hours: file.advance_critical_hours,
+            advance_urgent_hours: file.advance_urgent_hours,
+            duty_escalate_minutes: file.duty_escalate_minutes,
+            referral_escalate_days: file.referral_escalate_days,
         })?;
         let years: BTreeSet<i32> = file.years.into_iter().collect();
         let holidays = dates("holidays", &file.holidays, &years)?;
@@ -158,6 +233,10 @@ impl WorkflowLimits {
                 decide_working_days: change.decide_working_days,
                 decide_complex_working_days: change.decide_complex_working_days,
                 notice_days: change.notice_days,
+                advance_critical_hours: change.advance_critical_hours,
+                advance_urgent_hours: change.advance_urgent_hours,
+                duty_escalate_minutes: change.duty_escalate_minutes,
+                referral_escalate_days: change.referral_escalate_days,
             })?;
             entries.push((from, periods));
         }
@@ -250,6 +329,27 @@ impl WorkflowLimits {
         self.add_working_days(accepted_at, days)
     }
 
+    /// When the advance assistance of an emergency submitted at `submitted_at` is due: within
+    /// the hours of its urgency, by the periods of that day.
+    pub fn advance_due(
+        &self,
+        submitted_at: OffsetDateTime,
+        urgency: rules::Urgency,
+    ) -> OffsetDateTime {
+        let periods = self.periods(submitted_at);
+        submitted_at
+            + Duration::hours(match urgency {
+                rules::Urgency::Critical => periods.advance_critical_hours,
+                rules::Urgency::Urgent => periods.advance_urgent_hours,
+            })
+    }
+
+    /// When an emergency submitted at `submitted_at` that nobody has accepted is raised to the
+    /// supervisors.
+    pub fn duty_escalation_due(&self, submitted_at: OffsetDateTime) -> OffsetDateTime {
+        submitted_at + Duration::minutes(self.periods(submitted_at).duty_escalate_minutes)
+    }
+
     /// When a public notice started at `started_at` ends (calendar days: the notice hangs over
     /// weekends too), by the periods of the case's own day.
     pub fn notice_ends(
@@ -293,6 +393,55 @@ mod tests {
 
     fn limits() -> WorkflowLimits {
         WorkflowLimits::sample_2026()
+    }
+
+    #[test]
+    fn the_advance_limits_and_the_escalation_are_parameters() {
+        let submitted = datetime!(2026-12-05 22:00 +8);
+        assert_eq!(
+            limits().advance_due(submitted, rules::Urgency::Critical),
+            datetime!(2026-12-06 00:00 +8)
+        );
+        assert_eq!(
+            limits().advance_due(submitted, rules::Urgency::Urgent),
+            datetime!(2026-12-06 22:00 +8)
+        );
+        assert_eq!(
+            limits().duty_escalation_due(submitted),
+            datetime!(2026-12-05 22:30 +8)
+        );
+        let mut file: serde_json::Value = serde_json::from_str(SAMPLE).unwrap_or_default();
+        file["advance_critical_hours"] = 1.into();
+        file["advance_urgent_hours"] = 12.into();
+        file["duty_escalate_minutes"] = 15.into();
+        let Ok(changed) = WorkflowLimits::from_json(&file.to_string()) else {
+            panic!("a valid file");
+        };
+        assert_eq!(
+            changed.advance_due(submitted, rules::Urgency::Critical),
+            datetime!(2026-12-05 23:00 +8)
+        );
+        assert_eq!(
+            changed.duty_escalation_due(submitted),
+            datetime!(2026-12-05 22:15 +8)
+        );
+        file["duty_escalate_minutes"] = 60.into();
+        assert_eq!(
+            WorkflowLimits::from_json(&file.to_string()),
+            Err(LimitsError::EscalateTooLate {
+                minutes: 60,
+                critical: 1
+            })
+        );
+        file["duty_escalate_minutes"] = 15.into();
+        file["advance_urgent_hours"] = 0.into();
+        assert_eq!(
+            WorkflowLimits::from_json(&file.to_string()),
+            Err(LimitsError::OutOfRange {
+                field: "advance_urgent_hours",
+                value: 0
+            })
+        );
     }
 
     #[test]

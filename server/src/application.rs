@@ -164,6 +164,11 @@ impl Application {
             state.handbook.clone(),
             options.handbook_every,
         ));
+        if options.housekeeping {
+            background
+                .0
+                .push(crate::duty::spawn_follow_through(store.clone()));
+        }
         if let Some(sms) = sms {
             background.0.push(crate::notifications::spawn_dispatcher(
                 store.clone(),
@@ -363,6 +368,17 @@ pub fn load_linkage_rules(
         .map_err(|e| CliError::Prices(format!("cannot read {}: {e}", path.display())))?;
     casework::read_linkage_rules(&text)
         .map_err(|e| CliError::Prices(format!("{}: {e}", path.display())))
+}
+
+/// The referral partners named by the configuration, or the sample directory built in.
+pub fn load_partners(config: &Config) -> Result<casework::Partners, CliError> {
+    let Some(path) = &config.partners_file else {
+        return Ok(casework::sample_partners());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Partners(format!("cannot read {}: {e}", path.display())))?;
+    casework::read_partners(&text)
+        .map_err(|e| CliError::Partners(format!("{}: {e}", path.display())))
 }
 
 /// The workflow limits file named by the configuration, or the sample limits built in. The

@@ -11,10 +11,12 @@ use tower_sessions::Session;
 use app::error_pages::ErrorPage;
 use app::posted_form::Fields;
 use app::staff::{
-    case_field, parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, Refused, Submitter,
+    case_field, parse_amount_fen, ApplicantDetails, CasePage, CaseProblem, DeliberationPart,
+    MeetingShown, ReferralRow, Refused, Submitter,
 };
 use casework::{next_state, CaseAction, DocumentKind, SubmittedBy};
 use store::applications::{advance_cap_yuan, ActError, CaseFile, CaseStep, MessageError};
+use store::referrals::{OutcomeError, ReferralOutcome};
 use store::staff::{Role, StaffUser};
 
 use crate::client::ClientKey;
@@ -64,7 +66,7 @@ pub async fn act(
         fields: fields.clone(),
         problems,
     };
-    let step = match read_step(&state, action, &fields, &client).await {
+    let step = match read_step(&state, staff.county, action, &fields, &client).await {
         Ok(step) => step,
         Err(Reading::Problems(problems)) => {
             return respond(
@@ -232,6 +234,7 @@ enum Reading {
 /// The step a posted form asks for, with its details read and checked.
 async fn read_step(
     state: &AppState,
+    county: casework::County,
     action: CaseAction,
     fields: &Fields,
     client: &ClientKey,
@@ -302,12 +305,218 @@ async fn read_step(
             };
             CaseStep::RecordAdvance { amount_fen }
         }
-        CaseAction::Refer => CaseStep::Refer {
-            organisation: fields.text(case_field::ORGANISATION),
-            consent_given: fields.ticked(case_field::REFERRAL_CONSENT),
-        },
+        // A partner of the directory that serves the member of staff's county (their cases are
+        // of it); its Chinese name is kept as the referral's name, as it was that day.
+        CaseAction::Refer => {
+            let chosen = fields.text(case_field::ORGANISATION);
+            let Some(partner) = state
+                .partners
+                .get(chosen.trim())
+                .filter(|p| p.serves(county))
+            else {
+                return Err(Reading::Problems(vec![(
+                    case_field::ORGANISATION,
+                    CaseProblem::Organisation,
+                )]));
+            };
+            CaseStep::Refer {
+                organisation: partner.zh_name.clone(),
+                partner: Some((partner.id.as_str().to_owned(), partner.answer_within_days)),
+                consent_given: fields.ticked(case_field::REFERRAL_CONSENT),
+            }
+        }
         other => CaseStep::Plain(other),
     })
+}
+
+fn referral_row(line: store::referrals::ReferralLine, referred_by: &str) -> ReferralRow {
+    ReferralRow {
+        id: line.id,
+        organisation: line.organisation,
+        at: line.referred_at.unix_timestamp(),
+        referred_by: referred_by.to_owned(),
+        answer_due: line.answer_due_at.map(|at| at.unix_timestamp()),
+        reminded: line.reminded,
+        escalated: line.escalated,
+        outcome: line.outcome.map(|(outcome, at)| match outcome {
+            ReferralOutcome::Helped { what, amount_fen } => {
+                ("helped".to_owned(), what, amount_fen, at.unix_timestamp())
+            }
+            ReferralOutcome::Declined { reason } => {
+                ("declined".to_owned(), reason, None, at.unix_timestamp())
+            }
+        }),
+    }
+}
+
+/// `POST /staff/cases/{reference}/referrals/{id}`: what the partner answered. A refusal comes
+/// back beside its field with what was typed; nothing changes.
+pub async fn referral_outcome(
+    State(state): State<AppState>,
+    Path((reference, id)): Path<(String, String)>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let (staff, fields, request) = match posted(&state, &session, request).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let text = fields.text(case_field::OUTCOME_TEXT);
+    let amount = fields.text(case_field::AMOUNT);
+    let refuse = |field: &'static str, problem: CaseProblem| Refused {
+        form: app::staff::outcome_form(id),
+        fields: fields.clone(),
+        problems: vec![(field, problem)],
+    };
+    let outcome = match fields.text(case_field::OUTCOME).as_str() {
+        "helped" => {
+            let amount_fen = if amount.trim().is_empty() {
+                None
+            } else {
+                match parse_amount_fen(&amount) {
+                    Some(fen) => Some(fen),
+                    None => {
+                        let refused = refuse(case_field::AMOUNT, CaseProblem::Amount);
+                        return respond(&state, &staff, &reference, request, Some(refused), None)
+                            .await;
+                    }
+                }
+            };
+            ReferralOutcome::Helped {
+                what: text,
+                amount_fen,
+            }
+        }
+        "declined" => ReferralOutcome::Declined { reason: text },
+        _ => {
+            let refused = refuse(case_field::OUTCOME, CaseProblem::ReferralOutcome);
+            return respond(&state, &staff, &reference, request, Some(refused), None).await;
+        }
+    };
+    let problem = match state
+        .store
+        .record_referral_outcome(&staff, &reference, id, outcome)
+        .await
+    {
+        Ok(()) => return done_redirect(&reference, "referral"),
+        Err(OutcomeError::WhatRequired | OutcomeError::TooLong) => {
+            (case_field::OUTCOME_TEXT, CaseProblem::ReferralWhat)
+        }
+        Err(OutcomeError::ReasonRequired) => {
+            (case_field::OUTCOME_TEXT, CaseProblem::ReferralReason)
+        }
+        Err(OutcomeError::Amount) => (case_field::AMOUNT, CaseProblem::Amount),
+        Err(OutcomeError::Recorded) => (case_field::OUTCOME, CaseProblem::ReferralRecorded),
+        Err(OutcomeError::NotFound) => return Denied::NotFound.into_response(),
+        Err(OutcomeError::OtherCounty | OutcomeError::Volunteer) => {
+            return Denied::Forbidden.into_response()
+        }
+        Err(OutcomeError::Store(e)) => {
+            tracing::error!(error = %e, "could not record a referral's outcome");
+            return Denied::Unavailable.into_response();
+        }
+    };
+    let refused = refuse(problem.0, problem.1);
+    respond(&state, &staff, &reference, request, Some(refused), None).await
+}
+
+/// A day typed as `YYYY-MM-DD` (a date box sends it so).
+fn typed_day(text: &str) -> Option<time::Date> {
+    time::Date::parse(
+        text.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// `POST /staff/cases/{reference}/deliberation`: the meeting scheduled (`step=schedule`) or its
+/// record kept (`step=record`). A refusal comes back beside its field with what was typed.
+pub async fn deliberation(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    session: Session,
+    request: Request,
+) -> Response {
+    use store::deliberations::{DeliberationError as E, MeetingDecision, MeetingRecord};
+    let (staff, fields, request) = match posted(&state, &session, request).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let schedule = fields.text(case_field::DELIBERATION_STEP) == "schedule";
+    let form = if schedule {
+        app::staff::SCHEDULE_FORM
+    } else {
+        app::staff::RECORD_FORM
+    };
+    let refuse = |field: &'static str, problem: CaseProblem| Refused {
+        form: form.to_owned(),
+        fields: fields.clone(),
+        problems: vec![(field, problem)],
+    };
+    let outcome = if schedule {
+        let Some(day) = typed_day(&fields.text(case_field::MEETING_ON)) else {
+            let refused = refuse(case_field::MEETING_ON, CaseProblem::MeetingDay);
+            return respond(&state, &staff, &reference, request, Some(refused), None).await;
+        };
+        state
+            .store
+            .schedule_deliberation(&staff, &reference, day)
+            .await
+    } else {
+        let Some(held_on) = typed_day(&fields.text(case_field::HELD_ON)) else {
+            let refused = refuse(case_field::HELD_ON, CaseProblem::HeldDay);
+            return respond(&state, &staff, &reference, request, Some(refused), None).await;
+        };
+        let Some(decision) = MeetingDecision::parse(&fields.text(case_field::MEETING_DECISION))
+        else {
+            let refused = refuse(case_field::MEETING_DECISION, CaseProblem::MeetingDecision);
+            return respond(&state, &staff, &reference, request, Some(refused), None).await;
+        };
+        let minutes = fields.text(case_field::MINUTES);
+        let too_long = minutes.chars().count() > store::deliberations::DELIBERATION_TEXT_MAX_CHARS;
+        if minutes.trim().is_empty() || too_long {
+            let refused = refuse(case_field::MINUTES, CaseProblem::Minutes);
+            return respond(&state, &staff, &reference, request, Some(refused), None).await;
+        }
+        let record = MeetingRecord {
+            held_on,
+            members: fields
+                .text(case_field::MEMBERS)
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            minutes,
+            decision,
+            reason: fields.text(case_field::MEETING_REASON),
+        };
+        state
+            .store
+            .record_deliberation(&staff, &reference, &record)
+            .await
+    };
+    let problem = match outcome {
+        Ok(()) => return done_redirect(&reference, "deliberation"),
+        Err(E::DayPassed) => (case_field::MEETING_ON, CaseProblem::MeetingDay),
+        Err(E::NotHeldYet) => (case_field::HELD_ON, CaseProblem::HeldDay),
+        Err(E::TooFewMembers) => (case_field::MEMBERS, CaseProblem::Members),
+        // The minutes were checked above: what is empty or too long now is the reason (or a
+        // text past its length).
+        Err(E::Empty | E::TooLong) => (case_field::MEETING_REASON, CaseProblem::Reason2),
+        Err(E::NotScheduled) => (case_field::HELD_ON, CaseProblem::NotScheduled),
+        Err(E::Recorded) => (case_field::HELD_ON, CaseProblem::DeliberationRecorded),
+        Err(E::NotInDeliberation) => (case_field::HELD_ON, CaseProblem::NotAllowed),
+        Err(E::NotFound) => return Denied::NotFound.into_response(),
+        Err(E::OtherCounty | E::Volunteer) => return Denied::Forbidden.into_response(),
+        Err(E::Store(e)) => {
+            tracing::error!(error = %e, "could not keep a deliberation");
+            return Denied::Unavailable.into_response();
+        }
+    };
+    let refused = refuse(problem.0, problem.1);
+    respond(&state, &staff, &reference, request, Some(refused), None).await
 }
 
 /// A case that cannot be shown to this member of staff, or a store that failed.
@@ -346,6 +555,8 @@ fn refusal(error: ActError) -> Result<(&'static str, CaseProblem), Denied> {
         ),
         ActError::NoOrganisation => (case_field::ORGANISATION, CaseProblem::Organisation),
         ActError::NoReferralConsent => (case_field::REFERRAL_CONSENT, CaseProblem::ReferralConsent),
+        ActError::NoDeliberationRecord => (case_field::NOTE, CaseProblem::NoDeliberationRecord),
+        ActError::NotAsDeliberated => (case_field::NOTE, CaseProblem::NotAsDeliberated),
         ActError::NoticeRunning { ends_at } => (
             case_field::NOTE,
             CaseProblem::NoticeRunning(ends_at.unix_timestamp()),
@@ -395,6 +606,39 @@ async fn respond(
         StatusCode::OK
     };
     let mut page = case_page(state, staff, &file, refused, done);
+    let in_deliberation = file.times.state == casework::CaseState::Deliberation;
+    match state.store.deliberation_of(&file.reference).await {
+        Ok(found) if found.is_some() || in_deliberation => {
+            let found = found.unwrap_or_default();
+            page.deliberation = Some(DeliberationPart {
+                open: in_deliberation,
+                hardship: found.hardship.map(|(text, at)| (text, at.unix_timestamp())),
+                meeting_on: found.meeting_on.map(|d| d.to_string()),
+                record_due: found.record_due_at.map(|at| at.unix_timestamp()),
+                record: found.record.map(|(r, at, by)| MeetingShown {
+                    held_on: r.held_on.to_string(),
+                    members: r.members,
+                    minutes: r.minutes,
+                    decision: r.decision.as_str().to_owned(),
+                    reason: r.reason,
+                    recorded_at: at.unix_timestamp(),
+                    recorded_by: by,
+                }),
+            });
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not read a case's deliberation"),
+    }
+    match state.store.referrals_of_case(&file.reference).await {
+        Ok(lines) => {
+            page.referrals = lines
+                .into_iter()
+                .zip(file.referrals.iter())
+                .map(|(line, record)| referral_row(line, &record.referred_by))
+                .collect();
+        }
+        Err(e) => tracing::error!(error = %e, "could not list a case's referrals"),
+    }
     match state.store.case_uploads(&file.reference).await {
         Ok(uploads) => {
             page.uploads = uploads
@@ -518,14 +762,18 @@ fn case_page(
             .iter()
             .map(|m| (m.at.unix_timestamp(), m.text.clone(), m.author.clone()))
             .collect(),
-        referrals: file
-            .referrals
-            .iter()
-            .map(|r| {
+        // Filled in by `respond` with each referral's answer and outcome, and the deliberation.
+        referrals: Vec::new(),
+        deliberation: None,
+        partners: state
+            .partners
+            .for_county(file.county)
+            .into_iter()
+            .map(|p| {
                 (
-                    r.organisation.clone(),
-                    r.at.unix_timestamp(),
-                    r.referred_by.clone(),
+                    p.id.as_str().to_owned(),
+                    p.zh_name.clone(),
+                    p.en_name.clone(),
                 )
             })
             .collect(),

@@ -210,6 +210,8 @@ pub enum CliError {
     Workflow(String),
     #[error("invalid price file: {0}")]
     Prices(String),
+    #[error("referral partners: {0}")]
+    Partners(String),
     #[error("{0}")]
     Rotate(#[from] store::data_keys::RotateError),
     #[error("{0}")]

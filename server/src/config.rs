@@ -44,6 +44,12 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PRICE_LINKAGE_FILE")]
     pub price_linkage_file: Option<PathBuf>,
 
+    /// The directory of referral partners (JSON, as casework/data/partners-sample.json: the
+    /// funds, charities, village funds and departments caseworkers refer families to, each with
+    /// what it covers, its contact and the days it has to answer); without it the sample applies.
+    #[arg(long, env = "PORTAL_PARTNERS_FILE")]
+    pub partners_file: Option<PathBuf>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -370,6 +376,7 @@ impl Config {
             standards_file: None,
             workflow_file: None,
             price_linkage_file: None,
+            partners_file: None,
             discovery_sms: "off".into(),
             discovery_visit_working_days: 10,
             discovery_retention_days: 180,

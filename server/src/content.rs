@@ -14,6 +14,11 @@ pub enum ContentLoadError {
     },
     #[error("{0}")]
     Invalid(#[from] ContentError),
+    #[error("{path}: {source}")]
+    Windows {
+        path: PathBuf,
+        source: handbook::WindowsError,
+    },
 }
 
 fn read(dir: &Path, name: &str) -> Result<(String, String), ContentLoadError> {
@@ -52,6 +57,21 @@ pub fn load_handbook(dir: &Path) -> Result<Handbook, ContentLoadError> {
             .collect::<Result<_, _>>()?,
     };
     Ok(Handbook::from_files(&files)?)
+}
+
+/// Loads `windows.toml`: the township and village service windows, checked against the
+/// handbook's departments (the services each window handles).
+pub fn load_windows(
+    dir: &Path,
+    handbook: &Handbook,
+) -> Result<handbook::Windows, ContentLoadError> {
+    let (path, text) = read(dir, "windows.toml")?;
+    handbook::read_windows(&text, &handbook.departments).map_err(|source| {
+        ContentLoadError::Windows {
+            path: PathBuf::from(path),
+            source,
+        }
+    })
 }
 
 #[cfg(test)]

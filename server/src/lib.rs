@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod discovery;
 pub mod document_upload;
+pub mod duty;
 pub mod file_store;
 pub mod handbook_follower;
 pub mod limits;
@@ -35,6 +36,8 @@ pub mod telemetry;
 mod track_cases;
 mod track_page;
 mod track_phone;
+mod track_print;
+pub mod windows;
 
 pub use application::{Application, Options, Running};
 pub use config::Config;

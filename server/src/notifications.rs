@@ -422,6 +422,38 @@ pub fn text_of(lang: Lang, message: &OutboxMessage) -> String {
             reference,
             programme,
         } => tr::sms_transfer_offer(lang, app::programme_name(lang, *programme), reference),
+        OutboxMessage::DutyAlert {
+            reference,
+            urgency,
+            advance_due_at,
+        } => {
+            let due = app::i18n::format_date_time(lang, *advance_due_at);
+            match urgency {
+                rules::Urgency::Critical => tr::sms_duty_alert_critical(lang, reference, due),
+                rules::Urgency::Urgent => tr::sms_duty_alert_urgent(lang, reference, due),
+            }
+        }
+        OutboxMessage::DutyEscalation { reference, minutes } => {
+            tr::sms_duty_escalation(lang, reference, minutes)
+        }
+        OutboxMessage::ReferralOutcome { reference, helped } => {
+            if *helped {
+                tr::sms_referral_helped(lang, reference)
+            } else {
+                tr::sms_referral_declined(lang, reference)
+            }
+        }
+        OutboxMessage::ReferralOverdue {
+            reference,
+            partner,
+            escalated,
+        } => {
+            if *escalated {
+                tr::sms_referral_escalated(lang, reference, partner)
+            } else {
+                tr::sms_referral_reminder(lang, reference, partner)
+            }
+        }
     }
 }
 

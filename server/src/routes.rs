@@ -41,6 +41,8 @@ pub fn prepared_by_the_server(path: &str) -> bool {
         || path.starts_with(app::staff::DISCOVERY_PAGE)
         || path == app::staff::STOP_PAGE
         || path.starts_with(app::staff::RECIPIENTS_PAGE)
+        || path == app::staff::DUTY_PAGE
+        || path == app::windows::WINDOWS_PAGE
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
@@ -89,6 +91,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route(app::staff::RECIPIENTS_PAGE, get(crate::recipients::show))
         .route("/staff/recipients/runs", post(crate::recipients::start_run))
+        .route(app::windows::WINDOWS_PAGE, get(crate::windows::show))
+        .route(app::staff::DUTY_PAGE, get(crate::duty::show))
+        .route("/staff/duty/{id}", post(crate::duty::set))
+        .route(
+            "/staff/cases/{reference}/referrals/{id}",
+            post(crate::case_pages::referral_outcome),
+        )
         .route(app::staff::PRICES, post(crate::prices::enter))
         .route(app::staff::PRICE_FILES, post(crate::prices::upload))
         .route(
@@ -128,6 +137,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/track/phone/code", post(crate::track_phone::check_code))
         .route("/track/phone/cases", get(crate::track_phone::cases))
         .route("/track/cases/{reference}", get(crate::track_cases::show))
+        .route(
+            "/track/cases/{reference}/print",
+            get(crate::track_print::show),
+        )
+        .route(
+            "/track/cases/{reference}/hardship",
+            post(crate::track_cases::hardship),
+        )
+        .route(
+            "/staff/cases/{reference}/deliberation",
+            post(crate::case_pages::deliberation),
+        )
         .route(
             "/track/cases/{reference}/withdraw",
             post(crate::track_cases::withdraw),

@@ -42,6 +42,10 @@ pub struct AppState {
     pub discovery: crate::discovery::DiscoverySettings,
     /// The price-linkage rules, each from the date it takes effect.
     pub linkage: Arc<casework::InForce<casework::LinkageRules>>,
+    /// The township and village service windows.
+    pub windows: Arc<handbook::Windows>,
+    /// The directory of referral partners.
+    pub partners: Arc<casework::Partners>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -72,6 +76,10 @@ impl AppState {
             .env(leptos::config::Env::PROD)
             .build();
         let standards = Arc::new(standards);
+        let windows = Arc::new(crate::content::load_windows(
+            &config.content_dir,
+            &handbook,
+        )?);
         let files = crate::file_store::open(config, &store)?;
         let outreach_keys = Arc::new(config.load_outreach_keys()?);
         Ok(Self {
@@ -94,6 +102,8 @@ impl AppState {
             outreach_keys,
             discovery: config.discovery(),
             linkage: Arc::new(crate::application::load_linkage_rules(config)?),
+            partners: Arc::new(crate::application::load_partners(config)?),
+            windows,
         })
     }
 }

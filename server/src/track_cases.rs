@@ -38,6 +38,8 @@ pub struct Shown {
     transfer: Option<String>,
     /// Set after the resident said a payment did not arrive, for the confirmation.
     missing: Option<String>,
+    /// Set after the resident described the hardship for a deliberation.
+    hardship: Option<String>,
 }
 
 /// `GET /track/cases/{reference}` (and HEAD). Each opening is counted as a look-up of the
@@ -72,6 +74,7 @@ pub async fn show(
             let shown_now = AssistanceShown {
                 transfer: (false, answered),
                 missing_now: shown.missing.is_some(),
+                hardship: (shown.hardship.is_some(), None),
             };
             render_case_with(&state, parts, case, uploads, withdraw, shown_now).await
         }
@@ -119,6 +122,61 @@ pub async fn missing_payment(
     }
 }
 
+/// `POST /track/cases/{reference}/hardship`: the hardship in the resident's words, for the
+/// deliberation. Empty or too long, the page comes back with the problem and the text (422).
+pub async fn hardship(
+    State(state): State<AppState>,
+    session: Session,
+    client: ClientKey,
+    Path(reference): Path<String>,
+    request: Request,
+) -> Response {
+    use store::deliberations::DeliberationError;
+    let Posted {
+        parts,
+        case,
+        fields,
+        ..
+    } = match posted(&state, &session, &client, &reference, request).await {
+        Ok(posted) => posted,
+        Err(response) => return response,
+    };
+    let text = fields.text(app::track::deliberation::HARDSHIP_FIELD);
+    match state
+        .store
+        .describe_hardship(&case.reference, CaseKey::OpenedBefore, &text)
+        .await
+    {
+        Ok(()) => {
+            Redirect::to(&format!("/track/cases/{}?hardship=1", case.reference)).into_response()
+        }
+        Err(DeliberationError::Empty | DeliberationError::TooLong) => {
+            let uploads = TodoUploads {
+                max_bytes: state.upload_policy.max_bytes,
+                ..TodoUploads::default()
+            };
+            let page = as_case_page(parts, &case.reference);
+            let shown = AssistanceShown {
+                transfer: (false, None),
+                missing_now: false,
+                hardship: (false, Some(text)),
+            };
+            let mut response =
+                render_case_with(&state, page, case, uploads, WithdrawForm::default(), shown).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        // Decided or moved on a moment ago: the page shows where it stands.
+        Err(DeliberationError::NotInDeliberation | DeliberationError::NotFound) => {
+            Redirect::to(&format!("/track/cases/{}", case.reference)).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not keep a resident's hardship");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
 /// `POST /track/cases/{reference}/transfer`: the resident's answer to a direct transfer the
 /// monthly re-check offered. Without a choice the page comes back with the problem (422).
 pub async fn transfer(
@@ -155,6 +213,7 @@ pub async fn transfer(
                 AssistanceShown {
                     transfer: (true, None),
                     missing_now: false,
+                    hardship: (false, None),
                 },
             )
             .await;
@@ -210,7 +269,7 @@ async fn posted(
 /// Opens a case this browser may see, counted as a look-up of the client and given back when it
 /// opens: every route under `/track/cases/…` goes through here, whatever its method. Any other
 /// browser is asked to prove its phone again, as for a reference that does not exist.
-async fn open_counted(
+pub(crate) async fn open_counted(
     state: &AppState,
     access: &mut ResidentAccess,
     client: &ClientKey,
@@ -418,12 +477,14 @@ pub(crate) async fn render_case(
 }
 
 /// What the assistance section says of the resident's own last step.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct AssistanceShown {
     /// (the transfer form refused without a choice, the transfer just answered).
     transfer: (bool, Option<bool>),
     /// "I did not receive it" just said.
     missing_now: bool,
+    /// (the hardship just sent, the text of one refused).
+    hardship: (bool, Option<String>),
 }
 
 /// [`render_case`], with the transfer form's state: (refused without a choice, just answered).
@@ -449,6 +510,30 @@ async fn render_case_with(
         }
         Err(e) => tracing::error!(error = %e, "could not read a recipient"),
     }
+    let in_deliberation = tracked.status == casework::CaseState::Deliberation;
+    match state.store.deliberation_of(&tracked.reference).await {
+        Ok(found) if found.is_some() || in_deliberation => {
+            let found = found.unwrap_or_default();
+            tracked.deliberation = Some(app::track::deliberation::ResidentDeliberation {
+                open: in_deliberation && found.record.is_none(),
+                hardship: found.hardship.map(|(text, _)| text),
+                meeting_on: found.meeting_on.map(|d| d.to_string()),
+                sent: shown.hardship.0,
+                refused: shown.hardship.1.clone(),
+            });
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not read a case's deliberation"),
+    }
+    match state.store.referrals_of_case(&tracked.reference).await {
+        Ok(lines) => {
+            tracked.referrals = lines
+                .into_iter()
+                .map(|line| resident_referral(state, line))
+                .collect()
+        }
+        Err(e) => tracing::error!(error = %e, "could not read a case's referrals"),
+    }
     let lookup = TrackLookup::Found(Box::new(tracked));
     render_with(state, parts, move || {
         provide_context(lookup.clone());
@@ -456,6 +541,29 @@ async fn render_case_with(
         provide_context(withdraw.clone());
     })
     .await
+}
+
+fn resident_referral(
+    state: &AppState,
+    line: store::referrals::ReferralLine,
+) -> app::track::referrals::ResidentReferral {
+    use store::referrals::ReferralOutcome;
+    // The partner's name in the directory today (Chinese: the page is the resident's, whose
+    // language the server does not know here), else the name kept with the referral.
+    let partner = line
+        .partner_id
+        .as_deref()
+        .and_then(|id| state.partners.get(id))
+        .map(|p| p.zh_name.clone())
+        .unwrap_or(line.organisation);
+    app::track::referrals::ResidentReferral {
+        partner,
+        answer_due: line.answer_due_at.map(|at| at.unix_timestamp()),
+        outcome: line.outcome.map(|(outcome, _)| match outcome {
+            ReferralOutcome::Helped { what, amount_fen } => ("helped".to_owned(), what, amount_fen),
+            ReferralOutcome::Declined { reason } => ("declined".to_owned(), reason, None),
+        }),
+    }
 }
 
 fn assistance(view: store::recipients::RecipientView) -> app::track::assistance::Assistance {

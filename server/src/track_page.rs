@@ -92,5 +92,8 @@ pub(crate) fn tracked(case: CaseView) -> TrackedCase {
             .map(|d| d.as_str().to_owned())
             .collect(),
         assistance: None,
+        county: case.county.map(|c| c.id().to_owned()).unwrap_or_default(),
+        referrals: Vec::new(),
+        deliberation: None,
     }
 }

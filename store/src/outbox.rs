@@ -41,6 +41,23 @@ pub enum OutboxMessage {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         amount_fen: Option<i64>,
     },
+    /// To staff on duty: a new emergency in their county, and when its advance is due.
+    DutyAlert {
+        reference: String,
+        urgency: rules::Urgency,
+        advance_due_at: i64,
+    },
+    /// To the county's supervisors: an emergency nobody has accepted for this many minutes.
+    DutyEscalation { reference: String, minutes: i64 },
+    /// To the resident: the partner a case was referred to answered (helped or not); the
+    /// tracking page says what and why.
+    ReferralOutcome { reference: String, helped: bool },
+    /// To the referring caseworker, then to the supervisors: a referral's answer is overdue.
+    ReferralOverdue {
+        reference: String,
+        partner: String,
+        escalated: bool,
+    },
     /// The monthly re-check offers a direct transfer: where to answer it.
     TransferOffer {
         reference: String,

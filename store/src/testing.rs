@@ -141,3 +141,36 @@ pub fn example_application(phone: &str, emergency: serde_json::Value) -> serde_j
                        "public_notice":true},
            "missing_documents":["household_register"]})
 }
+
+/// Holds the 一事一议 meeting of a case in deliberation today and keeps its record, as a
+/// caseworker does on the case page, so that the case can be decided as the meeting decided.
+pub async fn hold_deliberation(
+    store: &crate::Store,
+    staff: &crate::staff::StaffUser,
+    reference: &str,
+    decision: crate::deliberations::MeetingDecision,
+) {
+    let today = casework::beijing_date(store.clock().now());
+    store
+        .schedule_deliberation(staff, reference, today)
+        .await
+        .expect("the meeting is scheduled");
+    store
+        .record_deliberation(
+            staff,
+            reference,
+            &crate::deliberations::MeetingRecord {
+                held_on: today,
+                members: vec![
+                    "王主任（街道民政办）".into(),
+                    "李委员（社区居委会）".into(),
+                    "赵代表（居民代表）".into(),
+                ],
+                minutes: "核实了家庭困难情况。".into(),
+                decision,
+                reason: "家庭确有困难。".into(),
+            },
+        )
+        .await
+        .expect("the record is kept");
+}

@@ -191,6 +191,7 @@ async fn a_caseworker_cannot_end_a_case_alone(db: TestDatabase) {
             &referred,
             &CaseStep::Refer {
                 organisation: "济宁市慈善总会".into(),
+                partner: None,
                 consent_given: true,
             },
             "需要长期帮扶",
@@ -293,6 +294,7 @@ async fn the_applicant_withdraws_their_own_case(db: TestDatabase) {
             &referred,
             &CaseStep::Refer {
                 organisation: "济宁市慈善总会".into(),
+                partner: None,
                 consent_given: true,
             },
             "需要长期帮扶",

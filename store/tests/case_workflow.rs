@@ -348,6 +348,7 @@ async fn an_emergency_is_helped_first_then_documents_and_referral(db: TestDataba
         .is_empty());
     let refer = |consent_given| CaseStep::Refer {
         organisation: "济宁市慈善总会".into(),
+        partner: None,
         consent_given,
     };
     assert!(matches!(
@@ -536,6 +537,13 @@ async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) 
         )
         .await
         .unwrap();
+    store::testing::hold_deliberation(
+        &store,
+        &caseworker,
+        r,
+        store::deliberations::MeetingDecision::Reject,
+    )
+    .await;
     assert_eq!(
         store
             .act_on_case(
@@ -559,6 +567,7 @@ async fn a_rejected_case_waits_in_the_queue_to_be_referred_on(db: TestDatabase) 
                 r,
                 &CaseStep::Refer {
                     organisation: "济宁市慈善总会".into(),
+                    partner: None,
                     consent_given: true,
                 },
                 "可申请慈善帮扶",

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use handbook::Policy;
+use handbook::{ApplyRoute, Policy};
 
 use super::{english, use_handbook};
 use crate::i18n::{format_date, tr, Lang};
@@ -14,17 +14,38 @@ fn list(items: &[String]) -> impl IntoView {
     view! { <ul>{items.iter().map(|item| view! { <li>{item.clone()}</li> }).collect_view()}</ul> }
 }
 
-/// Where "check if I qualify" and "apply" lead, carrying the policy along.
+/// Where the policy leads: for one the portal takes (its programmes), "check if I qualify" and
+/// "apply", carrying the policy along; for one applied for at a window or a department, the
+/// windows that handle its department's matters; for one given without applying, what to do
+/// if it did not come. Each page leads somewhere real.
 fn next_steps(policy: &Policy, lang: Lang) -> impl IntoView {
     let slug = &policy.slug;
+    let windows = crate::windows::windows_link(None, Some(&policy.department));
+    let route = policy.apply.as_str();
     view! {
         <h2>{tr::handbook_actions_heading(lang)}</h2>
-        <p class="button-group">
-            {(!policy.programmes.is_empty()).then(|| view! {
-                <a class="button" href=format!("/check?policy={slug}")>{tr::handbook_check_link(lang)}</a>
-            })}
-            <a class="button button-secondary" href=format!("/apply?policy={slug}")>{tr::handbook_apply_link(lang)}</a>
-        </p>
+        {match policy.apply {
+            ApplyRoute::Portal => view! {
+                <p class="button-group" data-apply=route>
+                    <a class="button" href=format!("/check?policy={slug}")>{tr::handbook_check_link(lang)}</a>
+                    <a class="button button-secondary" href=format!("/apply?policy={slug}")>{tr::handbook_apply_link(lang)}</a>
+                </p>
+                <p><a href=windows>{tr::handbook_window_also(lang)}</a></p>
+            }.into_any(),
+            ApplyRoute::Window => view! {
+                <p data-apply=route>{tr::handbook_apply_at_window(lang)}</p>
+                <p class="button-group"><a class="button" href=windows>{tr::windows_link(lang)}</a></p>
+            }.into_any(),
+            ApplyRoute::Department => view! {
+                <p data-apply=route>{tr::handbook_apply_at_department(lang)}</p>
+                <p class="button-group"><a class="button" href=windows>{tr::windows_link(lang)}</a></p>
+            }.into_any(),
+            ApplyRoute::Automatic => view! {
+                <p data-apply=route>{tr::handbook_apply_automatic(lang)}</p>
+                <p class="button-group"><a class="button" href="/track">{tr::handbook_automatic_track(lang)}</a></p>
+                <p><a href=windows>{tr::windows_link(lang)}</a></p>
+            }.into_any(),
+        }}
     }
 }
 

@@ -46,8 +46,13 @@ pub struct CasePage {
     pub events: Vec<(CaseState, i64, String, String, Option<String>)>,
     /// (at, text, author).
     pub messages: Vec<(i64, String, String)>,
-    /// (organisation, at, referred by).
-    pub referrals: Vec<(String, i64, String)>,
+    /// The case's referrals, oldest first.
+    pub referrals: Vec<super::referrals::ReferralRow>,
+    /// The 一事一议 deliberation, once the case is sent to one.
+    pub deliberation: Option<super::deliberation::DeliberationPart>,
+    /// The partners of the directory that serve the case's county: (id, Chinese name, English
+    /// name).
+    pub partners: Vec<(String, String, String)>,
     /// The steps the signed-in member of staff may take now (action names).
     pub actions: Vec<String>,
     /// The steps whose note is a written reason, from the case's state now (action names).
@@ -114,6 +119,29 @@ pub enum CaseProblem {
     },
     Organisation,
     ReferralConsent,
+    /// A referral's outcome: helped or declined not chosen.
+    ReferralOutcome,
+    /// Helped, without what was given.
+    ReferralWhat,
+    /// Declined, without why.
+    ReferralReason,
+    /// The outcome was recorded already.
+    ReferralRecorded,
+    /// A case in deliberation is decided after the meeting's record, as the meeting decided.
+    NoDeliberationRecord,
+    NotAsDeliberated,
+    /// The meeting's day: not a date, or past.
+    MeetingDay,
+    /// The day it was held: not a date, or still to come.
+    HeldDay,
+    /// Fewer than three people sat.
+    Members,
+    /// Minutes or reason left empty or too long.
+    Minutes,
+    Reason2,
+    MeetingDecision,
+    NotScheduled,
+    DeliberationRecorded,
     /// The notice ends at (unix seconds).
     NoticeRunning(i64),
     NotAllowed,
@@ -133,6 +161,20 @@ impl CaseProblem {
             CaseProblem::Amount => "amount",
             CaseProblem::AmountOver(_) => "amount_over",
             CaseProblem::NoEmergency => "no_emergency",
+            CaseProblem::ReferralOutcome => "referral_outcome",
+            CaseProblem::ReferralWhat => "referral_what",
+            CaseProblem::ReferralReason => "referral_reason",
+            CaseProblem::ReferralRecorded => "referral_recorded",
+            CaseProblem::NoDeliberationRecord => "no_deliberation_record",
+            CaseProblem::NotAsDeliberated => "not_as_deliberated",
+            CaseProblem::MeetingDay => "meeting_day",
+            CaseProblem::HeldDay => "held_day",
+            CaseProblem::Members => "members",
+            CaseProblem::Minutes => "minutes",
+            CaseProblem::Reason2 => "meeting_reason",
+            CaseProblem::MeetingDecision => "meeting_decision",
+            CaseProblem::NotScheduled => "not_scheduled",
+            CaseProblem::DeliberationRecorded => "deliberation_recorded",
             CaseProblem::AdvanceOverCap { .. } => "advance_over_cap",
             CaseProblem::Organisation => "organisation",
             CaseProblem::ReferralConsent => "referral_consent",
@@ -165,6 +207,20 @@ fn problem_message(lang: Lang, problem: CaseProblem) -> String {
         ),
         CaseProblem::Organisation => tr::case_problem_organisation(lang).to_owned(),
         CaseProblem::ReferralConsent => tr::case_problem_referral_consent(lang).to_owned(),
+        CaseProblem::ReferralOutcome => tr::referral_problem_outcome(lang).to_owned(),
+        CaseProblem::ReferralWhat => tr::referral_problem_what(lang).to_owned(),
+        CaseProblem::ReferralReason => tr::referral_problem_reason(lang).to_owned(),
+        CaseProblem::ReferralRecorded => tr::referral_problem_recorded(lang).to_owned(),
+        CaseProblem::NoDeliberationRecord => tr::deliberation_problem_no_record(lang).to_owned(),
+        CaseProblem::NotAsDeliberated => tr::deliberation_problem_not_as_decided(lang).to_owned(),
+        CaseProblem::MeetingDay => tr::deliberation_problem_meeting_day(lang).to_owned(),
+        CaseProblem::HeldDay => tr::deliberation_problem_held_day(lang).to_owned(),
+        CaseProblem::Members => tr::deliberation_problem_members(lang).to_owned(),
+        CaseProblem::Minutes => tr::deliberation_problem_minutes(lang).to_owned(),
+        CaseProblem::Reason2 => tr::deliberation_problem_reason(lang).to_owned(),
+        CaseProblem::MeetingDecision => tr::deliberation_problem_decision(lang).to_owned(),
+        CaseProblem::NotScheduled => tr::deliberation_problem_not_scheduled(lang).to_owned(),
+        CaseProblem::DeliberationRecorded => tr::deliberation_problem_recorded(lang).to_owned(),
         CaseProblem::NoticeRunning(ends) => {
             tr::case_problem_notice_running(lang, format_date_time(lang, ends))
         }
@@ -187,6 +243,17 @@ pub mod case_field {
     pub const AMOUNT: &str = "amount";
     pub const ORGANISATION: &str = "organisation";
     pub const REFERRAL_CONSENT: &str = "referral_consent";
+    /// A referral's outcome (`helped` | `declined`), and what was given or why not.
+    pub const OUTCOME: &str = "outcome";
+    pub const OUTCOME_TEXT: &str = "outcome_text";
+    /// The deliberation's forms: `schedule` or `record`, and their fields.
+    pub const DELIBERATION_STEP: &str = "step";
+    pub const MEETING_ON: &str = "meeting_on";
+    pub const HELD_ON: &str = "held_on";
+    pub const MEMBERS: &str = "members";
+    pub const MINUTES: &str = "minutes";
+    pub const MEETING_DECISION: &str = "meeting_decision";
+    pub const MEETING_REASON: &str = "meeting_reason";
     /// The message to the applicant; also the name of its form.
     pub const MESSAGE: &str = "message";
 }
@@ -248,6 +315,8 @@ fn case_page(lang: Lang, page: CasePage) -> impl IntoView {
         {status_block(lang, &page)}
         {actions_block(lang, &page)}
         {applicant_block(lang, &page)}
+        {super::referrals::referrals_block(lang, &page)}
+        {super::deliberation::deliberation_block(lang, &page)}
         {trail_block(lang, &page)}
         {documents_block(lang, &page)}
         {timeline_block(lang, &page)}
@@ -280,6 +349,8 @@ pub fn action_label(lang: Lang, action: &str) -> &'static str {
         "record_advance" => tr::case_action_record_advance(lang),
         "refer" => tr::case_action_refer(lang),
         "send_to_deliberation" => tr::case_action_send_to_deliberation(lang),
+        "referral" => tr::referral_record(lang),
+        "deliberation" => tr::deliberation_heading(lang),
         _ => tr::case_action_withdraw(lang),
     }
 }
@@ -365,7 +436,12 @@ fn actions_block(lang: Lang, page: &CasePage) -> impl IntoView {
 }
 
 /// What a refused form had typed in a field, and its problem.
-fn typed(lang: Lang, page: &CasePage, form: &str, field: &str) -> (String, Option<String>) {
+pub(super) fn typed(
+    lang: Lang,
+    page: &CasePage,
+    form: &str,
+    field: &str,
+) -> (String, Option<String>) {
     let Some(refused) = page.refused.as_ref().filter(|r| r.form == form) else {
         return (String::new(), None);
     };
@@ -377,7 +453,7 @@ fn typed(lang: Lang, page: &CasePage, form: &str, field: &str) -> (String, Optio
     (refused.fields.text(field), problem)
 }
 
-fn problem_text(lang: Lang, problem: Option<String>, id: &str) -> impl IntoView {
+pub(super) fn problem_text(lang: Lang, problem: Option<String>, id: &str) -> impl IntoView {
     problem.map(|text| {
         view! {
             <p class="field-message" id=format!("{id}-error")>
@@ -492,7 +568,7 @@ fn action_form(lang: Lang, page: &CasePage, action: &str) -> impl IntoView {
             let id = field_id(&form, case_field::REFERRAL_CONSENT);
             let (consent, problem) = typed(lang, page, &form, case_field::REFERRAL_CONSENT);
             Some(view! {
-                {text_field(lang, page, &form, case_field::ORGANISATION, tr::case_organisation(lang), Some(tr::case_organisation_hint(lang)), "text")}
+                {super::referrals::partner_select(lang, page, &form)}
                 <div class="field checkbox" class:field-error=problem.is_some()>
                     {problem_text(lang, problem.clone(), &id)}
                     <input type="checkbox" id=id.clone() name=case_field::REFERRAL_CONSENT value="yes" checked=!consent.is_empty()/>
@@ -569,9 +645,6 @@ fn applicant_block(lang: Lang, page: &CasePage) -> impl IntoView {
             {page.advance_paid.map(|yuan| view! {
                 <div><dt>{tr::case_advance_paid(lang)}</dt><dd>{format_yuan(yuan)}</dd></div>
             })}
-            {page.referrals.iter().map(|(organisation, at, by)| view! {
-                <div><dt>{tr::case_referred_to(lang)}</dt><dd>{tr::case_referral_line(lang, organisation, format_date_time(lang, *at), by)}</dd></div>
-            }).collect_view()}
         </dl>
     }
 }

@@ -2,13 +2,16 @@
 
 mod case_page;
 mod dashboard;
+mod deliberation;
 mod discovery;
+mod duty;
 mod events;
 mod login;
 mod policy_editor;
 mod prices;
 mod queue;
 mod recipients;
+mod referrals;
 #[cfg(feature = "ssr")]
 pub mod session;
 mod session_warning;
@@ -19,6 +22,7 @@ pub use case_page::{
     CaseProblem, Refused, StaffCasePage, Submitter,
 };
 pub use dashboard::DashboardPage;
+pub use deliberation::{DeliberationPart, MeetingShown, RECORD_FORM, SCHEDULE_FORM};
 pub(crate) use discovery::funnel_view as discovery_funnel_view;
 pub use discovery::{
     discovery_field, kind_label, outcome_label, CandidatePage, DiscoveryCandidatePage,
@@ -27,6 +31,7 @@ pub use discovery::{
     StopPage, TownshipPage, VisitRow, DISCOVERY_CANDIDATES, DISCOVERY_FUNNEL_CSV,
     DISCOVERY_IMPORTS, DISCOVERY_PAGE, DISCOVERY_RUNS, DISCOVERY_TOWNSHIP, OUTCOMES, STOP_PAGE,
 };
+pub use duty::{duty_field, DutyPage, DutyRow, StaffDutyPage, DUTY_PAGE};
 pub use events::{
     event_field, EventLine, EventRefused, EventsPage, StaffEventsPage, VolunteerPart, EVENTS_PAGE,
 };
@@ -37,6 +42,7 @@ pub use recipients::{
     recipients_field, RecipientsPage, StaffRecipientsPage, WarningRow, RECIPIENTS_PAGE,
     RECIPIENT_WARNINGS,
 };
+pub use referrals::{outcome_form, ReferralRow};
 pub use workspace::StaffWorkspacePage;
 
 /// Staff sessions end after this many idle minutes (the session layer's inactivity expiry).

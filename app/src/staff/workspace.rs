@@ -77,6 +77,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         {(staff.role != "volunteer").then(|| view! {
                             <p><a href=super::DISCOVERY_PAGE>{tr::discovery_workspace_link(lang)}</a></p>
                             <p><a href=super::RECIPIENTS_PAGE>{tr::recipients_workspace_link(lang)}</a></p>
+                            <p><a href=super::DUTY_PAGE>{tr::duty_workspace_link(lang)}</a></p>
                         })}
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>

@@ -216,7 +216,7 @@ async fn a_caseworker_cannot_end_a_case_alone(db: TestDatabase) {
         &referred,
         &[
             ("action", "refer"),
-            ("organisation", "济宁市慈善总会"),
+            ("organisation", "city-jsj-fund"),
             ("referral_consent", "yes"),
             ("note", "需要长期帮扶"),
         ],

@@ -14,6 +14,7 @@ mod dashboard;
 mod data_key_start;
 mod discovery;
 mod eligibility;
+mod follow_through;
 mod foundation;
 mod handbook;
 mod handbook_instances;

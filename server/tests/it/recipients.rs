@@ -92,6 +92,35 @@ async fn reverify_with(
     .expect("the re-verification")
 }
 
+/// Sends a case to 一事一议, holds the meeting (which agrees) and approves it.
+async fn approve_after_deliberation(store: &Store, supervisor: &StaffUser, reference: &str) {
+    store
+        .act_on_case(
+            supervisor,
+            reference,
+            &CaseStep::Plain(CaseAction::SendToDeliberation),
+            "一事一议",
+        )
+        .await
+        .expect("sent to deliberation");
+    store::testing::hold_deliberation(
+        store,
+        supervisor,
+        reference,
+        store::deliberations::MeetingDecision::Approve,
+    )
+    .await;
+    store
+        .act_on_case(
+            supervisor,
+            reference,
+            &CaseStep::Plain(CaseAction::Approve),
+            "同意",
+        )
+        .await
+        .expect("approved");
+}
+
 /// Submits the example application (张三, 76, alone) and approves it: a 特困 recipient.
 async fn approved_case(server: &TestServer, key: &str, supervisor: &StaffUser) -> (String, String) {
     let (_, receipt) = server
@@ -105,16 +134,7 @@ async fn approved_case(server: &TestServer, key: &str, supervisor: &StaffUser) -
         .expect("a reference")
         .to_owned();
     let access_code = receipt["access_code"].as_str().expect("a code").to_owned();
-    for (step, note) in [
-        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
-        (CaseStep::Plain(CaseAction::Approve), "同意"),
-    ] {
-        server
-            .store
-            .act_on_case(supervisor, &reference, &step, note)
-            .await
-            .expect("the step");
-    }
+    approve_after_deliberation(&server.store, supervisor, &reference).await;
     (reference, access_code)
 }
 
@@ -525,15 +545,7 @@ async fn a_dibao_recipient_turned_60_consents_and_goes_straight_to_public_notice
         .expect("a reference")
         .to_owned();
     let code = receipt["access_code"].as_str().expect("a code").to_owned();
-    for (step, note) in [
-        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
-        (CaseStep::Plain(CaseAction::Approve), "同意"),
-    ] {
-        store
-            .act_on_case(&supervisor, &reference, &step, note)
-            .await
-            .expect("the step");
-    }
+    approve_after_deliberation(store, &supervisor, &reference).await;
     let before = recipient(store, &reference).await;
     assert_eq!(before.programme, rules::ProgrammeId::Dibao);
     let dir = tempfile::tempdir().expect("a folder");
@@ -856,15 +868,7 @@ async fn a_transfer_refused_at_notice_keeps_the_programme(db: TestDatabase) {
         .expect("a reference")
         .to_owned();
     let code = receipt["access_code"].as_str().expect("a code").to_owned();
-    for (step, note) in [
-        (CaseStep::Plain(CaseAction::SendToDeliberation), "一事一议"),
-        (CaseStep::Plain(CaseAction::Approve), "同意"),
-    ] {
-        store
-            .act_on_case(&supervisor, &reference, &step, note)
-            .await
-            .expect("the step");
-    }
+    approve_after_deliberation(store, &supervisor, &reference).await;
     let dir = tempfile::tempdir().expect("a folder");
     import(store, dir.path(), Kind::HouseholdRegister, TURNED_60).await;
     reverify(store, "2026-12").await;

@@ -33,6 +33,9 @@ pub enum CaseStep {
     /// must have been given.
     Refer {
         organisation: String,
+        /// The partner of the directory, and the days it has to answer: the referral waits
+        /// for its outcome until then, and is chased after.
+        partner: Option<(String, u32)>,
         consent_given: bool,
     },
     /// A step that needs only its note.
@@ -84,6 +87,10 @@ pub enum ActError {
     NoReferralConsent,
     #[error("the public notice runs until {ends_at}")]
     NoticeRunning { ends_at: OffsetDateTime },
+    #[error("the deliberation's meeting record is not kept yet")]
+    NoDeliberationRecord,
+    #[error("the deliberation decided the other way")]
+    NotAsDeliberated,
     #[error("someone else changed the case at the same moment")]
     Conflict,
     #[error(transparent)]
@@ -310,6 +317,20 @@ impl Store {
                 return Err(ActError::NoticeRunning { ends_at });
             }
         }
+        // A deliberation decides: its record first, and the case goes the way the meeting said.
+        if times.state == CaseState::Deliberation
+            && matches!(action, CaseAction::Approve | CaseAction::Reject)
+        {
+            use crate::deliberations::MeetingDecision;
+            match (self.meeting_decision(&mut tx, id).await?, action) {
+                (None, _) => return Err(ActError::NoDeliberationRecord),
+                (Some(MeetingDecision::Approve), CaseAction::Reject)
+                | (Some(MeetingDecision::Reject), CaseAction::Approve) => {
+                    return Err(ActError::NotAsDeliberated)
+                }
+                _ => {}
+            }
+        }
         if !move_state(&mut tx, id, times.state, next).await? {
             return Err(ActError::Conflict);
         }
@@ -435,14 +456,25 @@ impl Store {
                 })?;
                 self.record_advance(tx, staff, id, advance).await?;
             }
-            CaseStep::Refer { organisation, .. } => {
+            CaseStep::Refer {
+                organisation,
+                partner,
+                ..
+            } => {
                 sqlx::query(
-                    "INSERT INTO application_referrals (application_id, organisation, at, referred_by) VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO application_referrals (application_id, organisation, at, referred_by, partner_id, answer_due_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(id)
                 .bind(organisation.trim())
                 .bind(at)
                 .bind(staff.id)
+                .bind(partner.as_ref().map(|(id, _)| id.clone()))
+                .bind(
+                    partner
+                        .as_ref()
+                        .map(|(_, days)| at + i64::from(*days) * 86_400),
+                )
                 .execute(&mut **tx)
                 .await?;
                 sqlx::query(

@@ -34,6 +34,9 @@ pub struct CaseMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseView {
     pub reference: String,
+    /// Where the case is handled: the resident's pages lead to its windows. Not in the JSON.
+    #[serde(skip)]
+    pub county: Option<casework::County>,
     pub status: CaseState,
     #[serde(with = "time::serde::rfc3339")]
     pub submitted_at: OffsetDateTime,
@@ -123,7 +126,7 @@ impl Store {
     ) -> Result<Option<CaseView>, StoreError> {
         let reference = reference.trim().to_ascii_uppercase();
         let Some(row) = sqlx::query(&format!(
-            "SELECT id, access_code_hash, programmes, {TIME_COLUMNS} FROM applications WHERE reference = $1"
+            "SELECT id, access_code_hash, programmes, county, {TIME_COLUMNS} FROM applications WHERE reference = $1"
         ))
         .bind(&reference)
         .fetch_optional(self.pool())
@@ -169,6 +172,7 @@ impl Store {
         let next = times.next_step();
         Ok(Some(CaseView {
             reference,
+            county: row.try_get::<String, _>("county")?.parse().ok(),
             status: times.state,
             submitted_at: times.submitted_at,
             programmes: programmes

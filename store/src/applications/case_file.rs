@@ -138,17 +138,45 @@ impl Store {
         staff: &StaffUser,
         reference: &str,
     ) -> Result<CaseFile, ActError> {
-        let row = sqlx::query(&format!(
-            "SELECT id, reference, county, applicant_name_sealed, id_number_sealed, phone_sealed, address_sealed, \
+        let row = self.case_row(reference).await?.ok_or(ActError::NotFound)?;
+        let county_id: String = row.try_get("county")?;
+        may_handle(staff, &county_id)?;
+        let file = self.read_case_file(&row).await?;
+        self.record_staff_read(staff, "case.view", &file.reference)
+            .await?;
+        Ok(file)
+    }
+
+    /// The whole case for whoever holds its key (the access code, the verified phone): the
+    /// resident's printable documents are drawn from it. `None` when the key does not open it.
+    pub async fn resident_case_file(
+        &self,
+        reference: &str,
+        key: super::CaseKey<'_>,
+    ) -> Result<Option<CaseFile>, StoreError> {
+        let Some(row) = self.case_row(reference).await? else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        if !self.key_opens(&row, id, key).await? {
+            return Ok(None);
+        }
+        self.read_case_file(&row).await.map(Some)
+    }
+
+    async fn case_row(&self, reference: &str) -> Result<Option<sqlx::any::AnyRow>, StoreError> {
+        Ok(sqlx::query(&format!(
+            "SELECT id, reference, county, access_code_hash, applicant_name_sealed, id_number_sealed, phone_sealed, address_sealed, \
              submitted_by_detail_sealed, household_sealed, programmes, emergency_kind, emergency_urgency, complex_case, \
              accepted_at, decided_at, advance_paid_fen, {TIME_COLUMNS} FROM applications WHERE reference = $1"
         ))
         .bind(reference.trim().to_ascii_uppercase())
         .fetch_optional(self.pool())
-        .await?
-        .ok_or(ActError::NotFound)?;
+        .await?)
+    }
+
+    async fn read_case_file(&self, row: &sqlx::any::AnyRow) -> Result<CaseFile, StoreError> {
         let county_id: String = row.try_get("county")?;
-        may_handle(staff, &county_id)?;
         let county: County = county_id
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("unknown county {county_id:?}")))?;
@@ -180,7 +208,7 @@ impl Store {
         let file = CaseFile {
             reference: row.try_get("reference")?,
             county,
-            times: case_times(&row, self.workflow_limits())?,
+            times: case_times(row, self.workflow_limits())?,
             applicant_name: open("applicant_name_sealed")?,
             id_number: open("id_number_sealed")?,
             phone: open("phone_sealed")?,
@@ -203,8 +231,6 @@ impl Store {
             messages: self.case_messages(id).await?,
             referrals: self.case_referrals(id).await?,
         };
-        self.record_staff_read(staff, "case.view", &file.reference)
-            .await?;
         Ok(file)
     }
 

@@ -190,7 +190,7 @@ impl Store {
         let access_code = AccessCode::generate(&mut rand::thread_rng());
         let advance_due_at = application
             .emergency
-            .map(|e| now + time::Duration::hours(i64::from(e.urgency.advance_within_hours())));
+            .map(|e| self.workflow_limits().advance_due(now, e.urgency));
         let applicant = &application.applicant;
         let household = serde_json::to_string(&application.household)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -318,6 +318,17 @@ impl Store {
         };
         self.queue_message(&mut tx, applicant.phone.as_str(), &sms)
             .await?;
+        if let (Some(emergency), Some(due_at)) = (application.emergency, advance_due_at) {
+            self.alert_duty(
+                &mut tx,
+                id,
+                reference.as_str(),
+                applicant.county,
+                emergency.urgency,
+                due_at,
+            )
+            .await?;
+        }
         let detail =
             serde_json::json!({ "submitted_by": given_by, "county": applicant.county.id() })
                 .to_string();

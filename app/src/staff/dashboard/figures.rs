@@ -55,6 +55,10 @@ pub struct DashboardData {
     pub total: FiguresRow,
     /// Proactive discovery's funnel in the viewer's county.
     pub discovery: crate::staff::FunnelView,
+    /// Referrals of the viewer's county by partner: (partner, waiting, overdue, helped,
+    /// declined, fen given).
+    #[serde(default)]
+    pub referrals: Vec<(String, i64, i64, i64, i64, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

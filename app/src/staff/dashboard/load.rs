@@ -33,6 +33,7 @@ mod ssr {
         dashboard: &Dashboard,
         own_county: casework::County,
         funnel: &store::discovery::Funnel,
+        referrals: &[store::referrals::ReferralCount],
     ) -> DashboardData {
         DashboardData {
             period: dashboard.period.as_str().to_owned(),
@@ -45,6 +46,19 @@ mod ssr {
                 .collect(),
             total: row(&dashboard.total),
             discovery: crate::staff::FunnelView::from_store(funnel),
+            referrals: referrals
+                .iter()
+                .map(|r| {
+                    (
+                        r.organisation.clone(),
+                        r.waiting,
+                        r.overdue,
+                        r.helped,
+                        r.declined,
+                        r.helped_fen,
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -70,10 +84,15 @@ pub async fn load_dashboard(period: String) -> Result<DashboardAccess, PortalErr
                 .discovery_funnel(Some(staff.county))
                 .await
                 .map_err(|e| fn_ssr::store_failed("could not read the discovery funnel", &e))?;
+            let referrals = store
+                .referral_counts(Some(staff.county))
+                .await
+                .map_err(|e| fn_ssr::store_failed("could not count the referrals", &e))?;
             Ok(DashboardAccess::Allowed(Box::new(ssr::data(
                 &dashboard,
                 staff.county,
                 &funnel,
+                &referrals,
             ))))
         }
         Err(DashboardError::NotAllowed) => {

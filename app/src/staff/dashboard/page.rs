@@ -38,6 +38,31 @@ fn dashboard_view(lang: Lang, data: DashboardData) -> impl IntoView {
         <section class="dash-section" aria-labelledby="funnel">
             {crate::staff::discovery_funnel_view(lang, data.discovery.clone())}
         </section>
+        <section class="dash-section" aria-labelledby="dash-referrals">
+            <h2 id="dash-referrals">{tr::referral_dashboard_heading(lang)}</h2>
+            <table class="table" data-referral-partners=data.referrals.len().to_string()>
+                <thead><tr>
+                    <th scope="col">{tr::referral_dashboard_partner(lang)}</th>
+                    <th scope="col">{tr::referral_dashboard_waiting(lang)}</th>
+                    <th scope="col">{tr::referral_dashboard_overdue(lang)}</th>
+                    <th scope="col">{tr::referral_dashboard_helped(lang)}</th>
+                    <th scope="col">{tr::referral_dashboard_declined(lang)}</th>
+                    <th scope="col">{tr::referral_dashboard_amount(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {data.referrals.iter().map(|(partner, waiting, overdue, helped, declined, fen)| view! {
+                        <tr data-partner=partner.clone()>
+                            <th scope="row">{partner.clone()}</th>
+                            <td>{*waiting}</td>
+                            <td>{*overdue}</td>
+                            <td>{*helped}</td>
+                            <td>{*declined}</td>
+                            <td>{crate::i18n::format_yuan(*fen as f64 / 100.0)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
         <p><a href="/staff">{tr::staff_home_title(lang)}</a></p>
     }
 }

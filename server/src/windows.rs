@@ -1,0 +1,103 @@
+//! `GET /windows` (`app::windows::WindowsPage` draws it): the service windows of a county and
+//! township from `content/windows.toml`, narrowed to a department's matters with `?service=`,
+//! each marked open or closed at this moment in Beijing.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, Request, State};
+use axum::response::Response;
+use casework::County;
+
+use app::windows::{WindowCard, WindowsView};
+
+use crate::posted_pages::render_page_with;
+use crate::state::AppState;
+
+pub async fn show(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let prefs = app::preferences::Prefs::from_headers(
+        header(axum::http::header::COOKIE),
+        header(axum::http::header::ACCEPT_LANGUAGE),
+    );
+    let page = view(&state, &query, prefs.lang == app::i18n::Lang::En);
+    render_page_with(&state, parts, page).await
+}
+
+fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> WindowsView {
+    let handbook = state.handbook.current();
+    let county = query.get("county").and_then(|c| c.parse::<County>().ok());
+    let service = query
+        .get("service")
+        .and_then(|id| handbook.department(id.trim()))
+        .map(|d| (d.id.clone(), d.name.get(lang_en).clone()));
+    let windows = &state.windows;
+    let mut view = WindowsView {
+        sample: windows.sample(),
+        service: service.clone(),
+        ..WindowsView::default()
+    };
+    if let Some(county) = county {
+        let name = county.chinese_name();
+        view.county = Some(county.id().to_owned());
+        view.townships = windows
+            .townships(name)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let township = query
+            .get("township")
+            .map(|t| t.trim())
+            .filter(|t| view.townships.iter().any(|known| known == t));
+        view.township = township.map(str::to_owned);
+        let now = state
+            .store
+            .clock()
+            .now()
+            .to_offset(time::macros::offset!(+8));
+        let minute = u16::from(now.hour()) * 60 + u16::from(now.minute());
+        let found = match (township, &service) {
+            (Some(township), Some((id, _))) => windows
+                .of_township(name, township)
+                .into_iter()
+                .filter(|w| w.handles(id))
+                .collect(),
+            (Some(township), None) => windows.of_township(name, township),
+            (None, Some((id, _))) => windows.for_service(name, id),
+            (None, None) => windows.of_county(name),
+        };
+        view.windows = found
+            .into_iter()
+            .map(|w| WindowCard {
+                name: w.name().get(lang_en).clone(),
+                address: w.address().get(lang_en).clone(),
+                township: w.township().to_owned(),
+                village: w.village().map(str::to_owned),
+                phone: w.phone().to_owned(),
+                hours: w
+                    .hours()
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.days().iter().map(|d| d.id().to_owned()).collect(),
+                            h.from_text(),
+                            h.to_text(),
+                        )
+                    })
+                    .collect(),
+                services: w
+                    .services()
+                    .iter()
+                    .filter_map(|id| handbook.department(id))
+                    .map(|d| d.name.get(lang_en).clone())
+                    .collect(),
+                open_now: w.open_at(now.weekday(), minute),
+            })
+            .collect();
+    }
+    view
+}
