@@ -39,6 +39,11 @@ pub struct WindowsView {
     pub township: Option<String>,
     /// The department whose matters the list is narrowed to: (id, name).
     pub service: Option<(String, String)>,
+    /// That department's own contact: (phone, address, a sample).
+    pub department: Option<(String, String, bool)>,
+    /// No window of the county handles the department's matters: the list is of the township
+    /// windows, which take the papers and pass them on or say where to go.
+    pub fallback: bool,
     pub windows: Vec<WindowCard>,
     pub sample: bool,
 }
@@ -95,6 +100,14 @@ fn windows_page(lang: Lang, page: WindowsView) -> impl IntoView {
         <p class="lead">{tr::windows_lead(lang)}</p>
         {page.sample.then(|| view! { <p class="notice" data-sample="windows">{tr::windows_sample(lang)}</p> })}
         {service.as_ref().map(|(_, name)| view! { <p class="notice" data-service="">{tr::windows_for_service(lang, name.clone())}</p> })}
+        {page.department.clone().zip(service.clone()).map(|((phone, address, sample), (_, name))| view! {
+            <section class="window-card" data-department="">
+                <h2>{tr::windows_department(lang, name)}</h2>
+                <p><a class="tel" href=format!("tel:{phone}")>{tr::windows_call(lang, phone.clone())}</a></p>
+                <p>{address}</p>
+                {sample.then(|| view! { <p class="hint">{tr::windows_sample(lang)}</p> })}
+            </section>
+        })}
         <form method="get" action=WINDOWS_PAGE class="form">
             {service.as_ref().map(|(id, _)| view! { <input type="hidden" name="service" value=id.clone()/> })}
             <div class="field">
@@ -125,6 +138,7 @@ fn windows_page(lang: Lang, page: WindowsView) -> impl IntoView {
             <section id=READ_ALOUD_TEXT_ID data-windows=count.clone()>
                 <h2>{heading}</h2>
                 {page.windows.is_empty().then(|| view! { <p>{tr::windows_none(lang)}</p> })}
+                {page.fallback.then(|| view! { <p class="notice" data-fallback="">{tr::windows_fallback(lang)}</p> })}
                 {page.windows.into_iter().map(|w| card(lang, w)).collect_view()}
             </section>
         })}

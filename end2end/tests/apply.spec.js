@@ -96,6 +96,7 @@ test('a resident applies for themselves with a document still missing', async ({
   await expect(page.getByText('户口簿')).toBeVisible();
   await expect(page.getByText(/110\*{13}2X/)).toBeVisible();
   await submitAndConfirm(page);
+  const confirmation = page.url();
 
   // The QR code's link opens the tracking page; with the access code it shows the case, and
   // the missing document as a to-do.
@@ -114,6 +115,25 @@ test('a resident applies for themselves with a document still missing', async ({
   await expect(page.getByText('现在：已提交')).toBeVisible();
   await expect(page.locator('.todo')).toContainText('户口簿');
   await expect(page.getByText(/受理：最晚/)).toBeVisible();
+  await expectAccessible(page);
+
+  // The 三合一 and her authorisation print prefilled, to sign or show at the window.
+  await page.getByRole('link', { name: '打印申请书（三合一）和授权书' }).click();
+  const application = page.locator('[data-document="three-in-one"]');
+  await expect(application).toContainText('张三');
+  await expect(application).toContainText('11010519491231002X');
+  await expect(application).toContainText('1 倍以上 3 倍以下的罚款');
+  await expect(page.locator('[data-document="authorisation"]')).toHaveCount(1);
+  await expectAccessible(page);
+
+  // Where to take the missing papers: from the confirmation page, the windows of her township.
+  await page.goto(confirmation);
+  await page.locator('a[data-windows-link]').click();
+  await page.getByLabel('县（市、区）').selectOption({ label: '任城区' });
+  await page.getByRole('button', { name: '查找窗口' }).click();
+  await page.getByLabel('乡镇（街道）').selectOption('李营街道');
+  await page.getByRole('button', { name: '查找窗口' }).click();
+  await expect(page.locator('article[data-village="东村"]')).toBeVisible();
   await expectAccessible(page);
 });
 

@@ -1,7 +1,7 @@
 // The caseworkers' console and the resident's tracking page, side by side: each step staff take
 // shows on the resident's timeline; an emergency shows its clock; other counties and volunteers
 // cannot open the case.
-import { test, expect, expectAccessible, STAFF_PASSWORD, signIn } from './support.js';
+import { test, expect, expectAccessible, STAFF_PASSWORD, signIn, holdMeeting } from './support.js';
 
 function application(phone, emergency = null) {
   return {
@@ -86,6 +86,11 @@ test('a case goes from submitted to approved, and the resident sees every step',
   await expect(page.locator('summary', { hasText: /^批准$/ })).toHaveCount(0);
   await takeStep(page, '提交一事一议', async (step) => step.getByLabel('理由（必须写）').fill('收入刚过线，家中有重病人'));
   await residentSees(resident, receipt, '一事一议');
+  // She tells the hardship in her own words, for the meeting.
+  await resident.getByLabel('家里遇到了什么困难').fill('老伴住院三个月，花了四万多，家里没有别的收入。');
+  await resident.getByRole('button', { name: '交给工作人员' }).click();
+  await expect(resident.locator('[data-hardship-sent]')).toBeVisible();
+  await expectAccessible(resident);
   await page.context().clearCookies();
   await signIn(page, 'e2e.supervisor');
   await page.goto(`/staff/cases/${receipt.reference}`);
@@ -93,6 +98,15 @@ test('a case goes from submitted to approved, and the resident sees every step',
   await approve.locator('summary').click();
   await approve.getByRole('button', { name: '批准', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('请写明理由');
+  await expectAccessible(page);
+  // Not before the meeting's record: the meeting decides, the record shows it.
+  const early = page.locator('details.case-action', { has: page.locator('summary', { hasText: /^批准$/ }) });
+  if ((await early.getAttribute('open')) === null) await early.locator('summary').click();
+  await early.getByLabel('理由（必须写）').fill('一事一议通过');
+  await early.getByRole('button', { name: '批准', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('要先登记议事会的会议记录');
+  await expect(page.locator('[data-hardship]')).toContainText('老伴住院三个月');
+  await holdMeeting(page, '同意救助');
   await expectAccessible(page);
   await takeStep(page, '批准', async (step) => step.getByLabel('理由（必须写）').fill('一事一议通过，按低保标准救助'));
   await residentSees(resident, receipt, '已批准');

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, expectAccessible, signIn, withoutScript } from './support.js';
+import { test, expect, expectAccessible, holdMeeting, signIn, withoutScript } from './support.js';
 import { OwnServer } from './own-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -77,6 +77,7 @@ test('a recipient sees her monthly payment and the price subsidy, and agrees to 
     await signIn(staff, 'e2e.supervisor');
     await staff.goto(`/staff/cases/${receipt.reference}`);
     await takeStep(staff, '提交一事一议', '老人独居，收入很低');
+    await holdMeeting(staff, '同意救助');
     await takeStep(staff, '批准', '同意，按低保救助');
 
     // The data office: the register, December's price index, and the month's re-check.

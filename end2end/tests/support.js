@@ -154,3 +154,23 @@ export async function planOutreachEvent(phone) {
   const eventCode = new URL(phone.url()).searchParams.get('created');
   return { volunteerCode, eventCode };
 }
+
+/**
+ * On a case in 一事一议, schedules today's meeting and keeps its record with the given decision
+ * ('同意救助' or '不同意救助'), as a caseworker does on the case page.
+ */
+export async function holdMeeting(page, decision) {
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const schedule = page.locator('form[data-form="deliberation-schedule"]');
+  await schedule.getByLabel('开会日期').fill(today);
+  await schedule.getByRole('button', { name: '安排议事会' }).click();
+  await expect(page.locator(`[data-meeting-on="${today}"]`)).toBeVisible();
+  const record = page.locator('form[data-form="deliberation-record"]');
+  await record.getByLabel('开会日期').fill(today);
+  await record.getByLabel('参加的人').fill('王主任（街道民政办）\n李委员（社区居委会）\n赵代表（居民代表）');
+  await record.getByLabel('会议记录').fill('核实了家庭的收入和支出。');
+  await record.getByLabel(decision, { exact: true }).check();
+  await record.getByLabel('决定的理由').fill('家庭确有困难');
+  await record.getByRole('button', { name: '保存会议记录' }).click();
+  await expect(page.locator('[data-meeting-decision]')).toBeVisible();
+}

@@ -31,14 +31,21 @@ pub async fn show(
 fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> WindowsView {
     let handbook = state.handbook.current();
     let county = query.get("county").and_then(|c| c.parse::<County>().ok());
-    let service = query
+    let department = query
         .get("service")
-        .and_then(|id| handbook.department(id.trim()))
-        .map(|d| (d.id.clone(), d.name.get(lang_en).clone()));
+        .and_then(|id| handbook.department(id.trim()));
+    let service = department.map(|d| (d.id.clone(), d.name.get(lang_en).clone()));
     let windows = &state.windows;
     let mut view = WindowsView {
         sample: windows.sample(),
         service: service.clone(),
+        department: department.map(|d| {
+            (
+                d.phone.clone(),
+                d.address.get(lang_en).clone(),
+                d.contact_is_sample,
+            )
+        }),
         ..WindowsView::default()
     };
     if let Some(county) = county {
@@ -60,7 +67,7 @@ fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> Win
             .now()
             .to_offset(time::macros::offset!(+8));
         let minute = u16::from(now.hour()) * 60 + u16::from(now.minute());
-        let found = match (township, &service) {
+        let mut found: Vec<&handbook::ServiceWindow> = match (township, &service) {
             (Some(township), Some((id, _))) => windows
                 .of_township(name, township)
                 .into_iter()
@@ -70,6 +77,15 @@ fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> Win
             (None, Some((id, _))) => windows.for_service(name, id),
             (None, None) => windows.of_county(name),
         };
+        // No window here handles the department's matters: the township windows still take
+        // the papers and pass them on, or say where to go; the department's contact is above.
+        if found.is_empty() && service.is_some() {
+            view.fallback = true;
+            found = match township {
+                Some(township) => windows.of_township(name, township),
+                None => windows.of_county(name),
+            };
+        }
         view.windows = found
             .into_iter()
             .map(|w| WindowCard {

@@ -731,9 +731,7 @@ fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
             <li>{tr::apply_done_next_visit(lang)}</li>
             <li>{tr::apply_done_next_decide(lang)}</li>
         </ol>
-        <h2>{tr::windows_title(lang)}</h2>
-        <p>{tr::apply_done_window(lang)}</p>
-        <p><a class="button button-secondary" data-windows-link="" href=crate::windows::windows_link(data.draft.applicant.as_ref().map(|a| a.county.as_str()), None)>{tr::windows_link(lang)}</a></p>
+        <p><a class="button button-secondary" data-windows-link="" href="/windows">{tr::windows_link(lang)}</a></p>
         <h2>{tr::apply_done_track_heading(lang)}</h2>
         <p>{tr::apply_done_track(lang)}</p>
         <div class="qr" inner_html=qr></div>

@@ -117,7 +117,6 @@ pub fn result_page(
             </button>
             <a class="button button-secondary" href="/check">{tr::check_again(lang)}</a>
         </p>
-        <p><a href=crate::windows::WINDOWS_PAGE data-windows-link="">{tr::handbook_window_also(lang)}</a></p>
     })
 }
 
