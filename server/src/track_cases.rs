@@ -151,20 +151,11 @@ pub async fn hardship(
             Redirect::to(&format!("/track/cases/{}?hardship=1", case.reference)).into_response()
         }
         Err(DeliberationError::Empty | DeliberationError::TooLong) => {
-            let uploads = TodoUploads {
-                max_bytes: state.upload_policy.max_bytes,
-                ..TodoUploads::default()
-            };
-            let page = as_case_page(parts, &case.reference);
             let shown = AssistanceShown {
-                transfer: (false, None),
-                missing_now: false,
                 hardship: (false, Some(text)),
+                ..AssistanceShown::default()
             };
-            let mut response =
-                render_case_with(&state, page, case, uploads, WithdrawForm::default(), shown).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            response
+            refused_on_case_page(&state, parts, case, shown).await
         }
         // Decided or moved on a moment ago: the page shows where it stands.
         Err(DeliberationError::NotInDeliberation | DeliberationError::NotFound) => {
@@ -199,26 +190,11 @@ pub async fn transfer(
         "agree" => true,
         "decline" => false,
         _ => {
-            let uploads = TodoUploads {
-                max_bytes: state.upload_policy.max_bytes,
-                ..TodoUploads::default()
+            let shown = AssistanceShown {
+                transfer: (true, None),
+                ..AssistanceShown::default()
             };
-            let page = as_case_page(parts, &case.reference);
-            let mut response = render_case_with(
-                &state,
-                page,
-                case,
-                uploads,
-                WithdrawForm::default(),
-                AssistanceShown {
-                    transfer: (true, None),
-                    missing_now: false,
-                    hardship: (false, None),
-                },
-            )
-            .await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return response;
+            return refused_on_case_page(&state, parts, case, shown).await;
         }
     };
     match state.store.answer_transfer(&case.reference, agree).await {
@@ -234,6 +210,24 @@ pub async fn transfer(
         }
         Err(TransferError::Store(e)) => unavailable(&e),
     }
+}
+
+/// The case page at its own address (422) with a refused form of the resident's shown on it.
+async fn refused_on_case_page(
+    state: &AppState,
+    parts: Parts,
+    case: CaseView,
+    shown: AssistanceShown,
+) -> Response {
+    let uploads = TodoUploads {
+        max_bytes: state.upload_policy.max_bytes,
+        ..TodoUploads::default()
+    };
+    let page = as_case_page(parts, &case.reference);
+    let mut response =
+        render_case_with(state, page, case, uploads, WithdrawForm::default(), shown).await;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
 }
 
 /// A resident's form posted to one of their case's routes, with the case it is for.
