@@ -8,6 +8,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use handbook::Localized;
+
 use crate::i18n::{tr, Lang};
 use crate::preferences::use_prefs;
 use crate::read_aloud::{ReadAloud, READ_ALOUD_TEXT_ID};
@@ -17,15 +19,15 @@ pub const WINDOWS_PAGE: &str = "/windows";
 /// One window as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WindowCard {
-    pub name: String,
-    pub address: String,
+    pub name: Localized<String>,
+    pub address: Localized<String>,
     pub township: String,
     pub village: Option<String>,
     pub phone: String,
     /// (day ids `mon`…, from `08:30`, to `12:00`).
     pub hours: Vec<(Vec<String>, String, String)>,
-    /// The departments' names, in the reader's language.
-    pub services: Vec<String>,
+    /// The departments' names.
+    pub services: Vec<Localized<String>>,
     pub open_now: bool,
 }
 
@@ -38,9 +40,9 @@ pub struct WindowsView {
     pub townships: Vec<String>,
     pub township: Option<String>,
     /// The department whose matters the list is narrowed to: (id, name).
-    pub service: Option<(String, String)>,
+    pub service: Option<(String, Localized<String>)>,
     /// That department's own contact: (phone, address, a sample).
-    pub department: Option<(String, String, bool)>,
+    pub department: Option<(String, Localized<String>, bool)>,
     /// No window of the county handles the department's matters: the list is of the township
     /// windows, which take the papers and pass them on or say where to go.
     pub fallback: bool,
@@ -85,7 +87,11 @@ pub fn WindowsPage() -> impl IntoView {
 fn windows_page(lang: Lang, page: WindowsView) -> impl IntoView {
     let county = page.county.clone().unwrap_or_default();
     let township = page.township.clone().unwrap_or_default();
-    let service = page.service.clone();
+    let en = lang == Lang::En;
+    let service = page
+        .service
+        .clone()
+        .map(|(id, name)| (id, name.get(en).clone()));
     let heading = match (&page.township, &page.county) {
         (Some(t), Some(c)) => {
             tr::windows_of_township(lang, crate::counties::county_name_of(lang, c), t.clone())
@@ -104,7 +110,7 @@ fn windows_page(lang: Lang, page: WindowsView) -> impl IntoView {
             <section class="window-card" data-department="">
                 <h2>{tr::windows_department(lang, name)}</h2>
                 <p><a class="tel" href=format!("tel:{phone}")>{tr::windows_call(lang, phone.clone())}</a></p>
-                <p>{address}</p>
+                <p>{address.get(en).clone()}</p>
                 {sample.then(|| view! { <p class="hint">{tr::windows_sample(lang)}</p> })}
             </section>
         })}
@@ -146,6 +152,7 @@ fn windows_page(lang: Lang, page: WindowsView) -> impl IntoView {
 }
 
 fn card(lang: Lang, w: WindowCard) -> impl IntoView {
+    let en = lang == Lang::En;
     let place = match &w.village {
         Some(village) => format!("{} {}", w.township, village),
         None => w.township.clone(),
@@ -153,11 +160,11 @@ fn card(lang: Lang, w: WindowCard) -> impl IntoView {
     let sep = tr::check_list_separator(lang);
     view! {
         <article class="window-card" data-township=w.township.clone() data-village=w.village.clone().unwrap_or_default()>
-            <h3>{w.name.clone()}</h3>
+            <h3>{w.name.get(en).clone()}</h3>
             <p class="hint">{place}</p>
             <p><strong>{if w.open_now { tr::windows_open_now(lang) } else { tr::windows_closed_now(lang) }}</strong></p>
             <dl class="summary-list">
-                <div><dt>{tr::windows_address(lang)}</dt><dd>{w.address.clone()}</dd></div>
+                <div><dt>{tr::windows_address(lang)}</dt><dd>{w.address.get(en).clone()}</dd></div>
                 <div><dt>{tr::windows_hours(lang)}</dt><dd>
                     <ul class="plain">
                         {w.hours.iter().map(|(days, from, to)| {
@@ -167,7 +174,7 @@ fn card(lang: Lang, w: WindowCard) -> impl IntoView {
                     </ul>
                 </dd></div>
                 <div><dt>{tr::windows_phone(lang)}</dt><dd><a class="tel" href=format!("tel:{}", w.phone)>{tr::windows_call(lang, w.phone.clone())}</a></dd></div>
-                <div><dt>{tr::windows_services(lang)}</dt><dd>{w.services.join(sep)}</dd></div>
+                <div><dt>{tr::windows_services(lang)}</dt><dd>{w.services.iter().map(|s| s.get(en).as_str()).collect::<Vec<_>>().join(sep)}</dd></div>
             </dl>
         </article>
     }

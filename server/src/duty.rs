@@ -19,7 +19,7 @@ use store::staff::{Role, StaffUser};
 use store::Store;
 
 use crate::middleware::errors::error_page_response;
-use crate::posted_pages::{read_form, render_page_with};
+use crate::posted_pages::{read_form, render_page_at, render_page_with};
 use crate::state::AppState;
 
 /// How often each instance sweeps.
@@ -126,7 +126,7 @@ pub async fn set(
     let Ok(member) = id.parse::<i64>() else {
         return error_page_response(StatusCode::NOT_FOUND, ErrorPage::BadRequest);
     };
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     let Some(fields) = read_form(body).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
@@ -147,7 +147,6 @@ pub async fn set(
     {
         Ok(()) => Redirect::to(&format!("{DUTY_PAGE}?saved=1")).into_response(),
         Err(DutyError::PhoneRequired) => {
-            parts.method = axum::http::Method::GET;
             refused(&state, &staff, parts, member, "phone_required", typed).await
         }
         Err(DutyError::NotAllowed) => {
@@ -163,7 +162,7 @@ pub async fn set(
 async fn refused(
     state: &AppState,
     staff: &StaffUser,
-    mut parts: axum::http::request::Parts,
+    parts: axum::http::request::Parts,
     member: i64,
     code: &str,
     typed: String,
@@ -171,14 +170,9 @@ async fn refused(
     if !matches!(staff.role, Role::Supervisor | Role::Admin) {
         return error_page_response(StatusCode::FORBIDDEN, ErrorPage::Forbidden);
     }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
     match page(state, staff, Some((member, code.to_owned(), typed)), false).await {
-        Ok(page) => {
-            parts.method = axum::http::Method::GET;
-            parts.uri = axum::http::Uri::from_static(DUTY_PAGE);
-            let mut response = render_page_with(state, parts, page).await;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            response
-        }
+        Ok(page) => render_page_at(state, parts, DUTY_PAGE, page, status).await,
         Err(e) => unavailable(&e),
     }
 }

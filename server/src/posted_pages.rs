@@ -47,6 +47,24 @@ pub async fn render_page_with<C: Clone + Send + Sync + 'static>(
     render_with(state, parts, move || provide_context(context.clone())).await
 }
 
+/// The page at `uri` (its own GET route, which draws it) as the answer to a refused post, with
+/// what the server prepared for it and the status that says why.
+pub async fn render_page_at<C: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    mut parts: Parts,
+    uri: &str,
+    context: C,
+    status: axum::http::StatusCode,
+) -> Response {
+    parts.method = axum::http::Method::GET;
+    if let Ok(uri) = uri.parse() {
+        parts.uri = uri;
+    }
+    let mut response = render_page_with(state, parts, context).await;
+    *response.status_mut() = status;
+    response
+}
+
 pub(crate) async fn render_with(
     state: &AppState,
     parts: Parts,

@@ -12,7 +12,7 @@ use store::Store;
 
 use crate::discovery::run::{people_of, read_people, RunError, RunProgress};
 use crate::middleware::errors::error_page_response;
-use crate::posted_pages::{read_form, render_page_with};
+use crate::posted_pages::{read_form, render_page_at, render_page_with};
 use crate::state::AppState;
 use app::error_pages::ErrorPage;
 use app::staff::{recipients_field, PricesPart, RecipientsPage, WarningRow, RECIPIENTS_PAGE};
@@ -298,22 +298,15 @@ pub(crate) async fn render_refused(
 async fn render_at(
     state: &AppState,
     staff: &store::staff::StaffUser,
-    mut parts: axum::http::request::Parts,
+    parts: axum::http::request::Parts,
     month: YearMonth,
     refused: Option<(i64, String, [String; 3])>,
     prices: PricesPart,
     status: StatusCode,
 ) -> Response {
+    let uri = format!("{RECIPIENTS_PAGE}?month={month}");
     match page(state, staff, month, refused, prices).await {
-        Ok(page) => {
-            parts.method = axum::http::Method::GET;
-            if let Ok(uri) = format!("{RECIPIENTS_PAGE}?month={month}").parse() {
-                parts.uri = uri;
-            }
-            let mut response = render_page_with(state, parts, page).await;
-            *response.status_mut() = status;
-            response
-        }
+        Ok(page) => render_page_at(state, parts, &uri, page, status).await,
         Err(e) => unavailable(&e),
     }
 }

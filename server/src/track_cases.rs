@@ -542,14 +542,21 @@ fn resident_referral(
     line: store::referrals::ReferralLine,
 ) -> app::track::referrals::ResidentReferral {
     use store::referrals::ReferralOutcome;
-    // The partner's name in the directory today (Chinese: the page is the resident's, whose
-    // language the server does not know here), else the name kept with the referral.
-    let partner = line
+    // The partner's names in the directory today, else the name kept with the referral.
+    let partner = match line
         .partner_id
         .as_deref()
         .and_then(|id| state.partners.get(id))
-        .map(|p| p.zh_name.clone())
-        .unwrap_or(line.organisation);
+    {
+        Some(p) => handbook::Localized {
+            zh: p.zh_name.clone(),
+            en: p.en_name.clone(),
+        },
+        None => handbook::Localized {
+            zh: line.organisation.clone(),
+            en: line.organisation,
+        },
+    };
     app::track::referrals::ResidentReferral {
         partner,
         answer_due: line.answer_due_at.map(|at| at.unix_timestamp()),

@@ -18,34 +18,23 @@ pub async fn show(
     Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Response {
-    let (parts, _) = request.into_parts();
-    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let prefs = app::preferences::Prefs::from_headers(
-        header(axum::http::header::COOKIE),
-        header(axum::http::header::ACCEPT_LANGUAGE),
-    );
-    let page = view(&state, &query, prefs.lang == app::i18n::Lang::En);
-    render_page_with(&state, parts, page).await
+    let page = view(&state, &query);
+    render_page_with(&state, request.into_parts().0, page).await
 }
 
-fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> WindowsView {
+/// The page's data, in both languages: the page shows the reader's.
+fn view(state: &AppState, query: &HashMap<String, String>) -> WindowsView {
     let handbook = state.handbook.current();
     let county = query.get("county").and_then(|c| c.parse::<County>().ok());
     let department = query
         .get("service")
         .and_then(|id| handbook.department(id.trim()));
-    let service = department.map(|d| (d.id.clone(), d.name.get(lang_en).clone()));
+    let service = department.map(|d| (d.id.clone(), d.name.clone()));
     let windows = &state.windows;
     let mut view = WindowsView {
         sample: windows.sample(),
         service: service.clone(),
-        department: department.map(|d| {
-            (
-                d.phone.clone(),
-                d.address.get(lang_en).clone(),
-                d.contact_is_sample,
-            )
-        }),
+        department: department.map(|d| (d.phone.clone(), d.address.clone(), d.contact_is_sample)),
         ..WindowsView::default()
     };
     if let Some(county) = county {
@@ -89,8 +78,8 @@ fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> Win
         view.windows = found
             .into_iter()
             .map(|w| WindowCard {
-                name: w.name().get(lang_en).clone(),
-                address: w.address().get(lang_en).clone(),
+                name: w.name().clone(),
+                address: w.address().clone(),
                 township: w.township().to_owned(),
                 village: w.village().map(str::to_owned),
                 phone: w.phone().to_owned(),
@@ -109,7 +98,7 @@ fn view(state: &AppState, query: &HashMap<String, String>, lang_en: bool) -> Win
                     .services()
                     .iter()
                     .filter_map(|id| handbook.department(id))
-                    .map(|d| d.name.get(lang_en).clone())
+                    .map(|d| d.name.clone())
                     .collect(),
                 open_now: w.open_at(now.weekday(), minute),
             })

@@ -118,11 +118,7 @@ fn day_of(days: i64) -> Result<Date, StoreError> {
 }
 
 fn at(seconds: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
-    seconds
-        .map(|s| {
-            OffsetDateTime::from_unix_timestamp(s).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .transpose()
+    seconds.map(crate::applications::timestamp).transpose()
 }
 
 impl Store {

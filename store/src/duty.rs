@@ -129,7 +129,7 @@ impl Store {
 
     /// The phones of a county's staff on duty, or (when `supervisors`) of its supervisors who
     /// gave one.
-    async fn duty_phones(
+    pub(crate) async fn duty_phones(
         &self,
         tx: &mut Transaction<'static, Any>,
         county: &str,

@@ -102,11 +102,7 @@ impl From<sqlx::Error> for OutcomeError {
 }
 
 fn at(seconds: Option<i64>) -> Result<Option<OffsetDateTime>, StoreError> {
-    seconds
-        .map(|s| {
-            OffsetDateTime::from_unix_timestamp(s).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .transpose()
+    seconds.map(crate::applications::timestamp).transpose()
 }
 
 impl Store {
@@ -311,23 +307,18 @@ impl Store {
             let organisation: String = row.try_get("organisation")?;
             let phones: Vec<String> = if escalate {
                 let county: String = row.try_get("county")?;
-                sqlx::query(
-                    "SELECT duty_phone_sealed FROM staff_users WHERE county = $1 AND role = 'supervisor' AND duty_phone_sealed IS NOT NULL ORDER BY id",
-                )
-                .bind(county)
-                .fetch_all(&mut *tx)
-                .await?
+                self.duty_phones(&mut tx, &county, true).await?
             } else {
-                sqlx::query(
+                sqlx::query_scalar::<_, String>(
                     "SELECT duty_phone_sealed FROM staff_users WHERE id = $1 AND duty_phone_sealed IS NOT NULL",
                 )
                 .bind(row.try_get::<i64, _>("referred_by")?)
                 .fetch_all(&mut *tx)
                 .await?
-            }
-            .iter()
-            .map(|p| self.data_key().open(&p.try_get::<String, _>("duty_phone_sealed")?))
-            .collect::<Result<_, StoreError>>()?;
+                .iter()
+                .map(|sealed| self.data_key().open(sealed))
+                .collect::<Result<_, StoreError>>()?
+            };
             let message = OutboxMessage::ReferralOverdue {
                 reference: reference.clone(),
                 partner: organisation.clone(),

@@ -11,7 +11,9 @@ use super::TrackedCase;
 /// One referral, as the resident sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentReferral {
-    pub partner: String,
+    /// The partner's name in both languages (the name kept with the referral, for both, when the
+    /// directory no longer lists the partner).
+    pub partner: handbook::Localized<String>,
     /// When the answer is due (unix seconds).
     pub answer_due: Option<i64>,
     /// (`helped` | `declined`, what was given or why not, fen given).
@@ -25,6 +27,7 @@ pub fn referrals_section(lang: Lang, case: &TrackedCase) -> Option<AnyView> {
             <section class="referrals" aria-labelledby="referrals-heading">
                 <h2 id="referrals-heading">{tr::referral_track_heading(lang)}</h2>
                 {case.referrals.iter().map(|r| {
+                    let partner = r.partner.get(lang == Lang::En);
                     let code = r.outcome.as_ref().map(|(code, ..)| code.clone()).unwrap_or_default();
                     let text = match &r.outcome {
                         Some((code, what, fen)) if code == "helped" => {
@@ -32,12 +35,12 @@ pub fn referrals_section(lang: Lang, case: &TrackedCase) -> Option<AnyView> {
                                 Some(fen) => format!("{what} · {}", format_yuan(*fen as f64 / 100.0)),
                                 None => what.clone(),
                             };
-                            tr::referral_track_helped(lang, &r.partner, given)
+                            tr::referral_track_helped(lang, partner, given)
                         }
-                        Some((_, reason, _)) => tr::referral_track_declined(lang, &r.partner, reason),
+                        Some((_, reason, _)) => tr::referral_track_declined(lang, partner, reason),
                         None => tr::referral_track_waiting(
                             lang,
-                            &r.partner,
+                            partner,
                             r.answer_due.map(|due| format_date_time(lang, due)).unwrap_or_default(),
                         ),
                     };

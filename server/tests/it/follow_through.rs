@@ -14,23 +14,12 @@ use store::Store;
 use crate::common::{cookie, location, TestServer};
 
 async fn submit(server: &TestServer, key: &str, emergency: Value) -> (String, String) {
-    let response = server
-        .client
-        .post(server.url("/api/v1/applications"))
-        .header("idempotency-key", key)
-        .json(&example_application("13800138000", emergency))
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), 201);
-    let receipt: Value = response.json().await.expect("JSON");
-    (
-        receipt["reference"].as_str().unwrap_or_default().to_owned(),
-        receipt["access_code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-    )
+    let (status, receipt) = server
+        .post_application(Some(key), &example_application("13800138000", emergency))
+        .await;
+    assert_eq!(status, 201);
+    let text = |field: &str| receipt[field].as_str().unwrap_or_default().to_owned();
+    (text("reference"), text("access_code"))
 }
 
 /// The messages waiting in the outbox: (to, message).

@@ -9,6 +9,9 @@ ALTER TABLE staff_users ADD COLUMN on_duty BIGINT NOT NULL DEFAULT 0;
 -- When an emergency's alert went out, and when it was raised to the supervisors (once each).
 ALTER TABLE applications ADD COLUMN duty_alerted_at BIGINT;
 ALTER TABLE applications ADD COLUMN duty_escalated_at BIGINT;
+-- The minute's sweep reads only the emergencies still waiting to be accepted.
+CREATE INDEX applications_unaccepted_emergencies ON applications (submitted_at)
+    WHERE emergency_urgency IS NOT NULL AND status = 'submitted' AND duty_escalated_at IS NULL;
 
 -- A referral names a partner of the directory and waits for its answer by a date; then a
 -- reminder, then an escalation to the county's supervisors; the outcome is recorded.
