@@ -17,6 +17,7 @@ pub mod outreach;
 pub mod page_cache;
 pub mod posted_form;
 pub mod preferences;
+mod qr;
 mod read_aloud;
 mod self_check;
 pub mod server_error;

@@ -14,8 +14,9 @@ use crate::outreach::OutreachPage;
 use crate::self_check::SelfCheckPage;
 use crate::staff::{
     DashboardPage, DiscoveryCandidatePage, DiscoveryImportPage, DiscoveryPage,
-    DiscoveryTownshipPage, PolicyEditorListPage, PolicyEditorPage, StaffCasePage, StaffDutyPage,
-    StaffEventsPage, StaffLoginPage, StaffRecipientsPage, StaffWorkspacePage, StopMessagesPage,
+    DiscoveryTownshipPage, PolicyEditorListPage, PolicyEditorPage, StaffAccountPage,
+    StaffAccountsPage, StaffCasePage, StaffDutyPage, StaffEventsPage, StaffRecipientsPage,
+    StaffSignInHistoryPage, StaffSignInPage, StaffWorkspacePage, StopMessagesPage,
 };
 use crate::track::phone::TrackPhonePage;
 use crate::track::TrackPage;
@@ -125,7 +126,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/outreach") view=OutreachPage/>
                     <Route path=path!("/policies") view=PolicyListPage/>
                     <Route path=path!("/policies/:slug") view=PolicyPage/>
-                    <Route path=path!("/staff/login") view=StaffLoginPage/>
+                    <Route path=path!("/staff/login") view=StaffSignInPage/>
+                    <Route path=path!("/staff/login/code") view=StaffSignInPage/>
+                    <Route path=path!("/staff/login/enrol") view=StaffSignInPage/>
+                    <Route path=path!("/staff/login/new-password") view=StaffSignInPage/>
+                    <Route path=path!("/staff/account") view=StaffAccountPage/>
+                    <Route path=path!("/staff/accounts") view=StaffAccountsPage/>
+                    <Route path=path!("/staff/sign-ins") view=StaffSignInHistoryPage/>
                     <Route path=path!("/staff") view=StaffWorkspacePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:reference") view=StaffCasePage/>
                     <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>

@@ -27,6 +27,7 @@ use rand::Rng;
 use serde_json::{json, Value};
 use server::outreach_keys::SealedRecord;
 use sqlx::Row;
+use store::staff::second_factor::TotpSecret;
 
 #[derive(Debug, Parser)]
 #[command(about = "Outreach sync throughput against the portal")]
@@ -55,6 +56,8 @@ struct Args {
 }
 
 const PASSWORD: &str = "outreach bench password 2026";
+/// The authenticator secret the volunteers' accounts are set up with.
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -199,6 +202,7 @@ async fn accounts(
     store: &store::Store,
     n: usize,
 ) -> Result<(Vec<(String, String)>, String), String> {
+    use store::staff::second_factor::TotpSecret;
     use store::staff::{NewStaffUser, Role};
     let suffix: u32 = rand::thread_rng().gen_range(0..1_000_000);
     let new = |username: String, role| NewStaffUser {
@@ -218,6 +222,13 @@ async fn accounts(
         let username = format!("bench.vol{suffix}.{i}");
         let account = store
             .create_staff_user(new(username.clone(), Role::Volunteer))
+            .await
+            .map_err(|e| e.to_string())?;
+        store
+            .provision_totp(
+                account.id,
+                &TotpSecret::from_base32(TOTP_SECRET).map_err(|e| e.to_string())?,
+            )
             .await
             .map_err(|e| e.to_string())?;
         let code = store
@@ -242,15 +253,8 @@ async fn accounts(
     Ok((volunteers, event.code))
 }
 
-async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result<String, String> {
-    let response = client
-        .post(format!("{base}/api/staff/login"))
-        .header("origin", base)
-        .header("accept", "text/html")
-        .form(&[("username", username), ("password", PASSWORD)])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+/// The session cookie an answer sets (`name=value`).
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
@@ -259,7 +263,60 @@ async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result
         .find(|v| v.starts_with(&format!("{}=", server::sessions::COOKIE_NAME)))
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
-        .ok_or_else(|| format!("{username} could not sign in ({})", response.status()))
+}
+
+/// Signs in with the password and a code of the account's app ([`TOTP_SECRET`]). A code is
+/// taken once per account and time step: a second sign-in of the same phone takes the step after.
+async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result<String, String> {
+    let post = |path: &'static str, form: Vec<(&'static str, String)>, cookie: Option<String>| {
+        let mut request = client
+            .post(format!("{base}{path}"))
+            .header("origin", base)
+            .header("accept", "text/html")
+            .form(&form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let password = post(
+        app::staff::SIGN_IN_PAGE,
+        vec![
+            ("username", username.to_owned()),
+            ("password", PASSWORD.to_owned()),
+        ],
+        None,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let pending = session_cookie(&password).ok_or_else(|| {
+        format!(
+            "{username}: the password was refused ({})",
+            password.status()
+        )
+    })?;
+    let secret = TotpSecret::from_base32(TOTP_SECRET).map_err(|e| e.to_string())?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for at in [now, now + 30, now - 30] {
+        let code = secret.code_at(at).map_err(|e| e.to_string())?;
+        let answer = post(
+            app::staff::CODE_PAGE,
+            vec![("code", code)],
+            Some(pending.clone()),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let signed_in = answer
+            .headers()
+            .get("location")
+            .is_some_and(|l| l.as_bytes() == b"/staff");
+        if signed_in {
+            return session_cookie(&answer).ok_or_else(|| format!("{username}: no session"));
+        }
+    }
+    Err(format!(
+        "{username} could not sign in: every code was refused"
+    ))
 }
 
 /// The plaintext of record `i`: the §6 example with a phone of its own, as the volunteer's.

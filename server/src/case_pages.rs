@@ -271,13 +271,16 @@ async fn read_step(
             }
             let second = state
                 .store
-                .authenticate(
+                .check_password(
                     &fields.text(case_field::SECOND_USERNAME),
                     &fields.text(case_field::SECOND_PASSWORD),
+                    &store::staff::Client::new(client.as_str(), "home visit: second visitor"),
                 )
                 .await;
             match second {
-                Ok(second_visitor) => CaseStep::RecordHomeVisit { second_visitor },
+                Ok(second) => CaseStep::RecordHomeVisit {
+                    second_visitor: second.user,
+                },
                 Err(store::staff::LoginError::Store(e)) => {
                     tracing::error!(error = %e, "could not check the second visitor");
                     return Err(Reading::Failed(Denied::Unavailable));
@@ -286,7 +289,10 @@ async fn read_step(
                 // that may not be the second visitor gets (see `refusal`).
                 Err(
                     store::staff::LoginError::InvalidCredentials
-                    | store::staff::LoginError::LockedOut { .. },
+                    | store::staff::LoginError::LockedOut { .. }
+                    | store::staff::LoginError::Disabled
+                    | store::staff::LoginError::InvalidCode
+                    | store::staff::LoginError::ReplayedCode,
                 ) => {
                     return Err(Reading::Problems(vec![(
                         case_field::SECOND_PASSWORD,

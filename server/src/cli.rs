@@ -7,6 +7,7 @@ use casework::Actor;
 use casework::County;
 use clap::{Parser, Subcommand};
 use store::audit::{AuditHead, AuditRecord, AuditVerification};
+use store::staff::second_factor::TotpSecret;
 use store::staff::{CreateStaffError, NewPassword, NewStaffUser, Role, Username};
 use store::SystemClock;
 
@@ -31,7 +32,9 @@ pub enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
-    /// Create a staff account. The password is read from PORTAL_NEW_PASSWORD or asked for.
+    /// Create a staff account. The password is read from PORTAL_NEW_PASSWORD or asked for. The
+    /// member sets up an authenticator app at the first sign-in, unless PORTAL_NEW_TOTP_SECRET
+    /// gives the account its secret (Base32) already.
     CreateUser {
         #[arg(long)]
         username: String,
@@ -44,8 +47,16 @@ pub enum Command {
         #[arg(long)]
         county: String,
     },
-    /// Create the demo staff accounts for a local trial run, if they are missing, and print them.
+    /// Create the demo staff accounts for a local trial run, if they are missing, set up with the
+    /// public demo authenticator secret, and print them.
     SeedDemo,
+    /// Print the current code of an authenticator secret (Base32), as an authenticator app
+    /// would show it: the demo accounts' code source, and a check of a provisioned secret.
+    TotpCode {
+        /// The secret, as `seed-demo` prints it or an app shows it when set up by hand.
+        #[arg(long, env = "PORTAL_TOTP_SECRET")]
+        secret: String,
+    },
     /// Screen a file of households with the eligibility rules, on every core: one POLICY.md §3.5
     /// request per line (optionally with an "id"), one result per line out, in the same order.
     Screen {
@@ -280,13 +291,28 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 password: read_new_password()?,
             };
             let store = application::open_store(&config, Arc::new(SystemClock)).await?;
+            let secret = match std::env::var("PORTAL_NEW_TOTP_SECRET") {
+                Ok(text) if !text.trim().is_empty() => Some(
+                    TotpSecret::from_base32(&text)
+                        .map_err(|e| invalid("PORTAL_NEW_TOTP_SECRET")(e.to_string()))?,
+                ),
+                _ => None,
+            };
             let user = store.create_staff_user(new).await?;
+            if let Some(secret) = &secret {
+                store.provision_totp(user.id, secret).await?;
+            }
             println!(
                 "Created {} ({}, {}).",
                 user.username,
                 user.role,
                 user.county.chinese_name()
             );
+            if secret.is_some() {
+                println!("The authenticator secret from PORTAL_NEW_TOTP_SECRET is set up.");
+            } else {
+                println!("They set up an authenticator app when they first sign in.");
+            }
             if user.role == Role::Volunteer {
                 println!(
                     "The code for the volunteer's badge: {}",
@@ -296,6 +322,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::SeedDemo => seed_demo(&config).await,
+        Command::TotpCode { secret } => {
+            let secret =
+                TotpSecret::from_base32(&secret).map_err(|e| invalid("--secret")(e.to_string()))?;
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let left = store::staff::second_factor::STEP_SECONDS as i64
+                - now % store::staff::second_factor::STEP_SECONDS as i64;
+            println!("{} (for {left} more seconds)", secret.code_at(now)?);
+            Ok(())
+        }
         Command::RotateKey {
             new_data_key,
             discard_drafts,
@@ -411,28 +446,33 @@ const DEMO_ACCOUNTS: [(&str, &str, Role, County); 4] = [
     ("demo.admin", "演示管理员", Role::Admin, County::Rencheng),
 ];
 const DEMO_PASSWORD: &str = "jishijiu-demo-2026";
+/// The demo accounts' authenticator secret. It is public, like the demo password: the demo
+/// set-up is for a trial on one's own machine, never for real accounts.
+const DEMO_TOTP_SECRET: &str = "JISHIJIUDEMOJISHIJIUDEMOJISHIJIU";
 
 async fn seed_demo(config: &Config) -> Result<(), CliError> {
     let store = application::open_store(config, Arc::new(SystemClock)).await?;
+    let secret = TotpSecret::from_base32(DEMO_TOTP_SECRET)
+        .map_err(|e| invalid("the demo secret")(e.to_string()))?;
     println!("Demo staff accounts (password for all: {DEMO_PASSWORD}):");
     for (username, display_name, role, county) in DEMO_ACCOUNTS {
         let username: Username = username
             .parse()
             .map_err(|e: store::staff::UsernameError| invalid("username")(e.to_string()))?;
         if !store.staff_username_exists(&username).await? {
-            store
-                .create_staff_user(NewStaffUser {
-                    username: username.clone(),
-                    display_name: display_name.to_owned(),
-                    role,
-                    county,
-                    password: DEMO_PASSWORD
-                        .parse()
-                        .map_err(|e: store::staff::PasswordError| {
-                            invalid("password")(e.to_string())
-                        })?,
-                })
-                .await?;
+            let user =
+                store
+                    .create_staff_user(NewStaffUser {
+                        username: username.clone(),
+                        display_name: display_name.to_owned(),
+                        role,
+                        county,
+                        password: DEMO_PASSWORD.parse().map_err(
+                            |e: store::staff::PasswordError| invalid("password")(e.to_string()),
+                        )?,
+                    })
+                    .await?;
+            store.provision_totp(user.id, &secret).await?;
         }
         println!(
             "  {:<16} {:<11} {}",
@@ -441,6 +481,13 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
             county.chinese_name()
         );
     }
+    println!(
+        "Signing in also asks for a code of an authenticator app. The demo accounts share the \
+         public demo secret {}: add it to an app (or scan {}), or print the current code with\n  \
+         target/release/server totp-code --secret {DEMO_TOTP_SECRET}",
+        secret.grouped(),
+        secret.otpauth_uri("demo")?
+    );
     Ok(())
 }
 

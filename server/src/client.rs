@@ -169,6 +169,11 @@ impl ClientKey {
         Self::of_extensions(request.extensions())
     }
 
+    /// The key of a request whose body was taken apart from its head.
+    pub fn of_parts(parts: &axum::http::request::Parts) -> Self {
+        Self::of_extensions(&parts.extensions)
+    }
+
     fn of_extensions(extensions: &axum::http::Extensions) -> Self {
         extensions
             .get::<ClientKey>()

@@ -50,6 +50,13 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PARTNERS_FILE")]
     pub partners_file: Option<PathBuf>,
 
+    /// Whether volunteers need a second factor to sign in: `required` (the default, as for
+    /// every other role) or `optional` (volunteers on shared phones sign in with a password
+    /// alone; they may still set up an app). No other role can be relaxed.
+    #[arg(long, env = "PORTAL_VOLUNTEER_SECOND_FACTOR", default_value = "required",
+          value_parser = ["required", "optional"])]
+    pub volunteer_second_factor: String,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "PORTAL_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024,
           value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
@@ -377,6 +384,7 @@ impl Config {
             workflow_file: None,
             price_linkage_file: None,
             partners_file: None,
+            volunteer_second_factor: "required".into(),
             discovery_sms: "off".into(),
             discovery_visit_working_days: 10,
             discovery_retention_days: 180,
@@ -400,7 +408,9 @@ impl Config {
             uploads_per_client_per_hour: 100,
             max_upload_bytes: 10 * 1024 * 1024,
             max_body_bytes: 2 * 1024 * 1024,
-            login_attempts_per_minute: 10,
+            // Tests sign several accounts in from one address within a minute, two posts each
+            // (password and code); the throttle's own tests set the production default.
+            login_attempts_per_minute: 40,
             access_code_attempts_per_minute: 10,
             sms_webhook_url: None,
             sms_webhook_token: None,

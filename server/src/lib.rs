@@ -29,6 +29,8 @@ pub mod router;
 pub mod routes;
 pub mod screen;
 pub mod sessions;
+mod staff_account;
+mod staff_sign_in;
 pub mod state;
 pub mod static_files;
 pub mod submission;

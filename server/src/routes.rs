@@ -43,6 +43,11 @@ pub fn prepared_by_the_server(path: &str) -> bool {
         || path.starts_with(app::staff::RECIPIENTS_PAGE)
         || path == app::staff::DUTY_PAGE
         || path == app::windows::WINDOWS_PAGE
+        || path == app::staff::SIGN_IN_PAGE
+        || path.starts_with("/staff/login/")
+        || path == app::staff::ACCOUNT_PAGE
+        || path == app::staff::ACCOUNTS_PAGE
+        || path == app::staff::SIGN_IN_HISTORY
 }
 
 /// The pages, server functions, health checks and files, without the outer layers.
@@ -55,6 +60,52 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/check", post(crate::posted_pages::render))
         .route("/apply/start", post(crate::apply_pages::start))
         .route("/track", post(crate::track_page::lookup))
+        .route(
+            app::staff::SIGN_IN_PAGE,
+            get(crate::staff_sign_in::show_password).post(crate::staff_sign_in::check_password),
+        )
+        .route(
+            app::staff::CODE_PAGE,
+            get(crate::staff_sign_in::show_code).post(crate::staff_sign_in::check_code),
+        )
+        .route(
+            app::staff::ENROL_PAGE,
+            get(crate::staff_sign_in::show_enrolment).post(crate::staff_sign_in::confirm_enrolment),
+        )
+        .route(
+            app::staff::NEW_PASSWORD_PAGE,
+            get(crate::staff_sign_in::show_new_password)
+                .post(crate::staff_sign_in::set_new_password),
+        )
+        .route(
+            app::staff::SIGN_OUT_PATH,
+            post(crate::staff_sign_in::sign_out),
+        )
+        .route(app::staff::ACCOUNT_PAGE, get(crate::staff_account::show))
+        .route(
+            app::staff::CHANGE_PASSWORD,
+            post(crate::staff_account::change_password),
+        )
+        .route(
+            app::staff::NEW_RECOVERY_CODES,
+            post(crate::staff_account::make_recovery_codes),
+        )
+        .route(
+            "/staff/account/sessions/{id}/end",
+            post(crate::staff_account::end_session),
+        )
+        .route(
+            app::staff::ACCOUNTS_PAGE,
+            get(crate::staff_account::show_accounts),
+        )
+        .route(
+            "/staff/accounts/{id}/{action}",
+            post(crate::staff_account::act_on_account),
+        )
+        .route(
+            app::staff::SIGN_IN_HISTORY,
+            get(crate::staff_account::show_history),
+        )
         .route("/staff/cases/{reference}", get(crate::case_pages::show))
         .route(
             app::staff::EVENTS_PAGE,

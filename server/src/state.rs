@@ -46,6 +46,8 @@ pub struct AppState {
     pub windows: Arc<handbook::Windows>,
     /// The directory of referral partners.
     pub partners: Arc<casework::Partners>,
+    /// Volunteers sign in without a second factor (`PORTAL_VOLUNTEER_SECOND_FACTOR=optional`).
+    pub volunteers_without_second_factor: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -103,6 +105,7 @@ impl AppState {
             discovery: config.discovery(),
             linkage: Arc::new(crate::application::load_linkage_rules(config)?),
             partners: Arc::new(crate::application::load_partners(config)?),
+            volunteers_without_second_factor: config.volunteer_second_factor == "optional",
             windows,
         })
     }

@@ -27,6 +27,10 @@ pub struct RotationReport {
     pub unreadable_outbox_messages: u64,
     pub drafts_discarded: u64,
     pub one_time_codes_removed: u64,
+    /// Staff accounts whose authenticator secret or duty phone moved to the new key.
+    pub staff_accounts: u64,
+    /// Staff recovery codes removed (kept only as keyed hashes; their members make new ones).
+    pub recovery_codes_removed: u64,
     /// Discovery: department records removed (import them again), candidates, opt-outs and
     /// stop codes moved.
     pub discovery: crate::discovery::DiscoveryRotation,
@@ -312,6 +316,7 @@ impl Store {
         }
 
         report.discovery = self.rotate_discovery(old, new).await?;
+        report.staff_accounts = self.rotate_staff_secrets(old, new).await?;
 
         // What cannot be carried over, and the record of the key, last.
         let mut tx = self.write_tx().await?;
@@ -322,6 +327,12 @@ impl Store {
                 .map_err(StoreError::from)?
                 .rows_affected();
         }
+        // Recovery codes are kept only as keyed hashes: their members make new ones.
+        report.recovery_codes_removed = sqlx::query("DELETE FROM staff_recovery_codes")
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?
+            .rows_affected();
         report.one_time_codes_removed = sqlx::query("DELETE FROM one_time_codes")
             .execute(&mut *tx)
             .await
@@ -343,6 +354,8 @@ impl Store {
             "outbox_messages": report.outbox_messages,
             "drafts_discarded": report.drafts_discarded,
             "one_time_codes_removed": report.one_time_codes_removed,
+            "staff_accounts": report.staff_accounts,
+            "recovery_codes_removed": report.recovery_codes_removed,
             "discovery_records_removed": report.discovery.records_removed,
             "discovery_candidates": report.discovery.candidates,
         })

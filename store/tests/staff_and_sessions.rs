@@ -4,7 +4,7 @@ use casework::County;
 use store::clock::ManualClock;
 use store::on_both_databases;
 use store::sessions::SessionRecord;
-use store::staff::{CreateStaffError, LoginError, NewStaffUser, Role, MAX_FAILED_LOGINS};
+use store::staff::{Client, CreateStaffError, LoginError, NewStaffUser, Role, MAX_FAILED_LOGINS};
 use store::testing::TestDatabase;
 
 fn caseworker(username: &str) -> NewStaffUser {
@@ -33,34 +33,40 @@ async fn accounts_sign_in_and_lock_after_repeated_failures(db: TestDatabase) {
         Err(CreateStaffError::UsernameTaken(_))
     ));
 
+    let client = Client::new("203.0.113.7", "test browser");
     let signed_in = store
-        .authenticate("wang.li", "correct horse battery")
+        .check_password("wang.li", "correct horse battery", &client)
         .await
         .unwrap();
-    assert_eq!(signed_in, created);
+    assert_eq!(signed_in.user, created);
+    assert!(!signed_in.enrolled, "no app is set up yet");
     assert!(matches!(
-        store.authenticate("nobody", "whatever it is").await,
+        store
+            .check_password("nobody", "whatever it is", &client)
+            .await,
         Err(LoginError::InvalidCredentials)
     ));
 
     for _ in 1..MAX_FAILED_LOGINS {
         assert!(matches!(
-            store.authenticate("wang.li", "wrong").await,
+            store.check_password("wang.li", "wrong", &client).await,
             Err(LoginError::InvalidCredentials)
         ));
     }
     assert!(matches!(
-        store.authenticate("wang.li", "wrong").await,
+        store.check_password("wang.li", "wrong", &client).await,
         Err(LoginError::LockedOut { .. })
     ));
     // Locked: even the right password is refused until the lockout ends.
     assert!(matches!(
-        store.authenticate("wang.li", "correct horse battery").await,
+        store
+            .check_password("wang.li", "correct horse battery", &client)
+            .await,
         Err(LoginError::LockedOut { .. })
     ));
     clock.advance(time::Duration::minutes(16));
     assert!(store
-        .authenticate("wang.li", "correct horse battery")
+        .check_password("wang.li", "correct horse battery", &client)
         .await
         .is_ok());
 }

@@ -704,7 +704,7 @@ fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
         .and_then(|r| r.advance_due_at)
         .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
         .map(|t| t.to_offset(casework::in_force::BEIJING));
-    let qr = qr_svg(&data.tracking_url);
+    let qr = crate::qr::qr_svg(&data.tracking_url);
     view! {
         <div class="confirmation">
             <h1 id="apply-heading" tabindex="-1">{tr::apply_done_title(lang)}</h1>
@@ -737,25 +737,5 @@ fn done_page(lang: Lang, data: &ApplyPageData) -> impl IntoView {
         <div class="qr" inner_html=qr></div>
         <p><a href=data.tracking_url.clone()>{data.tracking_url.clone()}</a></p>
         <p class="urgent-banner">{tr::home_urgent_banner(lang)} " " <a href="/help/urgent">{tr::home_urgent_banner_link(lang)}</a></p>
-    }
-}
-
-/// The tracking link as a QR code, drawn as SVG (no script, sharp on any screen).
-fn qr_svg(url: &str) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        match qrcode::QrCode::new(url.as_bytes()) {
-            Ok(code) => code
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(180, 180)
-                .quiet_zone(true)
-                .build(),
-            Err(_) => String::new(),
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = url;
-        String::new()
     }
 }

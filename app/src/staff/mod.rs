@@ -1,5 +1,7 @@
 //! Staff sign-in and the staff workspace. Residents never need an account.
 
+mod account;
+mod accounts;
 mod case_page;
 mod dashboard;
 mod deliberation;
@@ -17,6 +19,14 @@ pub mod session;
 mod session_warning;
 mod workspace;
 
+pub use account::{
+    account_form, AccountPage, SessionRow, StaffAccountPage, ACCOUNT_PAGE, CHANGE_PASSWORD,
+    NEW_RECOVERY_CODES, SESSIONS,
+};
+pub use accounts::{
+    account_action, AccountRow, AccountsPage, HistoryRow, SignInHistoryPage, StaffAccountsPage,
+    StaffSignInHistoryPage, ACCOUNTS_PAGE, SIGN_IN_HISTORY,
+};
 pub use case_page::{
     actor_text, case_field, deadline_text, parse_amount_fen, ApplicantDetails, CasePage,
     CaseProblem, Refused, StaffCasePage, Submitter,
@@ -35,7 +45,10 @@ pub use duty::{duty_field, DutyPage, DutyRow, StaffDutyPage, DUTY_PAGE};
 pub use events::{
     event_field, EventLine, EventRefused, EventsPage, StaffEventsPage, VolunteerPart, EVENTS_PAGE,
 };
-pub use login::{StaffLoginPage, StaffLogout, THROTTLED_LOGIN_PATH};
+pub use login::{
+    sign_in_field, SignInPage, SignInStep, StaffSignInPage, CODE_PAGE, ENROL_PAGE,
+    NEW_PASSWORD_PAGE, SIGN_IN_PAGE, SIGN_OUT_PATH, THROTTLED_LOGIN_PATH,
+};
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
 pub use prices::{prices_field, PriceRow, PricesPart, PRICES, PRICE_FILES};
 pub use recipients::{

@@ -1,13 +1,10 @@
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::tr;
 use crate::preferences::use_prefs;
 use crate::server_error::PortalError;
-
-use super::StaffLogout;
 
 /// What the workspace shows about the signed-in staff member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +71,10 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                             <p><a class="button" href=crate::outreach::OUTREACH_PAGE>{tr::outreach_workspace_link(lang)}</a></p>
                         })}
                         <p><a href=super::EVENTS_PAGE>{tr::events_workspace_link(lang)}</a></p>
+                        <p><a href=super::ACCOUNT_PAGE>{tr::account_workspace_link(lang)}</a></p>
+                        {(staff.role == "supervisor" || staff.role == "admin").then(|| view! {
+                            <p><a href=super::SIGN_IN_HISTORY>{tr::history_workspace_link(lang)}</a></p>
+                        })}
                         {(staff.role != "volunteer").then(|| view! {
                             <p><a href=super::DISCOVERY_PAGE>{tr::discovery_workspace_link(lang)}</a></p>
                             <p><a href=super::RECIPIENTS_PAGE>{tr::recipients_workspace_link(lang)}</a></p>
@@ -81,6 +82,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                         })}
                         {(staff.role == "admin").then(|| view! {
                             <p><a href="/staff/policies">{tr::editor_workspace_link(lang)}</a></p>
+                            <p><a href=super::ACCOUNTS_PAGE>{tr::accounts_workspace_link(lang)}</a></p>
                         })}
                         <Suspense>
                             {move || Suspend::new(async move {
@@ -88,7 +90,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
                             })}
                         </Suspense>
                         <p>{tr::staff_session_note(lang)}</p>
-                        <form method="post" action=StaffLogout::url()>
+                        <form method="post" action=super::SIGN_OUT_PATH>
                             <button type="submit" class="button button-secondary">{tr::staff_sign_out(lang)}</button>
                         </form>
                     }
@@ -98,7 +100,7 @@ pub fn StaffWorkspacePage() -> impl IntoView {
     }
 }
 
-fn role_name(lang: crate::i18n::Lang, role: &str) -> &'static str {
+pub(crate) fn role_name(lang: crate::i18n::Lang, role: &str) -> &'static str {
     match role {
         "volunteer" => tr::role_volunteer(lang),
         "caseworker" => tr::role_caseworker(lang),

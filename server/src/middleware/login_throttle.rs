@@ -1,4 +1,5 @@
-//! Slows down password guessing from one client, on top of the per-account lockout in the store.
+//! Slows down password and code guessing from one client, on top of the per-account lockout in
+//! the store: every post that checks a staff password or second-factor code counts.
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -8,11 +9,19 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::client::ClientKey;
 use crate::limits::{Limits, Refused};
 
-/// The sign-in endpoint this throttle guards.
-pub const LOGIN_PATH: &str = "/api/staff/login";
+/// The posts this throttle guards: each checks a password or a code.
+pub const GUARDED: [&str; 6] = [
+    app::staff::SIGN_IN_PAGE,
+    app::staff::CODE_PAGE,
+    app::staff::ENROL_PAGE,
+    app::staff::NEW_PASSWORD_PAGE,
+    app::staff::CHANGE_PASSWORD,
+    app::staff::NEW_RECOVERY_CODES,
+];
 
 pub async fn check(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || request.uri().path() != LOGIN_PATH {
+    let path = request.uri().path().to_owned();
+    if request.method() != Method::POST || !GUARDED.contains(&path.as_str()) {
         return next.run(request).await;
     }
     let client = ClientKey::of_request(&request);
@@ -25,8 +34,13 @@ pub async fn check(State(limits): State<Limits>, request: Request, next: Next) -
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if wants_page && matches!(refused, Refused::Client { .. }) {
-        Redirect::to(app::staff::THROTTLED_LOGIN_PATH).into_response()
+    // A sign-in step goes back to its own page with the message; the account page's forms get
+    // the refusal page.
+    if wants_page
+        && matches!(refused, Refused::Client { .. })
+        && path.starts_with(app::staff::SIGN_IN_PAGE)
+    {
+        Redirect::to(&format!("{path}?error=throttled")).into_response()
     } else {
         refused.page()
     }

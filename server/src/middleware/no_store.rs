@@ -91,7 +91,8 @@ mod tests {
             (Method::GET, "/apply/abc/applicant"),
             (Method::GET, "/staff"),
             (Method::GET, "/staff/cases/JSJ-2026-000001"),
-            (Method::POST, "/api/staff/login"),
+            (Method::POST, "/staff/login"),
+            (Method::GET, "/staff/account"),
             (Method::GET, "/api/v1/applications/JSJ-2026-000001"),
             (Method::HEAD, "/api/v1/applications/JSJ-2026-000001"),
         ] {

@@ -247,22 +247,67 @@ impl TestServer {
         self.sign_in(username).await
     }
 
-    /// Signs an existing staff account in; the session cookie (`name=value`).
+    /// Signs an existing staff account in with its password and a code of its app (as
+    /// [`TestServer::create_staff`] set it up, or set up now for an account made otherwise); the session cookie (`name=value`). A code is
+    /// taken once per account and time step, so a later sign-in of the same account takes the
+    /// step before or after (both allowed), and after those the clock moves on a step.
     pub async fn sign_in(&self, username: &str) -> String {
-        let signed_in = self.post_sign_in(username, PASSWORD).await;
-        let set_cookie =
-            cookie(&signed_in, server::sessions::COOKIE_NAME).expect("a session cookie");
-        set_cookie.split(';').next().unwrap_or_default().to_owned()
+        let user = self
+            .store
+            .staff_user_by_name(username)
+            .await
+            .expect("read the account")
+            .expect("the account");
+        if !self
+            .store
+            .second_factor_enrolled(user.id)
+            .await
+            .expect("read the account")
+        {
+            self.store
+                .provision_totp(user.id, &test_totp_secret())
+                .await
+                .expect("set up the account's app");
+        }
+        let password_step = self.post_sign_in(username, PASSWORD).await;
+        assert_eq!(
+            location(&password_step).as_deref(),
+            Some(app::staff::CODE_PAGE),
+            "the password leads to the code"
+        );
+        let pending = session_cookie(&password_step);
+        let secret = test_totp_secret();
+        for attempt in 0..6 {
+            let now = self.store.clock().now().unix_timestamp();
+            let at = now + [0, -30, 30][attempt % 3];
+            if attempt == 3 {
+                self.clock.advance(time::Duration::seconds(90));
+            }
+            let code = secret.code_at(at).expect("a code");
+            let answer = self.post_code(&pending, &code).await;
+            match location(&answer).as_deref() {
+                Some("/staff") => return session_cookie(&answer),
+                Some(other) if other.ends_with("error=code_replayed") => continue,
+                other => panic!("the code step answered {:?} → {other:?}", answer.status()),
+            }
+        }
+        panic!("no time step was free for {username}");
     }
 
     /// The staff sign-in form posted as a browser posts it (JS off); the answer as it comes.
     pub async fn post_sign_in(&self, username: &str, password: &str) -> reqwest::Response {
         self.post_form(
-            "/api/staff/login",
+            app::staff::SIGN_IN_PAGE,
             &[("username", username), ("password", password)],
             None,
         )
         .await
+    }
+
+    /// The code step of a sign-in under way in `cookie`'s session.
+    pub async fn post_code(&self, cookie: &str, code: &str) -> reqwest::Response {
+        self.post_form(app::staff::CODE_PAGE, &[("code", code)], Some(cookie))
+            .await
     }
 
     /// The dibao policy as the public API serves it right now.
@@ -292,7 +337,34 @@ impl TestServer {
             })
             .await
             .expect("create a staff account");
+        let user = self
+            .store
+            .staff_user_by_name(username)
+            .await
+            .expect("read the account")
+            .expect("the account");
+        self.store
+            .provision_totp(user.id, &test_totp_secret())
+            .await
+            .expect("set up the account's app");
     }
+}
+
+/// The authenticator secret every test account is set up with.
+pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+pub fn test_totp_secret() -> store::staff::second_factor::TotpSecret {
+    store::staff::second_factor::TotpSecret::from_base32(TOTP_SECRET).expect("the test secret")
+}
+
+/// The session cookie an answer sets (`name=value`).
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    cookie(response, server::sessions::COOKIE_NAME)
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";

@@ -396,11 +396,11 @@ async fn a_failed_server_function_answers_with_its_error(db: TestDatabase) {
         .await;
     server.store.close().await;
     let down = server
-        .post_form("/api/staff/logout", &[], Some(&cookie))
+        .post_form(app::staff::SIGN_OUT_PATH, &[], Some(&cookie))
         .await;
-    assert_eq!(down.status(), 500);
+    assert_eq!(down.status(), 503);
     let text = down.text().await.unwrap();
-    assert!(text.contains("data-error=\"internal\""), "{text}");
+    assert!(text.contains("data-error=\"unavailable\""), "{text}");
 }
 on_both_databases!(
     server_fn_error_sqlite,

@@ -26,6 +26,7 @@ mod policy_editor;
 mod recipients;
 mod self_check;
 mod sms_webhook;
+mod staff_identity;
 mod staff_sign_in;
 mod track_resident;
 mod uploads;

@@ -21,7 +21,23 @@ async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
         Some("/staff/login")
     );
 
-    let signed_in = server.post_sign_in("wang.li", PASSWORD).await;
+    let password_step = server.post_sign_in("wang.li", PASSWORD).await;
+    assert_eq!(
+        common::location(&password_step).as_deref(),
+        Some(app::staff::CODE_PAGE),
+        "a right password asks for the code"
+    );
+    let pending = common::session_cookie(&password_step);
+    let not_yet = server.get_with_cookie("/staff", &pending).await;
+    assert_eq!(
+        common::location(&not_yet).as_deref(),
+        Some("/staff/login"),
+        "the password alone opens nothing"
+    );
+    let code = common::test_totp_secret()
+        .code_at(server.store.clock().now().unix_timestamp())
+        .unwrap();
+    let signed_in = server.post_code(&pending, &code).await;
     assert_eq!(common::location(&signed_in).as_deref(), Some("/staff"));
     let set_cookie = common::cookie(&signed_in, COOKIE_NAME).expect("a session cookie");
     for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
@@ -47,7 +63,7 @@ async fn staff_sign_in_workspace_and_sign_out(db: TestDatabase) {
     );
 
     let signed_out = server
-        .post_form("/api/staff/logout", &[], Some(&session))
+        .post_form(app::staff::SIGN_OUT_PATH, &[], Some(&session))
         .await;
     assert_eq!(
         common::location(&signed_out).as_deref(),
@@ -106,7 +122,14 @@ on_both_databases!(
 );
 
 async fn sign_in_attempts_from_one_address_are_throttled(db: TestDatabase) {
-    let server = std::sync::Arc::new(TestServer::start(db).await);
+    let server = std::sync::Arc::new(
+        TestServer::start_configured(
+            db,
+            |config| config.login_attempts_per_minute = 10,
+            |routes| routes,
+        )
+        .await,
+    );
     let attempts: Vec<_> = (0..12)
         .map(|_| {
             let server = server.clone();
@@ -144,13 +167,7 @@ async fn an_idle_session_ends_after_fifteen_minutes(db: TestDatabase) {
     server
         .create_staff("zhao.min", Role::Admin, County::Zoucheng)
         .await;
-    let signed_in = server.post_sign_in("zhao.min", PASSWORD).await;
-    let session = common::cookie(&signed_in, COOKIE_NAME)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let session = server.sign_in("zhao.min").await;
     server.clock.advance(time::Duration::minutes(16));
     let after = server.get_with_cookie("/staff", &session).await;
     assert_eq!(common::location(&after).as_deref(), Some("/staff/login"));

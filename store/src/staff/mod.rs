@@ -1,6 +1,8 @@
 //! Staff accounts: volunteers, caseworkers, supervisors and administrators, each bound to a county.
 //!
 //! Passwords are hashed with argon2id. Repeated failures lock an account for a while, whoever tries.
+//! Signing in takes a second factor ([`second_factor`], [`sign_in`]); what happens to an account
+//! afterwards is in `account_life`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,6 +17,16 @@ use thiserror::Error;
 use crate::db::Store;
 use crate::error::StoreError;
 use casework::County;
+
+mod account_life;
+mod password;
+pub mod second_factor;
+pub mod sign_in;
+pub use account_life::{
+    AccountError, AccountLine, ChangePasswordError, SignInEvent, HISTORY_LINES,
+};
+pub use password::{NewPassword, PasswordError};
+pub use sign_in::{Client, Enrolment, FactorUsed, PasswordAccepted, SignInLine};
 
 /// Failed sign-ins in a row that lock the account.
 pub const MAX_FAILED_LOGINS: i64 = 5;
@@ -103,35 +115,6 @@ impl Username {
     }
 }
 
-/// A new password: at least 12 characters (ASVS 2.1.1), at most 128.
-#[derive(Clone, PartialEq, Eq)]
-pub struct NewPassword(String);
-
-impl fmt::Debug for NewPassword {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("NewPassword(***)")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum PasswordError {
-    #[error("the password must be at least 12 characters long")]
-    TooShort,
-    #[error("the password must be at most 128 characters long")]
-    TooLong,
-}
-
-impl FromStr for NewPassword {
-    type Err = PasswordError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.chars().count() {
-            n if n < 12 => Err(PasswordError::TooShort),
-            n if n > 128 => Err(PasswordError::TooLong),
-            _ => Ok(Self(s.to_owned())),
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct NewStaffUser {
     pub username: Username,
@@ -166,6 +149,12 @@ pub enum LoginError {
     InvalidCredentials,
     #[error("the account is locked after too many failed sign-ins until {until}")]
     LockedOut { until: time::OffsetDateTime },
+    #[error("the account is disabled")]
+    Disabled,
+    #[error("the code is not a current code of the app nor an unused recovery code")]
+    InvalidCode,
+    #[error("the code was used already; wait for the next one")]
+    ReplayedCode,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -180,7 +169,7 @@ async fn hash_password(password: NewPassword) -> Result<String, StoreError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
-            .hash_password(password.0.as_bytes(), &salt)
+            .hash_password(password.as_str().as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| StoreError::Task(format!("password hashing failed: {e}")))
     })
@@ -299,71 +288,27 @@ impl Store {
         .transpose()
     }
 
+    pub async fn staff_user_by_name(
+        &self,
+        username: &str,
+    ) -> Result<Option<StaffUser>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM staff_users WHERE username = $1"
+        ))
+        .bind(username.trim())
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(row_to_user)
+        .transpose()
+    }
+
     pub async fn staff_username_exists(&self, username: &Username) -> Result<bool, StoreError> {
         Ok(sqlx::query("SELECT 1 FROM staff_users WHERE username = $1")
             .bind(username.as_str())
             .fetch_optional(self.pool())
             .await?
             .is_some())
-    }
-
-    /// Checks a sign-in. Counts failures per account and locks it after [`MAX_FAILED_LOGINS`].
-    pub async fn authenticate(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<StaffUser, LoginError> {
-        let now = self.now_unix();
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, password_hash, failed_logins, locked_until FROM staff_users WHERE username = $1"
-        ))
-        .bind(username.trim())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else {
-            verify_password(password.to_owned(), None).await?;
-            return Err(LoginError::InvalidCredentials);
-        };
-        let user = row_to_user(&row)?;
-        let locked_until: Option<i64> = row.try_get("locked_until")?;
-        if let Some(until) = locked_until.filter(|until| *until > now) {
-            return Err(LoginError::LockedOut {
-                until: unix_to_datetime(until)?,
-            });
-        }
-        let hash: String = row.try_get("password_hash")?;
-        if verify_password(password.to_owned(), Some(hash)).await? {
-            sqlx::query(
-                "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-            )
-            .bind(user.id)
-            .execute(self.pool())
-            .await?;
-            return Ok(user);
-        }
-        let mut tx = self.write_tx().await?;
-        let failures: i64 = sqlx::query_scalar(
-            "UPDATE staff_users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(user.id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if failures >= MAX_FAILED_LOGINS {
-            let until = now + LOCKOUT.whole_seconds();
-            sqlx::query(
-                "UPDATE staff_users SET failed_logins = 0, locked_until = $1 WHERE id = $2",
-            )
-            .bind(until)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            return Err(LoginError::LockedOut {
-                until: unix_to_datetime(until)?,
-            });
-        }
-        tx.commit().await?;
-        Err(LoginError::InvalidCredentials)
     }
 }
 
@@ -383,15 +328,6 @@ mod tests {
         assert_eq!(
             "Wang Li".parse::<Username>(),
             Err(UsernameError::Characters)
-        );
-        assert_eq!("short".parse::<NewPassword>(), Err(PasswordError::TooShort));
-        assert!("a long enough passphrase".parse::<NewPassword>().is_ok());
-        assert_eq!(
-            format!(
-                "{:?}",
-                "a long enough passphrase".parse::<NewPassword>().unwrap()
-            ),
-            "NewPassword(***)"
         );
     }
 }
