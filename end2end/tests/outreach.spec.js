@@ -2,7 +2,7 @@
 // sealed on the phone, and sent exactly once when the network returns, even across a server
 // killed mid-sync. The desk's pages are the self-check's and the application's own, built in the
 // browser, so the steps are the application tests' (application.js).
-import { test, expect, expectAccessible, signIn, planOutreachEvent, STAFF_PASSWORD } from './support.js';
+import { test, expect, expectAccessible, signIn, planOutreachEvent } from './support.js';
 import { RURAL_FAMILY, FIRE_TONIGHT, answerCheck } from './households.js';
 import { saveAndContinue, fillApplicant, agree, giveConsents, applicantConfirms } from './application.js';
 import { writeFileSync } from 'node:fs';
@@ -317,9 +317,7 @@ test('three applications taken with no signal arrive once each, across a server 
     // Handed on: a second volunteer signs in on the same phone and finds nothing of the first's.
     await page.goto('/staff');
     await page.getByRole('button', { name: '退出登录' }).click();
-    await page.getByLabel('用户名').fill('e2e.helper');
-    await page.getByLabel('密码').fill(STAFF_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    await signIn(page, 'e2e.helper');
     await page.goto('/outreach', { waitUntil: 'networkidle' });
     await unlock(page, { first: true });
     await expect(page.getByText(RESIDENTS.unfinished.name)).toHaveCount(0);

@@ -1,11 +1,16 @@
-import { test, expect, visit, expectAccessible, STAFF_PASSWORD } from './support.js';
+import { test, expect, visit, expectAccessible, signIn, enterCode, STAFF_PASSWORD, STAFF_TOTP_SECRET } from './support.js';
 
 test('a caseworker signs in, sees the workspace and signs out', async ({ page }) => {
   await visit(page, '/staff');
   await expect(page).toHaveURL(/\/staff\/login$/);
   await page.getByLabel('用户名').fill('e2e.caseworker');
   await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
+  // The password is right: the code of the authenticator app is asked next.
+  await expect(page).toHaveURL(/\/staff\/login\/code$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('输入验证码');
+  await expectAccessible(page);
+  await enterCode(page, STAFF_TOTP_SECRET, 'e2e.caseworker');
   await expect(page).toHaveURL(/\/staff$/);
   await expectAccessible(page);
   await expect(page.getByText('已登录：测试caseworker')).toBeVisible();
@@ -23,7 +28,7 @@ test('a wrong password is explained at the top and beside the field', async ({ p
   await visit(page, '/staff/login');
   await page.getByLabel('用户名').fill('e2e.volunteer');
   await page.getByLabel('密码').fill('not the password');
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
   await expect(page).toHaveURL(/error=invalid/);
   await expectAccessible(page);
   const summary = page.getByRole('alert');
@@ -35,11 +40,7 @@ test('a wrong password is explained at the top and beside the field', async ({ p
 test('staff are warned two minutes before an idle session ends', async ({ page, javaScriptEnabled }) => {
   test.skip(!javaScriptEnabled, 'the warning is timed in the browser; without JS the session simply ends');
   await page.clock.install();
-  await page.goto('/staff/login');
-  await page.getByLabel('用户名').fill('e2e.supervisor');
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
+  await signIn(page, 'e2e.supervisor');
   const warning = page.getByText('2 分钟后将自动退出登录');
   await expect(warning).toBeHidden();
   await page.clock.fastForward('13:01');

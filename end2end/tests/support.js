@@ -1,5 +1,8 @@
 // Shared steps: visiting a page checks it with axe, and JS-on runs fail on console errors
 // (a blocked script or a failed hydration shows up there first).
+import { createHmac } from 'node:crypto';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import axe from 'axe-core';
 
@@ -108,12 +111,122 @@ export async function visit(page, path) {
 
 export const STAFF_PASSWORD = 'e2e-password-2026';
 
-/** Signs one of the accounts of start-server.sh in and lands on the staff workspace. */
-export async function signIn(page, username) {
+/**
+ * The authenticator secret (Base32) of the accounts start-server.sh and own-server.js make
+ * (PORTAL_NEW_TOTP_SECRET there, the same text): every staff sign-in asks for a code of it.
+ */
+export const STAFF_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** The bytes of a Base32 secret as apps show it (spaces, dashes, lower case and padding forgiven). */
+function base32Bytes(text) {
+  const bytes = [];
+  let bits = 0;
+  let value = 0;
+  for (const char of text.toUpperCase().replace(/[\s=-]/g, '')) {
+    const digit = BASE32.indexOf(char);
+    if (digit < 0) throw new Error(`not a Base32 secret: ${text}`);
+    value = ((value << 5) | digit) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >> bits) & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** Seconds per code of the app. */
+const STEP_SECONDS = 30;
+
+/**
+ * The code an authenticator app shows at `unixSeconds` (RFC 6238: HMAC-SHA1 of the 30-second
+ * step, 6 digits), as the portal checks it; RFC 6238's vectors: the secret of ASCII
+ * "12345678901234567890" gives 287082 at 59 and 081804 at 1111111109.
+ */
+export function totp(secretBase32, unixSeconds) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / STEP_SECONDS)));
+  const mac = createHmac('sha1', base32Bytes(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * Takes a time step of the app for this run's sign-ins as `account` on the page's server; false
+ * when another sign-in took it first. The two workers sign in as the same accounts, the portal
+ * takes each step's code once per account, and a code refused as replayed counts toward the
+ * account's lockout (5 in a row lock it for 15 minutes): a step is taken by creating its file,
+ * which one process only can, under the run's output directory (emptied by every run, as the
+ * server's database is new).
+ */
+function takeStep(page, account, step) {
+  const dir = path.join(base.info().project.outputDir, '.totp-steps', new URL(page.url()).host.replace(':', '-'), account);
+  mkdirSync(dir, { recursive: true });
+  try {
+    closeSync(openSync(path.join(dir, String(step)), 'wx'));
+    return true;
+  } catch (error) {
+    if (error.code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
+ * Enters codes of the app until one is accepted, as someone whose code was just used waits for the
+ * next: `submit(code)` enters one and resolves true when the portal refused it as replayed. Tries
+ * the codes of now, now + 30 s and now - 30 s (the portal accepts one step either way), skipping
+ * steps this run took already; with none left it waits for the next step, lengthening the test's
+ * time by as much. Gives up rather than lock the account with refusals.
+ */
+export async function withFreshCode(page, secret, account, submit) {
+  let replays = 0;
+  for (let round = 0; round < 10; round++) {
+    const now = Date.now() / 1000;
+    const step = Math.floor(now / STEP_SECONDS);
+    // Last step's code runs out with this step: too near its end, it might not reach the server in time.
+    const candidates = now - step * STEP_SECONDS < STEP_SECONDS - 5 ? [step, step + 1, step - 1] : [step, step + 1];
+    for (const candidate of candidates) {
+      if (!takeStep(page, account, candidate)) continue;
+      if (!(await submit(totp(secret, candidate * STEP_SECONDS)))) return;
+      replays += 1;
+      // Well before the lockout's 5 refusals in a row: something outside this run uses the codes.
+      if (replays >= 3) throw new Error(`the codes of ${account} were refused as used ${replays} times`);
+    }
+    const wait = Math.ceil(((step + 1) * STEP_SECONDS - Date.now() / 1000) * 1000) + 250;
+    if (base.info().timeout > 0) base.info().setTimeout(base.info().timeout + wait);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  throw new Error(`no code of ${account} was free for 10 steps`);
+}
+
+/**
+ * On the sign-in's code page (/staff/login/code), enters a code of the app that no other sign-in
+ * of this run used, and waits for the answer; `account` is the username, whose steps it shares.
+ */
+export async function enterCode(page, secret, account = secret) {
+  await withFreshCode(page, secret, account, async (code) => {
+    // A refusal comes back at the same address: from the bare one, any answer is a new address.
+    if (new URL(page.url()).search !== '') await page.goto('/staff/login/code');
+    await page.getByLabel('验证码').fill(code);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL((url) => url.pathname !== '/staff/login/code' || url.search !== '');
+    return new URL(page.url()).searchParams.get('error') === 'code_replayed';
+  });
+}
+
+/**
+ * Signs an account in with its password and a code of its app, and lands on the staff workspace.
+ * The accounts of start-server.sh share STAFF_PASSWORD and STAFF_TOTP_SECRET.
+ */
+export async function signIn(page, username, password = STAFF_PASSWORD, secret = STAFF_TOTP_SECRET) {
   await page.goto('/staff/login');
   await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page).toHaveURL(/\/staff\/login\/code$/);
+  await enterCode(page, secret, username);
   await expect(page).toHaveURL(/\/staff$/);
 }
 

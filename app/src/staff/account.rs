@@ -92,7 +92,7 @@ fn account(lang: Lang, page: AccountPage) -> impl IntoView {
             (_, "mismatch") => sign_in_field::CONFIRM_PASSWORD,
             _ => sign_in_field::NEW_PASSWORD,
         };
-        problem_summary(lang, field, code)
+        problem_summary(lang, tr::form_error_summary(lang, 1), field, code)
     });
     let beside = |problem: &Option<String>, codes: &[&str]| {
         problem

@@ -90,11 +90,11 @@ fn problem_field(code: &str) -> &'static str {
     }
 }
 
-/// The error summary at the top of a page with one refusal.
-pub fn problem_summary(lang: Lang, field: &str, code: &str) -> impl IntoView {
+/// The error summary at the top of a page with one refusal, under `heading`.
+pub fn problem_summary(lang: Lang, heading: String, field: &str, code: &str) -> impl IntoView {
     view! {
         <div class="error-summary" role="alert" tabindex="-1">
-            <h2>{tr::staff_error_summary(lang)}</h2>
+            <h2>{heading}</h2>
             <ul><li data-problem=code.to_owned()><a href=format!("#{field}")>{problem_text(lang, code)}</a></li></ul>
         </div>
     }
@@ -108,9 +108,14 @@ pub fn StaffSignInPage() -> impl IntoView {
 
 fn sign_in(lang: Lang, page: SignInPage) -> AnyView {
     let problem = page.problem.clone();
-    let summary = problem
-        .as_deref()
-        .map(|code| problem_summary(lang, problem_field(code), code));
+    let summary = problem.as_deref().map(|code| {
+        problem_summary(
+            lang,
+            tr::staff_error_summary(lang).to_owned(),
+            problem_field(code),
+            code,
+        )
+    });
     let here = |field: &'static str| {
         problem
             .as_deref()
