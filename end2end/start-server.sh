@@ -28,6 +28,9 @@ export PORTAL_NEW_PASSWORD="e2e-password-2026"
 # shares them (server/tests/it/limits.rs and staff_sign_in.rs test them).
 export PORTAL_SUBMISSIONS_PER_HOUR_PER_CLIENT=100000 PORTAL_SUBMISSIONS_PER_DAY_PER_PHONE=100000
 export PORTAL_LOGIN_ATTEMPTS_PER_MINUTE=1000
+# Passkeys are bound to a domain name, never an IP address: the passkey test reaches the portal
+# as localhost (a secure context, like 127.0.0.1), the other tests as 127.0.0.1.
+export PORTAL_PUBLIC_ORIGIN="http://localhost:$port"
 server="$root/target/release/server"
 "$server" migrate >/dev/null
 # Every staff sign-in asks for a code of an authenticator app: these accounts have theirs set up
@@ -40,6 +43,9 @@ done
 # A caseworker of another county, who must not see Rencheng's cases.
 PORTAL_NEW_TOTP_SECRET="$totp_secret" "$server" create-user --username "e2e.other-county" --display-name "测试other" \
   --role caseworker --county qufu >/dev/null
+# A supervisor who adds a passkey and signs in with it (staff-passkey.spec.js).
+PORTAL_NEW_TOTP_SECRET="$totp_secret" "$server" create-user --username "e2e.passkey" --display-name "测试passkey" \
+  --role supervisor --county rencheng >/dev/null
 # Caseworkers with no app yet, one per project, who set it up at their first sign-in
 # (staff-identity.spec.js): no secret, whatever the calling shell has.
 for project in js nojs; do

@@ -282,7 +282,8 @@ impl Running {
     }
 }
 
-/// Background upkeep: drop expired sessions; remove stale drafts with their files; delete
+/// Background upkeep: drop expired sessions and staff sign-ins over long ago (the audit log keeps
+/// them); remove stale drafts with their files; delete
 /// discovery data past its retention limit; forget the rate-limit windows that are over.
 fn spawn_housekeeping(
     store: Store,
@@ -297,6 +298,11 @@ fn spawn_housekeeping(
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+            match store.delete_old_sign_ins().await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old staff sign-ins removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove old staff sign-ins"),
             }
             match crate::document_upload::remove_stale_drafts(&store, files.as_ref()).await {
                 Ok((0, 0)) => {}
@@ -368,6 +374,37 @@ pub fn load_linkage_rules(
         .map_err(|e| CliError::Prices(format!("cannot read {}: {e}", path.display())))?;
     casework::read_linkage_rules(&text)
         .map_err(|e| CliError::Prices(format!("{}: {e}", path.display())))
+}
+
+/// The passkey relying party for the portal's public address, when it is configured.
+pub fn load_passkeys(config: &Config) -> Result<Option<webauthn_rs::Webauthn>, CliError> {
+    let Some(origin) = config
+        .public_origin
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    else {
+        return Ok(None);
+    };
+    let url =
+        url::Url::parse(origin).map_err(|e| CliError::PublicOrigin(format!("{origin:?}: {e}")))?;
+    let host = url
+        .domain()
+        .ok_or_else(|| {
+            CliError::PublicOrigin(format!(
+                "{origin:?} names no domain (passkeys cannot be bound to an IP address; use localhost on one's own machine)"
+            ))
+        })?
+        .to_owned();
+    if url.path() != "/" || url.query().is_some() {
+        return Err(CliError::PublicOrigin(format!(
+            "{origin:?}: give the address without a path"
+        )));
+    }
+    webauthn_rs::WebauthnBuilder::new(&host, &url)
+        .and_then(|builder| builder.rp_name("济时救").build())
+        .map(Some)
+        .map_err(|e| CliError::PublicOrigin(format!("{origin:?}: {e}")))
 }
 
 /// The referral partners named by the configuration, or the sample directory built in.

@@ -223,6 +223,8 @@ pub enum CliError {
     Prices(String),
     #[error("referral partners: {0}")]
     Partners(String),
+    #[error("PORTAL_PUBLIC_ORIGIN: {0}")]
+    PublicOrigin(String),
     #[error("{0}")]
     Rotate(#[from] store::data_keys::RotateError),
     #[error("{0}")]

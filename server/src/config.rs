@@ -50,6 +50,12 @@ pub struct Config {
     #[arg(long, env = "PORTAL_PARTNERS_FILE")]
     pub partners_file: Option<PathBuf>,
 
+    /// The portal's address as staff reach it (`https://jsj.example.gov.cn`, no path). With it,
+    /// staff may add passkeys (WebAuthn), which are bound to this address; without it the
+    /// authenticator app's codes are the only second factor.
+    #[arg(long, env = "PORTAL_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
+
     /// Whether volunteers need a second factor to sign in: `required` (the default, as for
     /// every other role) or `optional` (volunteers on shared phones sign in with a password
     /// alone; they may still set up an app). No other role can be relaxed.
@@ -385,6 +391,7 @@ impl Config {
             price_linkage_file: None,
             partners_file: None,
             volunteer_second_factor: "required".into(),
+            public_origin: None,
             discovery_sms: "off".into(),
             discovery_visit_working_days: 10,
             discovery_retention_days: 180,

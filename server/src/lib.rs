@@ -21,6 +21,7 @@ mod outreach_desk;
 pub mod outreach_keys;
 mod outreach_pages;
 pub mod outreach_sync;
+mod passkeys;
 mod posted_pages;
 pub mod prices;
 pub mod recipients;

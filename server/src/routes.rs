@@ -95,6 +95,20 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             post(crate::staff_account::end_session),
         )
         .route(
+            app::staff::PASSKEY_OPTIONS,
+            post(crate::passkeys::registration_options),
+        )
+        .route(app::staff::PASSKEYS, post(crate::passkeys::register))
+        .route(
+            "/staff/account/passkeys/{id}/remove",
+            post(crate::passkeys::remove),
+        )
+        .route(
+            app::staff::PASSKEY_SIGN_IN_OPTIONS,
+            post(crate::passkeys::sign_in_options),
+        )
+        .route(app::staff::PASSKEY_SIGN_IN, post(crate::passkeys::sign_in))
+        .route(
             app::staff::ACCOUNTS_PAGE,
             get(crate::staff_account::show_accounts),
         )

@@ -15,7 +15,7 @@ use app::error_pages::ErrorPage;
 use app::staff::session;
 use app::staff::{
     account_action, account_form, sign_in_field, AccountPage, AccountRow, AccountsPage, HistoryRow,
-    SessionRow, SignInHistoryPage, ACCOUNTS_PAGE, ACCOUNT_PAGE,
+    PasskeyRow, SessionRow, SignInHistoryPage, ACCOUNTS_PAGE, ACCOUNT_PAGE,
 };
 use store::staff::{AccountError, LoginError, StaffUser, HISTORY_LINES};
 
@@ -31,7 +31,10 @@ fn unavailable(what: &'static str, e: &dyn std::fmt::Display) -> Response {
 }
 
 /// The signed-in member and the id of this browser's sign-in.
-async fn member(state: &AppState, session: &Session) -> Result<(StaffUser, String), Response> {
+pub(crate) async fn member(
+    state: &AppState,
+    session: &Session,
+) -> Result<(StaffUser, String), Response> {
     let staff = signed_in(state, session).await?;
     match session::sign_in_id(session).await {
         Ok(Some(id)) => Ok((staff, id)),
@@ -65,6 +68,22 @@ async fn account_page(
             device: line.device,
         })
         .collect();
+    let passkeys = match state.passkeys {
+        Some(_) => Some(
+            store
+                .passkeys_of(staff.id)
+                .await?
+                .into_iter()
+                .map(|key| PasskeyRow {
+                    id: key.id,
+                    name: key.name,
+                    added: key.created_at,
+                    last_used: key.last_used_at,
+                })
+                .collect(),
+        ),
+        None => None,
+    };
     Ok(AccountPage {
         display_name: staff.display_name.clone(),
         username: staff.username.clone(),
@@ -76,6 +95,7 @@ async fn account_page(
         refused,
         done,
         recovery_codes,
+        passkeys,
     })
 }
 
@@ -92,7 +112,15 @@ pub async fn show(
     };
     let done = query
         .get("done")
-        .filter(|d| ["password_changed", "session_ended"].contains(&d.as_str()))
+        .filter(|d| {
+            [
+                "password_changed",
+                "session_ended",
+                "passkey_added",
+                "passkey_removed",
+            ]
+            .contains(&d.as_str())
+        })
         .cloned();
     match account_page(&state, &staff, &this_sign_in, None, done, None).await {
         Ok(page) => render_page_with(&state, request.into_parts().0, page).await,

@@ -34,12 +34,12 @@ pub(crate) fn client_of(parts: &Parts) -> Client {
     Client::new(ClientKey::of_parts(parts).as_str(), agent)
 }
 
-fn unavailable(what: &'static str, e: &dyn std::fmt::Display) -> Response {
+pub(crate) fn unavailable(what: &'static str, e: &dyn std::fmt::Display) -> Response {
     tracing::error!(error = %e, "{what}");
     error_page_response(StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Unavailable)
 }
 
-fn session_failed(e: &SessionError) -> Response {
+pub(crate) fn session_failed(e: &SessionError) -> Response {
     unavailable("the staff session could not be read or written", e)
 }
 
@@ -183,7 +183,7 @@ async fn complete(
 }
 
 /// The sign-in under way at `step`, and its member; or where to send the browser instead.
-async fn pending_at(
+pub(crate) async fn pending_at(
     state: &AppState,
     session: &Session,
     step: Step,
@@ -207,13 +207,21 @@ pub async fn show_code(
     Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Response {
-    if let Err(response) = pending_at(&state, &session, Step::Code).await {
-        return response;
-    }
+    let user = match pending_at(&state, &session, Step::Code).await {
+        Ok((_, user)) => user,
+        Err(response) => return response,
+    };
+    let passkey = match state.passkeys {
+        Some(_) => match state.store.passkeys_of(user.id).await {
+            Ok(keys) => !keys.is_empty(),
+            Err(e) => return unavailable("a member's passkeys could not be read", &e),
+        },
+        None => false,
+    };
     render(
         &state,
         request.into_parts().0,
-        SignInStep::Code,
+        SignInStep::Code { passkey },
         problem_of(&query),
     )
     .await
@@ -258,7 +266,7 @@ pub async fn check_code(
 }
 
 /// The second factor shown: a new password first if one is owed, else the sign-in.
-async fn after_factor(
+pub(crate) async fn after_factor(
     state: &AppState,
     session: &Session,
     user: &StaffUser,

@@ -46,6 +46,8 @@ pub struct AppState {
     pub windows: Arc<handbook::Windows>,
     /// The directory of referral partners.
     pub partners: Arc<casework::Partners>,
+    /// The passkey relying party, when the portal knows its public address.
+    pub passkeys: Option<Arc<webauthn_rs::Webauthn>>,
     /// Volunteers sign in without a second factor (`PORTAL_VOLUNTEER_SECOND_FACTOR=optional`).
     pub volunteers_without_second_factor: bool,
 }
@@ -106,6 +108,7 @@ impl AppState {
             linkage: Arc::new(crate::application::load_linkage_rules(config)?),
             partners: Arc::new(crate::application::load_partners(config)?),
             volunteers_without_second_factor: config.volunteer_second_factor == "optional",
+            passkeys: crate::application::load_passkeys(config)?.map(Arc::new),
             windows,
         })
     }

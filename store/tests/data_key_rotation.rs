@@ -9,6 +9,8 @@ use identity::MobileNumber;
 use serde_json::{json, Value};
 use store::applications::Submitted;
 use store::data_keys::RotateError;
+use store::staff::second_factor::TotpSecret;
+use store::staff::{Client, FactorUsed, LoginError};
 use store::staff::{NewStaffUser, Role};
 use store::testing::{example_application, TestDatabase};
 use store::{on_both_databases, DataKey, Store, StoreError, SystemClock};
@@ -119,6 +121,16 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
     .await
     .expect("message");
     let draft = old.create_draft(r#"{"step":1}"#).await.expect("draft");
+    // The caseworker's authenticator app and recovery codes.
+    let secret = TotpSecret::generate();
+    old.provision_totp(caseworker.id, &secret)
+        .await
+        .expect("the app");
+    let client = Client::new("203.0.113.9", "test");
+    let codes = old
+        .make_recovery_codes(&caseworker, &secret.code_at(now_unix()).unwrap(), &client)
+        .await
+        .expect("recovery codes");
 
     let new_key = DataKey::from_bytes([9; 32]);
     let cli = casework::Actor::system(casework::Actor::CLI);
@@ -133,6 +145,8 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
     assert_eq!(report.applications, 4);
     assert_eq!(report.case_messages, 1);
     assert_eq!(report.drafts_discarded, 1);
+    assert_eq!(report.staff_accounts, 1);
+    assert_eq!(report.recovery_codes_removed, 10);
     assert!(report.outbox_messages >= 5, "{report:?}");
     assert!(old.load_draft(&draft).await.expect("read").is_none());
 
@@ -182,6 +196,23 @@ async fn after_a_rotation_the_new_key_opens_every_case(db: TestDatabase) {
         assert_eq!(file.applicant_name, "张三");
         assert_eq!(file.id_number, "11010519491231002X");
     }
+    // The app's secret moved: its codes still sign in (the next step's, the last being taken);
+    // the recovery codes, kept only as keyed hashes, are gone.
+    assert_eq!(
+        new.check_second_factor(
+            caseworker.id,
+            &secret.code_at(now_unix() + 30).unwrap(),
+            &client
+        )
+        .await
+        .expect("the app's code under the new key"),
+        FactorUsed::Totp
+    );
+    assert!(matches!(
+        new.check_second_factor(caseworker.id, &codes[0], &client)
+            .await,
+        Err(LoginError::InvalidCode)
+    ));
     let listed = new
         .phone_applications(&new.phone_index(&phone("13800138000")))
         .await
@@ -219,3 +250,7 @@ on_both_databases!(
     rotate_postgres,
     after_a_rotation_the_new_key_opens_every_case
 );
+
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

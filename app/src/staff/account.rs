@@ -48,7 +48,23 @@ pub struct AccountPage {
     pub done: Option<String>,
     /// New recovery codes, shown this once.
     pub recovery_codes: Option<Vec<String>>,
+    /// The member's passkeys, when the portal offers them.
+    pub passkeys: Option<Vec<PasskeyRow>>,
 }
+
+/// One passkey of the member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasskeyRow {
+    pub id: String,
+    pub name: String,
+    /// Unix seconds.
+    pub added: i64,
+    pub last_used: Option<i64>,
+}
+
+/// Where the browser's script registers a new passkey (`public/passkey.js`).
+pub const PASSKEY_OPTIONS: &str = "/staff/account/passkeys/options";
+pub const PASSKEYS: &str = "/staff/account/passkeys";
 
 /// The forms of the page, as `AccountPage::refused` names them.
 pub mod account_form {
@@ -60,6 +76,8 @@ fn done_text(lang: Lang, code: &str) -> &'static str {
     match code {
         "password_changed" => tr::account_done_password(lang),
         "session_ended" => tr::account_done_session(lang),
+        "passkey_added" => tr::passkey_added(lang),
+        "passkey_removed" => tr::passkey_removed(lang),
         _ => tr::account_done_recovery(lang),
     }
 }
@@ -166,6 +184,8 @@ fn account(lang: Lang, page: AccountPage) -> impl IntoView {
             </form>
         })}
 
+        {page.passkeys.clone().map(|passkeys| passkeys_view(lang, passkeys))}
+
         <h2>{tr::account_password_heading(lang)}</h2>
         <form method="post" action=CHANGE_PASSWORD class="form" novalidate>
             <div class="field" class:field-error=current_problem.is_some()>
@@ -200,5 +220,35 @@ fn session_line(lang: Lang, row: SessionRow) -> impl IntoView {
                 </form>
             })}
         </li>
+    }
+}
+
+fn passkeys_view(lang: Lang, passkeys: Vec<PasskeyRow>) -> impl IntoView {
+    let count = passkeys.len();
+    view! {
+        <h2>{tr::passkey_heading(lang)}</h2>
+        <p>{tr::passkey_intro(lang)}</p>
+        <ul class="passkeys" data-passkeys=count.to_string()>
+            {passkeys.into_iter().map(|key| view! {
+                <li data-passkey=key.id.clone()>
+                    <p><strong>{key.name.clone()}</strong></p>
+                    <p>{tr::passkey_detail(
+                        lang,
+                        format_date_time(lang, key.added),
+                        key.last_used.map(|at| format_date_time(lang, at)).unwrap_or_else(|| tr::passkey_never_used(lang).to_owned()),
+                    )}</p>
+                    <form method="post" action=format!("{PASSKEYS}/{}/remove", key.id)>
+                        <button type="submit" class="button button-secondary">{tr::passkey_remove(lang)}</button>
+                    </form>
+                </li>
+            }).collect_view()}
+        </ul>
+        <div class="passkey" data-passkey-register="" hidden
+            data-error-failed=tr::passkey_failed(lang) data-error-refused=tr::passkey_refused(lang)>
+            <button type="button" class="button button-secondary">{tr::passkey_add(lang)}</button>
+            <p class="field-message" role="status"></p>
+        </div>
+        <noscript><p>{tr::passkey_needs_script(lang)}</p></noscript>
+        <script src="/passkey.js" defer></script>
     }
 }

@@ -166,6 +166,7 @@ fn history_action_text(lang: Lang, action: &str, reason: Option<&str>) -> String
         Some("unknown_account") => tr::history_reason_unknown(lang),
         Some("wrong_password") => tr::history_reason_password(lang),
         Some("wrong_code") => tr::history_reason_code(lang),
+        Some("wrong_passkey") => tr::history_reason_passkey(lang),
         Some("replayed_code") => tr::history_reason_replayed(lang),
         Some("locked") => tr::history_reason_locked(lang),
         Some("disabled") => tr::history_reason_disabled(lang),
@@ -174,18 +175,23 @@ fn history_action_text(lang: Lang, action: &str, reason: Option<&str>) -> String
     match action {
         "staff.signed_in" => match reason {
             Some("recovery") => tr::history_signed_in_recovery(lang).to_owned(),
+            Some("passkey") => tr::history_signed_in_passkey(lang).to_owned(),
             _ => tr::history_signed_in(lang).to_owned(),
         },
         "staff.sign_in_refused" => tr::history_refused(lang, reason_text(reason)),
         "staff.locked_out" => tr::history_locked_out(lang).to_owned(),
         "staff.signed_out" => tr::history_signed_out(lang).to_owned(),
         "staff.sign_in_ended" => tr::history_session_ended(lang).to_owned(),
-        "staff.factor_enrolled" => tr::history_factor_enrolled(lang).to_owned(),
+        "staff.factor_enrolled" => match reason {
+            Some("passkey") => tr::history_passkey_added(lang).to_owned(),
+            _ => tr::history_factor_enrolled(lang).to_owned(),
+        },
         "staff.recovery_code_used" => tr::history_recovery_used(lang).to_owned(),
         "staff.recovery_codes_made" => tr::history_recovery_made(lang).to_owned(),
         "staff.password_changed" => tr::history_password_changed(lang).to_owned(),
         "staff.password_reset" => tr::history_password_reset(lang).to_owned(),
         "staff.factor_reset" => tr::history_factor_reset(lang).to_owned(),
+        "staff.factor_removed" => tr::history_factor_removed(lang).to_owned(),
         "staff.disabled" => tr::history_disabled(lang).to_owned(),
         _ => tr::history_enabled(lang).to_owned(),
     }

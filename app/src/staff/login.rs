@@ -15,6 +15,9 @@ pub const CODE_PAGE: &str = "/staff/login/code";
 pub const ENROL_PAGE: &str = "/staff/login/enrol";
 pub const NEW_PASSWORD_PAGE: &str = "/staff/login/new-password";
 pub const SIGN_OUT_PATH: &str = "/staff/logout";
+/// Where `public/passkey.js` gets a sign-in's passkey challenge, and posts its answer.
+pub const PASSKEY_SIGN_IN_OPTIONS: &str = "/staff/login/passkey/options";
+pub const PASSKEY_SIGN_IN: &str = "/staff/login/passkey";
 /// The page the sign-in throttle sends a refused attempt back to.
 pub const THROTTLED_LOGIN_PATH: &str = "/staff/login?error=throttled";
 
@@ -33,7 +36,10 @@ pub enum SignInStep {
     Password {
         signed_out: bool,
     },
-    Code,
+    /// The code; `passkey` when the member has a passkey and the portal offers them.
+    Code {
+        passkey: bool,
+    },
     /// Setting up the app: the secret in groups of four, and the `otpauth://` address the QR
     /// code carries.
     Enrol {
@@ -148,10 +154,20 @@ fn sign_in(lang: Lang, page: SignInPage) -> AnyView {
             }
             .into_any()
         }
-        SignInStep::Code => view! {
+        SignInStep::Code { passkey } => view! {
             <Title text=tr::sign_in_code_title(lang)/>
             {summary}
             <h1>{tr::sign_in_code_title(lang)}</h1>
+            {passkey.then(|| view! {
+                <div class="passkey" data-passkey-sign-in="" hidden
+                    data-error-failed=tr::passkey_failed(lang) data-error-refused=tr::passkey_refused(lang)>
+                    <p>{tr::passkey_sign_in_intro(lang)}</p>
+                    <button type="button" class="button">{tr::passkey_sign_in(lang)}</button>
+                    <p class="field-message" role="status"></p>
+                    <p>{tr::passkey_or_code(lang)}</p>
+                </div>
+                <script src="/passkey.js" defer></script>
+            })}
             <form method="post" action=CODE_PAGE class="form" novalidate>
                 {code_field(lang, tr::sign_in_code_hint(lang), here(sign_in_field::CODE))}
                 <button type="submit" class="button">{tr::staff_sign_in(lang)}</button>

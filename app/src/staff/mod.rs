@@ -20,8 +20,8 @@ mod session_warning;
 mod workspace;
 
 pub use account::{
-    account_form, AccountPage, SessionRow, StaffAccountPage, ACCOUNT_PAGE, CHANGE_PASSWORD,
-    NEW_RECOVERY_CODES, SESSIONS,
+    account_form, AccountPage, PasskeyRow, SessionRow, StaffAccountPage, ACCOUNT_PAGE,
+    CHANGE_PASSWORD, NEW_RECOVERY_CODES, PASSKEYS, PASSKEY_OPTIONS, SESSIONS,
 };
 pub use accounts::{
     account_action, AccountRow, AccountsPage, HistoryRow, SignInHistoryPage, StaffAccountsPage,
@@ -47,7 +47,8 @@ pub use events::{
 };
 pub use login::{
     sign_in_field, SignInPage, SignInStep, StaffSignInPage, CODE_PAGE, ENROL_PAGE,
-    NEW_PASSWORD_PAGE, SIGN_IN_PAGE, SIGN_OUT_PATH, THROTTLED_LOGIN_PATH,
+    NEW_PASSWORD_PAGE, PASSKEY_SIGN_IN, PASSKEY_SIGN_IN_OPTIONS, SIGN_IN_PAGE, SIGN_OUT_PATH,
+    THROTTLED_LOGIN_PATH,
 };
 pub use policy_editor::{PolicyEditorListPage, PolicyEditorPage};
 pub use prices::{prices_field, PriceRow, PricesPart, PRICES, PRICE_FILES};

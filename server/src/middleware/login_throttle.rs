@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::client::ClientKey;
 use crate::limits::{Limits, Refused};
 
-/// The posts this throttle guards: each checks a password or a code.
-pub const GUARDED: [&str; 6] = [
+/// The posts this throttle guards: each checks a password, a code or a passkey's signature.
+pub const GUARDED: [&str; 7] = [
     app::staff::SIGN_IN_PAGE,
     app::staff::CODE_PAGE,
+    app::staff::PASSKEY_SIGN_IN,
     app::staff::ENROL_PAGE,
     app::staff::NEW_PASSWORD_PAGE,
     app::staff::CHANGE_PASSWORD,

@@ -628,3 +628,108 @@ on_both_databases!(
     relaxed_postgres,
     volunteers_may_go_without_a_second_factor_only_when_the_setting_says_so
 );
+
+/// A JSON post as `public/passkey.js` sends it; the status and the JSON answer.
+async fn post_json(
+    server: &TestServer,
+    path: &str,
+    body: &str,
+    cookie: &str,
+) -> (u16, serde_json::Value) {
+    let answer = server
+        .client
+        .post(server.url(path))
+        .header("origin", server.origin())
+        .header("accept", "application/json")
+        .header("content-type", "application/json")
+        .header("cookie", cookie)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (
+        status,
+        answer.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn passkeys_are_offered_for_the_portals_own_address_only(db: TestDatabase) {
+    let server = TestServer::start_configured(
+        db,
+        |config| config.public_origin = Some("http://localhost:3000".into()),
+        |routes| routes,
+    )
+    .await;
+    let desk = server
+        .staff_session("he.ping", Role::Supervisor, County::Rencheng)
+        .await;
+    let page = server.staff_page("/staff/account", &desk).await;
+    assert!(page.contains("data-passkeys=\"0\""), "{page}");
+    assert!(
+        page.contains("data-passkey-register"),
+        "the script's button, hidden without it"
+    );
+
+    let (status, options) = post_json(&server, "/staff/account/passkeys/options", "", &desk).await;
+    assert_eq!(status, 200, "{options}");
+    assert_eq!(options["publicKey"]["rp"]["id"], "localhost");
+    assert_eq!(options["publicKey"]["user"]["name"], "he.ping");
+    assert!(options["publicKey"]["challenge"]
+        .as_str()
+        .is_some_and(|c| c.len() >= 16));
+    // An answer that is no credential changes nothing.
+    let (status, refused) = post_json(&server, "/staff/account/passkeys", "{}", &desk).await;
+    assert_eq!((status, refused["error"].as_str()), (422, Some("refused")));
+    assert!(server
+        .staff_page("/staff/account", &desk)
+        .await
+        .contains("data-passkeys=\"0\""));
+    // Signed out, nothing is offered.
+    let (status, _) = post_json(&server, "/staff/account/passkeys/options", "", "").await;
+    assert_eq!(status, 303);
+
+    // A sign-in's second step: no passkey yet, so the code page offers none and the options say so.
+    let pending = session_cookie(&server.post_sign_in("he.ping", PASSWORD).await);
+    let code_page = server
+        .get_with_cookie("/staff/login/code", &pending)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!code_page.contains("data-passkey-sign-in"));
+    let (status, none) = post_json(&server, "/staff/login/passkey/options", "", &pending).await;
+    assert_eq!((status, none["error"].as_str()), (404, Some("none")));
+    // Without a sign-in under way, the script is sent back to the start.
+    let (status, back) = post_json(&server, "/staff/login/passkey", "{}", "").await;
+    assert_eq!(
+        (status, back["next"].as_str()),
+        (200, Some("/staff/login?error=expired"))
+    );
+}
+on_both_databases!(
+    passkeys_sqlite,
+    passkeys_postgres,
+    passkeys_are_offered_for_the_portals_own_address_only
+);
+
+async fn without_the_public_address_no_passkey_is_offered(db: TestDatabase) {
+    let server = TestServer::start(db).await;
+    let desk = server
+        .staff_session("he.an", Role::Caseworker, County::Rencheng)
+        .await;
+    let (status, answer) = post_json(&server, "/staff/account/passkeys/options", "", &desk).await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (404, Some("not_offered"))
+    );
+    assert!(!server
+        .staff_page("/staff/account", &desk)
+        .await
+        .contains("data-passkey-register"));
+}
+on_both_databases!(
+    no_passkeys_sqlite,
+    no_passkeys_postgres,
+    without_the_public_address_no_passkey_is_offered
+);

@@ -27,6 +27,18 @@ CREATE TABLE staff_recovery_codes (
     PRIMARY KEY (staff_id, code_index)
 );
 
+-- Passkeys (WebAuthn): the stronger second factor where the browser offers it. The credential
+-- is the relying party's record of a public key (nothing secret), kept as its JSON.
+CREATE TABLE staff_passkeys (
+    id TEXT PRIMARY KEY,
+    staff_id BIGINT NOT NULL REFERENCES staff_users (id),
+    name TEXT NOT NULL,
+    credential TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT
+);
+CREATE INDEX staff_passkeys_of ON staff_passkeys (staff_id);
+
 -- One row per completed sign-in; the web session holds its id. Ending the row ends the session
 -- on every instance at its next request.
 CREATE TABLE staff_sign_ins (

@@ -352,8 +352,8 @@ impl Store {
         Ok(temporary)
     }
 
-    /// Removes the account's second factor (a lost phone): the member sets up a new app at the
-    /// next sign-in. Its recovery codes go too, and its sign-ins end.
+    /// Removes the account's second factors (a lost phone): the member sets up a new app at the
+    /// next sign-in. Its recovery codes and passkeys go too, and its sign-ins end.
     pub async fn reset_second_factor(
         &self,
         admin: &StaffUser,
@@ -370,6 +370,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM staff_recovery_codes WHERE staff_id = $1")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM staff_passkeys WHERE staff_id = $1")
             .bind(user.id)
             .execute(&mut *tx)
             .await?;

@@ -19,12 +19,14 @@ use crate::error::StoreError;
 use casework::County;
 
 mod account_life;
+mod passkeys;
 mod password;
 pub mod second_factor;
 pub mod sign_in;
 pub use account_life::{
     AccountError, AccountLine, ChangePasswordError, SignInEvent, HISTORY_LINES,
 };
+pub use passkeys::{PasskeyError, StoredPasskey, MAX_PASSKEYS};
 pub use password::{NewPassword, PasswordError};
 pub use sign_in::{Client, Enrolment, FactorUsed, PasswordAccepted, SignInLine};
 

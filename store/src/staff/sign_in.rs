@@ -21,6 +21,8 @@ pub const IDLE: time::Duration = time::Duration::minutes(15);
 pub const ABSOLUTE: time::Duration = time::Duration::hours(12);
 /// How long a password step waits for its second factor.
 pub const STEP_WINDOW: time::Duration = time::Duration::minutes(10);
+/// How long a sign-in that is over stays in `staff_sign_ins`.
+pub const SIGN_IN_RECORDS_KEPT: time::Duration = time::Duration::days(90);
 /// Last-seen times are written at most this often.
 const TOUCH_EVERY_SECONDS: i64 = 30;
 
@@ -106,10 +108,11 @@ pub mod action {
     pub const PASSWORD_CHANGED: &str = "staff.password_changed";
     pub const PASSWORD_RESET: &str = "staff.password_reset";
     pub const FACTOR_RESET: &str = "staff.factor_reset";
+    pub const FACTOR_REMOVED: &str = "staff.factor_removed";
     pub const DISABLED: &str = "staff.disabled";
     pub const ENABLED: &str = "staff.enabled";
     /// Every action above: what the sign-in history shows.
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         SIGNED_IN,
         SIGN_IN_REFUSED,
         LOCKED_OUT,
@@ -121,6 +124,7 @@ pub mod action {
         PASSWORD_CHANGED,
         PASSWORD_RESET,
         FACTOR_RESET,
+        FACTOR_REMOVED,
         DISABLED,
         ENABLED,
     ];
@@ -304,22 +308,7 @@ impl Store {
         typed: &str,
         client: &Client,
     ) -> Result<FactorUsed, LoginError> {
-        let row = sqlx::query(
-            "SELECT locked_until, disabled_at, totp_secret_sealed FROM staff_users WHERE id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(LoginError::InvalidCredentials)?;
-        let subject = account_subject(user_id);
-        if let Some(locked) = self.locked(&row)? {
-            self.audit_refusal(&subject, "locked", client).await?;
-            return Err(locked);
-        }
-        if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
-            self.audit_refusal(&subject, "disabled", client).await?;
-            return Err(LoginError::Disabled);
-        }
+        let row = self.may_try_second_factor(user_id, client).await?;
         let Some(sealed) = row.try_get::<Option<String>, _>("totp_secret_sealed")? else {
             return Err(LoginError::InvalidCredentials);
         };
@@ -343,6 +332,43 @@ impl Store {
                 .count_failure(user_id, "wrong_code", client, LoginError::InvalidCode)
                 .await?),
         }
+    }
+
+    /// Refuses a second-factor step of a locked or disabled account (and records why); the
+    /// account's row otherwise.
+    async fn may_try_second_factor(
+        &self,
+        user_id: i64,
+        client: &Client,
+    ) -> Result<sqlx::any::AnyRow, LoginError> {
+        let row = sqlx::query(
+            "SELECT locked_until, disabled_at, totp_secret_sealed FROM staff_users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(LoginError::InvalidCredentials)?;
+        let subject = account_subject(user_id);
+        if let Some(locked) = self.locked(&row)? {
+            self.audit_refusal(&subject, "locked", client).await?;
+            return Err(locked);
+        }
+        if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
+            self.audit_refusal(&subject, "disabled", client).await?;
+            return Err(LoginError::Disabled);
+        }
+        Ok(row)
+    }
+
+    /// Whether a passkey may be tried for the account now: not locked, not disabled.
+    pub async fn passkey_may_be_tried(
+        &self,
+        user_id: i64,
+        client: &Client,
+    ) -> Result<(), LoginError> {
+        self.may_try_second_factor(user_id, client)
+            .await
+            .map(|_| ())
     }
 
     /// Takes a time step for the account: `Err(ReplayedCode)` when it was taken already.
@@ -739,6 +765,20 @@ impl Store {
         .bind(user_id)
         .bind(keep.unwrap_or(""))
         .execute(&mut **tx)
+        .await?
+        .rows_affected())
+    }
+
+    /// Removes sign-ins over for more than [`SIGN_IN_RECORDS_KEPT`] (their story stays in the
+    /// audit log); how many.
+    pub async fn delete_old_sign_ins(&self) -> Result<u64, StoreError> {
+        let before = self.now_unix() - SIGN_IN_RECORDS_KEPT.whole_seconds();
+        Ok(sqlx::query(
+            "DELETE FROM staff_sign_ins WHERE (ended_at IS NOT NULL AND ended_at < $1) \
+             OR last_seen_at < $1",
+        )
+        .bind(before)
+        .execute(self.pool())
         .await?
         .rows_affected())
     }
