@@ -461,8 +461,9 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
         let username: Username = username
             .parse()
             .map_err(|e: store::staff::UsernameError| invalid("username")(e.to_string()))?;
-        if !store.staff_username_exists(&username).await? {
-            let user =
+        let user = match store.staff_user_by_name(username.as_str()).await? {
+            Some(user) => user,
+            None => {
                 store
                     .create_staff_user(NewStaffUser {
                         username: username.clone(),
@@ -473,7 +474,12 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
                             |e: store::staff::PasswordError| invalid("password")(e.to_string()),
                         )?,
                     })
-                    .await?;
+                    .await?
+            }
+        };
+        // Demo accounts made before the second factor existed get the demo secret too; one set
+        // up by hand since keeps its own.
+        if !store.second_factor_enrolled(user.id).await? {
             store.provision_totp(user.id, &secret).await?;
         }
         println!(
@@ -485,8 +491,8 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
     }
     println!(
         "Signing in also asks for a code of an authenticator app. The demo accounts share the \
-         public demo secret {}: add it to an app (or scan {}), or print the current code with\n  \
-         target/release/server totp-code --secret {DEMO_TOTP_SECRET}",
+         public demo secret {} (address {}): type it into any authenticator app, or print the \
+         current code with\n  target/release/server totp-code --secret {DEMO_TOTP_SECRET}",
         secret.grouped(),
         secret.otpauth_uri("demo")?
     );

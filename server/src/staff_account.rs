@@ -352,7 +352,15 @@ pub async fn show_accounts(
         _ => None,
     };
     match accounts_page(&state, &admin, done, None).await {
-        Ok(page) => render_page_with(&state, request.into_parts().0, page).await,
+        Ok(mut page) => {
+            // The notice names an account of the list, never any text a link brought along.
+            if let Some((_, who)) = &page.done {
+                if !page.rows.iter().any(|row| &row.username == who) {
+                    page.done = None;
+                }
+            }
+            render_page_with(&state, request.into_parts().0, page).await
+        }
         Err(e) => refused_account(&e),
     }
 }

@@ -304,14 +304,6 @@ impl Store {
         .map(row_to_user)
         .transpose()
     }
-
-    pub async fn staff_username_exists(&self, username: &Username) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM staff_users WHERE username = $1")
-            .bind(username.as_str())
-            .fetch_optional(self.pool())
-            .await?
-            .is_some())
-    }
 }
 
 pub(crate) fn unix_to_datetime(seconds: i64) -> Result<time::OffsetDateTime, StoreError> {

@@ -497,6 +497,7 @@ impl Store {
         typed: &str,
         client: &Client,
     ) -> Result<Vec<String>, LoginError> {
+        self.may_try_second_factor(user.id, client).await?;
         let waiting: Option<String> =
             sqlx::query_scalar("SELECT totp_pending_sealed FROM staff_users WHERE id = $1")
                 .bind(user.id)
