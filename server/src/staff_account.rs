@@ -150,6 +150,26 @@ async fn again(
     }
 }
 
+/// The account page again, saying what was refused in which of its forms (422).
+async fn refused_in(
+    state: &AppState,
+    parts: Parts,
+    staff: &StaffUser,
+    this_sign_in: &str,
+    form: &str,
+    problem: &str,
+) -> Response {
+    again(
+        state,
+        parts,
+        staff,
+        this_sign_in,
+        Some((form, problem)),
+        None,
+    )
+    .await
+}
+
 /// A refused code, as the page names it; `None` for a store failure.
 fn code_problem(error: &LoginError) -> Option<&'static str> {
     match error {
@@ -182,13 +202,13 @@ pub async fn change_password(
         Err(e) => return unavailable("an account could not be read", &e),
     };
     if enrolled && code.trim().is_empty() {
-        return again(
+        return refused_in(
             &state,
             parts,
             &staff,
             &this_sign_in,
-            Some((account_form::PASSWORD, "code_missing")),
-            None,
+            account_form::PASSWORD,
+            "code_missing",
         )
         .await;
     }
@@ -209,13 +229,13 @@ pub async fn change_password(
         Ok(()) => Redirect::to(&format!("{ACCOUNT_PAGE}?done=password_changed")).into_response(),
         Err(e) => match password_problem(&e) {
             Some(problem) => {
-                again(
+                refused_in(
                     &state,
                     parts,
                     &staff,
                     &this_sign_in,
-                    Some((account_form::PASSWORD, problem)),
-                    None,
+                    account_form::PASSWORD,
+                    problem,
                 )
                 .await
             }
@@ -240,13 +260,13 @@ pub async fn make_recovery_codes(
     };
     let code = fields.text(sign_in_field::CODE);
     if code.trim().is_empty() {
-        return again(
+        return refused_in(
             &state,
             parts,
             &staff,
             &this_sign_in,
-            Some((account_form::RECOVERY, "code_missing")),
-            None,
+            account_form::RECOVERY,
+            "code_missing",
         )
         .await;
     }
@@ -259,13 +279,13 @@ pub async fn make_recovery_codes(
         Ok(codes) => again(&state, parts, &staff, &this_sign_in, None, Some(codes)).await,
         Err(e) => match code_problem(&e) {
             Some(problem) => {
-                again(
+                refused_in(
                     &state,
                     parts,
                     &staff,
                     &this_sign_in,
-                    Some((account_form::RECOVERY, problem)),
-                    None,
+                    account_form::RECOVERY,
+                    problem,
                 )
                 .await
             }

@@ -22,6 +22,7 @@ use crate::client::ClientKey;
 use crate::middleware::errors::error_page_response;
 use crate::posted_pages::{read_form, render_page_at, render_page_with};
 use crate::state::AppState;
+use app::posted_form::Fields;
 
 /// The member's client as the audit log records it: the address every limit counts by, and the
 /// browser's own description.
@@ -227,25 +228,61 @@ pub async fn show_code(
     .await
 }
 
+/// A post of one step of a sign-in under way: its form, the sign-in and its member, the client,
+/// and the request's head (for a page drawn as the answer).
+pub(crate) struct PostedStep {
+    pub pending: Pending,
+    pub user: StaffUser,
+    pub fields: Fields,
+    pub client: Client,
+    pub parts: Parts,
+}
+
+/// Reads the post of `step`; a sign-in not at that step goes back to the start.
+async fn posted_step(
+    state: &AppState,
+    session: &Session,
+    request: Request,
+    step: Step,
+) -> Result<PostedStep, Response> {
+    let (parts, body) = request.into_parts();
+    let Some(fields) = read_form(body).await else {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    };
+    let (pending, user) = pending_at(state, session, step).await?;
+    Ok(PostedStep {
+        pending,
+        user,
+        fields,
+        client: client_of(&parts),
+        parts,
+    })
+}
+
+/// The code typed in the step's form; `None` when it was left empty.
+fn typed_code(posted: &PostedStep) -> Option<String> {
+    Some(posted.fields.text(sign_in_field::CODE)).filter(|code| !code.trim().is_empty())
+}
+
 /// `POST /staff/login/code`: a code of the app, or a recovery code.
 pub async fn check_code(
     State(state): State<AppState>,
     session: Session,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let (pending, user) = match pending_at(&state, &session, Step::Code).await {
-        Ok(found) => found,
+    let posted = match posted_step(&state, &session, request, Step::Code).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let code = fields.text(sign_in_field::CODE);
-    if code.trim().is_empty() {
+    let Some(code) = typed_code(&posted) else {
         return back_to(CODE_PAGE, "code_missing");
-    }
-    let client = client_of(&parts);
+    };
+    let PostedStep {
+        pending,
+        user,
+        client,
+        ..
+    } = posted;
     let factor = match state
         .store
         .check_second_factor(user.id, &code, &client)
@@ -317,19 +354,20 @@ pub async fn confirm_enrolment(
     session: Session,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let (pending, user) = match pending_at(&state, &session, Step::Enrol).await {
-        Ok(found) => found,
+    let posted = match posted_step(&state, &session, request, Step::Enrol).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let code = fields.text(sign_in_field::CODE);
-    if code.trim().is_empty() {
+    let Some(code) = typed_code(&posted) else {
         return back_to(ENROL_PAGE, "code_missing");
-    }
-    let client = client_of(&parts);
+    };
+    let PostedStep {
+        pending,
+        user,
+        client,
+        parts,
+        ..
+    } = posted;
     let codes = match state.store.confirm_enrolment(&user, &code, &client).await {
         Ok(codes) => codes,
         Err(e) => return refused(ENROL_PAGE, e),
@@ -411,15 +449,16 @@ pub async fn set_new_password(
     session: Session,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let Some(fields) = read_form(body).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let (pending, user) = match pending_at(&state, &session, Step::NewPassword).await {
-        Ok(found) => found,
+    let PostedStep {
+        pending,
+        user,
+        fields,
+        client,
+        ..
+    } = match posted_step(&state, &session, request, Step::NewPassword).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let client = client_of(&parts);
     let changed = state
         .store
         .set_password_after_reset(

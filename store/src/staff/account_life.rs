@@ -336,19 +336,15 @@ impl Store {
         .bind(user.id)
         .execute(&mut *tx)
         .await?;
-        let ended = self
-            .end_sign_ins_of(&mut tx, user.id, None, "password_reset")
-            .await?;
-        self.audit_account(
-            &mut tx,
-            Actor::Staff { id: admin.id },
+        self.done_by_administrator(
+            tx,
+            admin,
+            &user,
             action::PASSWORD_RESET,
-            &account_subject(user.id),
+            Some("password_reset"),
             client,
-            &[("sign_ins_ended", ended.into())],
         )
         .await?;
-        tx.commit().await?;
         Ok(temporary)
     }
 
@@ -377,19 +373,15 @@ impl Store {
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
-        let ended = self
-            .end_sign_ins_of(&mut tx, user.id, None, "factor_reset")
-            .await?;
-        self.audit_account(
-            &mut tx,
-            Actor::Staff { id: admin.id },
+        self.done_by_administrator(
+            tx,
+            admin,
+            &user,
             action::FACTOR_RESET,
-            &account_subject(user.id),
+            Some("factor_reset"),
             client,
-            &[("sign_ins_ended", ended.into())],
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -420,28 +412,44 @@ impl Store {
         .await?
         .rows_affected()
             == 1;
-        if changed {
-            let ended = if disabled {
-                self.end_sign_ins_of(&mut tx, user.id, None, "disabled")
-                    .await?
-            } else {
-                0
-            };
-            let audited = if disabled {
-                action::DISABLED
-            } else {
-                action::ENABLED
-            };
-            self.audit_account(
-                &mut tx,
-                Actor::Staff { id: admin.id },
-                audited,
-                &account_subject(user.id),
-                client,
-                &[("sign_ins_ended", ended.into())],
-            )
-            .await?;
+        if !changed {
+            tx.commit().await?;
+            return Ok(());
         }
+        let (audited, ends) = if disabled {
+            (action::DISABLED, Some("disabled"))
+        } else {
+            (action::ENABLED, None)
+        };
+        self.done_by_administrator(tx, admin, &user, audited, ends, client)
+            .await?;
+        Ok(())
+    }
+
+    /// Records an administrator's `action` on an account and commits `tx`; with `ends`, the
+    /// account's sign-ins end first, for that reason.
+    async fn done_by_administrator(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        admin: &StaffUser,
+        user: &StaffUser,
+        action: &str,
+        ends: Option<&str>,
+        client: &Client,
+    ) -> Result<(), StoreError> {
+        let ended = match ends {
+            Some(why) => self.end_sign_ins_of(&mut tx, user.id, None, why).await?,
+            None => 0,
+        };
+        self.audit_account(
+            &mut tx,
+            Actor::Staff { id: admin.id },
+            action,
+            &account_subject(user.id),
+            client,
+            &[("sign_ins_ended", ended.into())],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
