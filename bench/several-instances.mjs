@@ -12,7 +12,7 @@
 // Prints one line per check and the load's figures, the lost submissions and duplicate SMS beside
 // their budgets (bench/budgets.env); exits 1 when a check fails or a budget is missed.
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { Budgets, readBudgets } from './budgets.mjs';
@@ -33,6 +33,7 @@ const killPid = Number(setting('INSTANCES_KILL_PID'));
 const sink = setting('INSTANCES_SMS_SINK_URL');
 const databaseUrl = setting('INSTANCES_DATABASE_URL');
 const password = setting('INSTANCES_STAFF_PASSWORD');
+const totpSecret = setting('INSTANCES_TOTP_SECRET');
 const submissions = Number(setting('INSTANCES_SUBMISSIONS', '500'));
 const seconds = Number(setting('INSTANCES_SECONDS', '0'));
 const concurrency = Number(setting('INSTANCES_CONCURRENCY', '16'));
@@ -155,10 +156,49 @@ async function postForm(base, path, fields, cookie) {
   });
 }
 
+/** The code an authenticator app shows for the secret at `unixSeconds` (RFC 6238, SHA-1, 6 digits). */
+function totp(secret, unixSeconds) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** Each account's time steps taken so far: a code is taken once per account, on every instance. */
+const stepsTaken = new Map();
+
+/** A code of a step not yet taken for the account (the current step or the one after). */
+async function freshCode(username) {
+  for (;;) {
+    const now = Date.now() / 1000;
+    const taken = stepsTaken.get(username) ?? new Set();
+    stepsTaken.set(username, taken);
+    for (const at of [now, now + 30]) {
+      const step = Math.floor(at / 30);
+      if (!taken.has(step)) {
+        taken.add(step);
+        return totp(totpSecret, at);
+      }
+    }
+    await sleep(1000);
+  }
+}
+
+/** The password, then a code of the account's app: the session cookie of the sign-in. */
 async function signIn(base, username) {
-  const answer = await postForm(base, '/api/staff/login', { username, password });
-  const cookie = sessionCookie(answer);
-  if (!cookie) throw new Error(`${username} could not sign in on ${base}: ${answer.status}`);
+  const answer = await postForm(base, '/staff/login', { username, password });
+  const pending = sessionCookie(answer);
+  if (!pending) throw new Error(`${username}: the password was refused on ${base}: ${answer.status}`);
+  const coded = await postForm(base, '/staff/login/code', { code: await freshCode(username) }, pending);
+  const cookie = sessionCookie(coded);
+  if (coded.headers.get('location') !== '/staff' || !cookie) {
+    throw new Error(`${username} could not sign in on ${base}: ${coded.status} ${coded.headers.get('location')}`);
+  }
   return cookie;
 }
 
@@ -250,6 +290,40 @@ async function uploadsAreShared(receipt) {
   const bytes = Buffer.from(await file.arrayBuffer());
   const isImage = (bytes[0] === 0xff && bytes[1] === 0xd8) || bytes.subarray(1, 4).toString() === 'PNG';
   check(file.status === 200 && isImage, 'a caseworker on instance B opens that file', `${file.status}, ${bytes.length} bytes`);
+}
+
+// --- staff identity: a code taken on one instance is refused on the other, and an account
+// disabled on one instance is signed out on the other at its next request ----------------------
+
+async function staffIdentityIsShared() {
+  const now = Date.now() / 1000;
+  const code = totp(totpSecret, now + 60);
+  const taken = stepsTaken.get('instances.caseworker') ?? new Set();
+  stepsTaken.set('instances.caseworker', taken);
+  // Two steps ahead: not yet valid; wait until it is the step after the current one.
+  await sleep(Math.max(0, (Math.floor(now / 30) + 1) * 30 - now) * 1000 + 200);
+  taken.add(Math.floor((now + 60) / 30));
+  const onA = sessionCookie(await postForm(instanceA, '/staff/login', { username: 'instances.caseworker', password }));
+  const first = await postForm(instanceA, '/staff/login/code', { code }, onA);
+  const onB = sessionCookie(await postForm(instanceB, '/staff/login', { username: 'instances.caseworker', password }));
+  const again = await postForm(instanceB, '/staff/login/code', { code }, onB);
+  check(
+    first.headers.get('location') === '/staff' && again.headers.get('location') === '/staff/login/code?error=code_replayed',
+    'a sign-in code taken on instance A is refused on instance B',
+    `${first.headers.get('location')}, then ${again.headers.get('location')}`,
+  );
+  const caseworker = await signIn(instanceB, 'instances.caseworker');
+  const admin = await signIn(instanceA, 'instances.admin');
+  const accounts = await (await fetch(`${instanceA}/staff/accounts`, { headers: { cookie: admin } })).text();
+  const id = /action="\/staff\/accounts\/(\d+)\/disable"/.exec(accounts)?.[1];
+  await postForm(instanceA, `/staff/accounts/${id}/disable`, {}, admin);
+  const after = await fetch(`${instanceB}/staff`, { redirect: 'manual', headers: { cookie: caseworker } });
+  check(
+    after.headers.get('location') === '/staff/login',
+    'an account disabled on instance A is signed out on instance B at its next request',
+    `${after.status} ${after.headers.get('location')}`,
+  );
+  await postForm(instanceA, `/staff/accounts/${id}/enable`, {}, admin);
 }
 
 // --- 3. a handbook edit on one instance is served by the other -------------------------------------
@@ -424,6 +498,7 @@ if (!check(first.reference !== undefined, 'a submission through the proxy is ack
 }
 await lookupsAreShared(first);
 await uploadsAreShared(first);
+await staffIdentityIsShared();
 await handbookEditsAreShared();
 
 const run = await load();

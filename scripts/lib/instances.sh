@@ -10,6 +10,8 @@
 # the audit chain. Uses the release server (target/release/server) and the built site.
 
 INSTANCES_STAFF_PASSWORD="several instances, one database"
+# The staff accounts' authenticator secret: the check computes their sign-in codes from it.
+INSTANCES_TOTP_SECRET="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -79,7 +81,8 @@ run_instances_check() {
   local user
   for user in "instances.caseworker caseworker" "instances.admin admin"; do
     set -- $user
-    env "${shared[@]}" PORTAL_NEW_PASSWORD="$INSTANCES_STAFF_PASSWORD" "$server_bin" create-user \
+    env "${shared[@]}" PORTAL_NEW_PASSWORD="$INSTANCES_STAFF_PASSWORD" \
+      PORTAL_NEW_TOTP_SECRET="$INSTANCES_TOTP_SECRET" "$server_bin" create-user \
       --username "$1" --display-name "多实例$2" --role "$2" --county 任城区 >>"$work/migrate.log" 2>&1 \
       || { cat "$work/migrate.log" >&2; die "could not create the staff account $1"; }
   done
@@ -141,6 +144,7 @@ EOF
     INSTANCES_SMS_SINK_URL="http://127.0.0.1:$sink_port" \
     INSTANCES_DATABASE_URL="$database_url" \
     INSTANCES_STAFF_PASSWORD="$INSTANCES_STAFF_PASSWORD" \
+    INSTANCES_TOTP_SECRET="$INSTANCES_TOTP_SECRET" \
     node "$ROOT/bench/several-instances.mjs" || status=$?
 
   # The audit chain of both instances, one of them killed mid-write, is one unbroken chain.
