@@ -38,6 +38,10 @@ run_instances_check() {
   # shellcheck disable=SC2329
   instances_cleanup() {
     local pid
+    # nginx runs as a daemon: its master stops its workers on QUIT.
+    if [ -f "$work/nginx/nginx.pid" ]; then
+      kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+    fi
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     psql -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" >/dev/null 2>&1 || true
@@ -160,6 +164,9 @@ EOF
       echo "---- instance $name, last lines of its log" >&2
       tail -n 20 "$work/server-$name.log" >&2
     done
+    # `die` leaves without returning, so the RETURN trap would not stop the servers.
+    trap - RETURN
+    instances_cleanup
     die "the several-instances check failed"
   fi
 }
