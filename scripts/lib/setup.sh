@@ -103,7 +103,16 @@ ensure_node_packages() {
   fi
 }
 
+# The server's passkey checks (webauthn-rs) link the system OpenSSL, found through pkg-config.
+ensure_native_libraries() {
+  local missing=()
+  have pkg-config || missing+=(pkg-config)
+  pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 ensure_build_tools() {
+  ensure_native_libraries
   ensure_rust
   ensure_cargo_leptos
   ensure_wasm_bindgen

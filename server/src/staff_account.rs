@@ -22,13 +22,8 @@ use store::staff::{AccountError, LoginError, StaffUser, HISTORY_LINES};
 use crate::case_pages::signed_in;
 use crate::middleware::errors::error_page_response;
 use crate::posted_pages::{read_form, render_page_at, render_page_with};
-use crate::staff_sign_in::{client_of, password_problem};
+use crate::staff_sign_in::{client_of, password_problem, unavailable};
 use crate::state::AppState;
-
-fn unavailable(what: &'static str, e: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "{what}");
-    error_page_response(StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Unavailable)
-}
 
 /// The signed-in member and the id of this browser's sign-in.
 pub(crate) async fn member(

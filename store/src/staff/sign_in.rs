@@ -652,21 +652,26 @@ impl Store {
     /// than [`ABSOLUTE`], and the account not disabled. Each use keeps it from going idle.
     pub async fn signed_in_staff(&self, sign_in: &str) -> Result<Option<StaffUser>, StoreError> {
         let now = self.now_unix();
-        let columns = USER_COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let row = sqlx::query(&format!(
-            "SELECT {columns}, s.last_seen_at FROM staff_sign_ins s JOIN staff_users u ON u.id = s.staff_id \
-             WHERE s.id = $1 AND s.ended_at IS NULL AND u.disabled_at IS NULL \
-             AND s.last_seen_at > $2 AND s.started_at > $3"
-        ))
-        .bind(sign_in)
-        .bind(now - IDLE.whole_seconds())
-        .bind(now - ABSOLUTE.whole_seconds())
-        .fetch_optional(self.pool())
-        .await?;
+        // Every staff request reads this: the text is made once.
+        static QUERY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let columns = USER_COLUMNS
+                .split(", ")
+                .map(|c| format!("u.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "SELECT {columns}, s.last_seen_at FROM staff_sign_ins s \
+                 JOIN staff_users u ON u.id = s.staff_id \
+                 WHERE s.id = $1 AND s.ended_at IS NULL AND u.disabled_at IS NULL \
+                 AND s.last_seen_at > $2 AND s.started_at > $3"
+            )
+        });
+        let row = sqlx::query(QUERY.as_str())
+            .bind(sign_in)
+            .bind(now - IDLE.whole_seconds())
+            .bind(now - ABSOLUTE.whole_seconds())
+            .fetch_optional(self.pool())
+            .await?;
         let Some(row) = row else {
             return Ok(None);
         };
